@@ -1,0 +1,56 @@
+# Fieldbook: `make run` to try it, `make test` to run the whole suite (SQLite, then PostgreSQL).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run install install-dev migrate demo serve test test-sqlite test-postgres chromium bench lint
+
+## run: install, migrate the SQLite database, load demo data, serve on http://127.0.0.1:5000
+run: install migrate demo serve
+
+install: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install-dev: $(VENV)/.installed-dev
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+migrate: install
+	$(FLASK) db upgrade
+
+demo: install
+	$(FLASK) load-demo
+
+serve: install
+	@echo "Fieldbook is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(VENV)/bin/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+## chromium: the browser tests drive Debian's Chromium (Playwright's own download cannot work here)
+chromium:
+	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+## test: the whole suite, on SQLite and then on PostgreSQL ($(TEST_DATABASE_URL))
+test: install-dev chromium
+	$(VENV)/bin/pytest
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest
+
+test-sqlite: install-dev chromium
+	$(VENV)/bin/pytest
+
+test-postgres: install-dev chromium
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest
+
+lint: install-dev
+	$(VENV)/bin/ruff check .

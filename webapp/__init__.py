@@ -1,0 +1,94 @@
+"""Fieldbook: an offline-first record book for Body Stress Release practices."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from webapp import extensions
+from webapp.config import load_config
+from webapp.core import instance_keys
+from webapp.core.security import init_security
+from webapp.errors import register_errorhandlers
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build a Fieldbook app; ``test_config`` overrides settings (tests use it)."""
+    app = Flask(__name__, instance_path=os.environ.get("FIELDBOOK_INSTANCE") or None,
+                instance_relative_config=True)
+    configure(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    init_security(app)
+    return app
+
+
+def configure(app: Flask, test_config: dict | None) -> None:
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(load_config(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    instance = Path(app.instance_path)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_keys.ensure_secret_key(instance)
+    if not app.config.get("VAPID_PRIVATE_KEY"):
+        app.config["VAPID_PRIVATE_KEY"] = instance_keys.ensure_vapid_private_key(instance)
+    app.config["VAPID_PUBLIC_KEY"] = instance_keys.vapid_public_key(app.config["VAPID_PRIVATE_KEY"])
+    if app.config.get("BEHIND_PROXY"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    logging.basicConfig(level=logging.INFO)
+
+
+def register_extensions(app: Flask) -> None:
+    from webapp import models  # noqa: F401  (every table registered before use)
+    from webapp.sync import changelog  # noqa: F401  (the flush hook that versions changes)
+
+    # ``webapp.db`` is the module of column types; the SQLAlchemy object lives in extensions
+    # and is not imported here under that name, so that migrations can say webapp.db.X.
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(Path(__file__).parent.parent / "migrations"),
+                     render_as_batch=True)
+    extensions.csrf.init_app(app)
+    extensions.login_manager.init_app(app)
+
+    from webapp.auth.services import load_user_from_session
+
+    extensions.login_manager.user_loader(load_user_from_session)
+
+
+def register_blueprints(app: Flask) -> None:
+    from webapp.admin.views import bp as admin_bp
+    from webapp.appointments.views import bp as appointments_bp
+    from webapp.auth.views import bp as auth_bp
+    from webapp.clients.views import bp as clients_bp
+    from webapp.core.views import bp as core_bp
+    from webapp.records.views import bp as records_bp
+
+    for blueprint in (core_bp, auth_bp, clients_bp, records_bp, appointments_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_commands(app: Flask) -> None:
+    from webapp.commands import register
+
+    register(app)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL lets readers go on while one writer writes; foreign keys are off by default."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

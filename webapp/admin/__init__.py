@@ -1,0 +1,1 @@
+"""Administration: users, roles and devices of the clinic."""

@@ -1,0 +1,1 @@
+"""Appointments: booking, moving and cancelling sessions; day and week views; follow-ups."""

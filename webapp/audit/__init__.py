@@ -1,0 +1,1 @@
+"""The audit trail: who signed in, who viewed or changed which record."""

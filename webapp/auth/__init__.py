@@ -1,0 +1,1 @@
+"""Accounts: clinics, users and their roles, sign-in and sign-out."""

@@ -1,0 +1,92 @@
+"""The clinic, its users and the record of failed sign-ins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, Index, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from webapp.db import Base, Timestamped, UTCDateTime, now_utc
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    STAFF = "staff"
+    PRACTITIONER = "practitioner"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Clinic(Timestamped, Base):
+    __tablename__ = "clinic"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(120))
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+
+
+class User(UserMixin, Timestamped, Base):
+    __tablename__ = "user_account"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    clinic_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clinic.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on password change and deactivation so that every other session ends.
+    session_generation: Mapped[int] = mapped_column(default=0)
+
+    clinic: Mapped[Clinic] = relationship()
+
+    def set_password(self, password: str) -> None:
+        """Store a salted scrypt hash of ``password`` and end other sessions."""
+        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.session_generation = (self.session_generation or 0) + 1
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    # Flask-Login: the session stores "<id>:<generation>" so a bump logs sessions out.
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_generation or 0}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_practitioner(self) -> bool:
+        return self.role == Role.PRACTITIONER
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_desk(self) -> bool:
+        """Staff and admins run the clinic desk and see the whole clinic."""
+        return self.role in (Role.STAFF, Role.ADMIN)
+
+
+class LoginFailure(Base):
+    """One failed sign-in, kept for throttling (in the database, so every process sees it)."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (
+        Index("ix_login_failure_account_at", "account_key", "at"),
+        Index("ix_login_failure_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_key: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)

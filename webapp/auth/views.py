@@ -1,0 +1,85 @@
+"""Sign in, sign out, change password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from webapp.audit.services import record_event
+from webapp.auth import services
+from webapp.auth.forms import ChangePasswordForm, LoginForm
+from webapp.extensions import db
+
+bp = Blueprint("auth", __name__)
+
+GENERIC_FAILURE = "That email and password do not match an active account."
+
+
+def _client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow a ``next`` that stays on this site."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("core.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        email, address = form.email.data, _client_address()
+        cfg = current_app.config
+        if services.is_throttled(
+            email, address,
+            window_s=cfg["LOGIN_WINDOW_SECONDS"],
+            per_account=cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+            per_address=cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+        ):
+            record_event("sign_in_throttled", address=address, detail={"email": services.normalise_email(email)})
+            db.session.commit()
+            return render_template("auth/login.html", form=form, throttled=True), 429
+        user = services.authenticate(email, form.password.data)
+        if user is None:
+            services.record_failure(email, address)
+            record_event("sign_in_failed", address=address, detail={"email": services.normalise_email(email)})
+            db.session.commit()
+            form.password.errors.append(GENERIC_FAILURE)
+            return render_template("auth/login.html", form=form), 200
+        services.clear_failures(email)
+        record_event("sign_in", user=user, address=address)
+        db.session.commit()
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        record_event("sign_out", user=current_user, address=_client_address())
+        db.session.commit()
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current_password.data):
+            form.current_password.errors.append("That is not your current password.")
+        else:
+            current_user.set_password(form.new_password.data)
+            record_event("password_changed", user=current_user, address=_client_address())
+            db.session.commit()
+            login_user(current_user)  # the generation moved on: keep this session alive
+            flash("Your password has been changed. Other sessions have been signed out.", "success")
+            return redirect(url_for("core.home"))
+    return render_template("auth/password.html", form=form)

@@ -1,0 +1,1 @@
+"""Clients: registration, contact details, case history and the non-medical acknowledgement."""

@@ -1,0 +1,87 @@
+"""The client, their case history and their acknowledgement that BSR is non-medical."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import Date, ForeignKey, Numeric, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.auth.models import User
+from webapp.db import Base, SyncedRecord
+
+
+class Client(SyncedRecord, Base):
+    __tablename__ = "client"
+
+    clinic_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clinic.id"), index=True)
+    # The practitioner whose caseload holds this client; None while unassigned.
+    practitioner_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("user_account.id"), index=True
+    )
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(80))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    date_of_birth: Mapped[dt.date | None] = mapped_column(Date)
+    address_line: Mapped[str] = mapped_column(String(200), default="")
+    town: Mapped[str] = mapped_column(String(80), default="")
+    postcode: Mapped[str] = mapped_column(String(16), default="")
+    heard_about: Mapped[str] = mapped_column(String(200), default="")
+    # May a client's anonymised story be published as a case study? (DOMAIN.md)
+    case_study_consent: Mapped[bool] = mapped_column(default=False)
+
+    practitioner: Mapped[User | None] = relationship(foreign_keys=[practitioner_id])
+
+    @property
+    def client_id(self) -> uuid.UUID:
+        """Every client-scoped record names its client; a client names itself."""
+        return self.id
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def address(self) -> str:
+        return ", ".join(p for p in (self.address_line, self.town, self.postcode) if p)
+
+
+class CaseHistory(SyncedRecord, Base):
+    """Taken at the first visit; everything medical in it is as the client reported it."""
+
+    __tablename__ = "case_history"
+
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("client.id"), unique=True)
+    occupation: Mapped[str] = mapped_column(String(120), default="")
+    sitting_hours_per_day: Mapped[float | None] = mapped_column(Numeric(4, 1))
+    driving: Mapped[str] = mapped_column(Text, default="")
+    exercise_and_sport: Mapped[str] = mapped_column(Text, default="")
+    posture_habits: Mapped[str] = mapped_column(Text, default="")
+    injuries_and_operations: Mapped[str] = mapped_column(Text, default="")
+    reported_diagnoses: Mapped[str] = mapped_column(Text, default="")
+    reported_medication: Mapped[str] = mapped_column(Text, default="")
+    concurrent_care: Mapped[str] = mapped_column(Text, default="")
+    water_litres_per_day: Mapped[float | None] = mapped_column(Numeric(3, 1))
+    takes_magnesium: Mapped[bool | None] = mapped_column(default=None)
+    goals: Mapped[str] = mapped_column(Text, default="")
+
+    client: Mapped[Client] = relationship(backref="case_history_rows")
+
+
+class Acknowledgement(SyncedRecord, Base):
+    """The client's acknowledgement, before the first session, that BSR is non-medical."""
+
+    __tablename__ = "acknowledgement"
+
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("client.id"), index=True)
+    acknowledged_on: Mapped[dt.date] = mapped_column(Date)
+    wording_version: Mapped[str] = mapped_column(String(20))
+    # "signed" on paper, or "ticked" on the practitioner's device.
+    method: Mapped[str] = mapped_column(String(20), default="ticked")
+    recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("user_account.id")
+    )
+
+    recorded_by: Mapped[User | None] = relationship()

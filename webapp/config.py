@@ -1,0 +1,45 @@
+"""Settings read from the environment, with safe defaults, in one place."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(instance_path: str) -> dict:
+    """Build the app's configuration from environment variables.
+
+    The secret key and the VAPID key pair are not read here: they are created in the
+    instance folder on first start (see ``webapp.core.instance_keys``) unless given.
+    """
+    instance = Path(instance_path)
+    default_db = f"sqlite:///{instance / 'fieldbook.sqlite3'}"
+    return {
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY"),
+        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:admin@fieldbook.invalid"),
+        # Cookies: HttpOnly and SameSite always; Secure always in production, and on any
+        # request that arrived over HTTPS (see webapp.core.security.SecureWhenHttps).
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+        # Behind a reverse proxy that sets X-Forwarded-Proto (nginx, Caddy): trust one hop.
+        "BEHIND_PROXY": _flag("BEHIND_PROXY", False),
+        "WTF_CSRF_TIME_LIMIT": 60 * 60,
+        # Login throttling: failures allowed in the window, per account and per address.
+        "LOGIN_WINDOW_SECONDS": int(os.environ.get("LOGIN_WINDOW_SECONDS", 15 * 60)),
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)),
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)),
+        "CLIENTS_PER_PAGE": 25,
+    }

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: instance keys, security headers, access helpers, the home page."""

@@ -1,0 +1,13 @@
+"""The landing page after sign-in."""
+
+from flask import Blueprint, redirect, url_for
+from flask_login import login_required
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/")
+@login_required
+def home():
+    """Everyone starts the day on today's appointments (their own, or the clinic's)."""
+    return redirect(url_for("appointments.day"))

@@ -1,0 +1,1 @@
+"""The printable client record and progress charts."""

@@ -1,0 +1,1 @@
+"""Offline sync: the change log, devices, and (later) the push and pull API."""

@@ -1,0 +1,90 @@
+"""The change log that pull reads, the clock that versions changes, and devices."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    Sequence,
+    String,
+    Uuid,
+    event,
+    insert,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.auth.models import User
+from webapp.db import Base, UTCDateTime, now_utc
+
+# SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
+BigIntId = BigInteger().with_variant(Integer, "sqlite")
+
+# PostgreSQL hands out change ticks from a sequence (no lock held until commit); SQLite,
+# whose writers are serialised anyway, from the one-row table below.
+change_tick_seq = Sequence("change_tick_seq", metadata=Base.metadata)
+
+
+class SyncClock(Base):
+    __tablename__ = "sync_clock"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+@event.listens_for(SyncClock.__table__, "after_create")
+def _seed_clock(target, connection, **kw):
+    connection.execute(insert(target).values(id=1, value=0))
+
+
+class ChangeLog(Base):
+    """One row per change to a synced record, read by pull in (txid, id) order.
+
+    ``practitioner_id`` is the owner of the record's client when the change was made, so a
+    pull reads only its own caseload's rows. ``kind`` is "upsert" for an ordinary change,
+    "adopt" when a client joins a caseload (the device then receives all of that client's
+    records) and "evict" when a client leaves it (the device removes them).
+    """
+
+    __tablename__ = "change_log"
+    __table_args__ = (
+        Index("ix_change_log_owner_cursor", "practitioner_id", "txid", "id"),
+        Index("ix_change_log_clinic_cursor", "clinic_id", "txid", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    tick: Mapped[int] = mapped_column(BigInteger)
+    txid: Mapped[int] = mapped_column(BigInteger, default=0)
+    kind: Mapped[str] = mapped_column(String(10), default="upsert")
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    clinic_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    client_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    practitioner_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+
+
+class Device(Base):
+    """A practitioner's browser that holds a copy of their caseload."""
+
+    __tablename__ = "device"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_sync_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Changes the device said were waiting on it, at its last contact.
+    pending_reported: Mapped[int] = mapped_column(default=0)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("user_account.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

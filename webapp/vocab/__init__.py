@@ -1,0 +1,1 @@
+"""The shared vocabularies: body regions, sides, complaints, times of day, frequencies."""
