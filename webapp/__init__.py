@@ -63,6 +63,18 @@ def register_extensions(app: Flask) -> None:
     from webapp.auth.services import load_user_from_session
 
     extensions.login_manager.user_loader(load_user_from_session)
+    extensions.login_manager.unauthorized_handler(_unauthorized)
+
+
+def _unauthorized():
+    """API callers get a JSON 401; people are sent to the sign-in page."""
+    from flask import redirect, request, url_for
+
+    from webapp.errors import error_response
+
+    if request.path.startswith("/api/"):
+        return error_response(401, "Please sign in.", code="unauthenticated")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def register_blueprints(app: Flask) -> None:
@@ -72,8 +84,9 @@ def register_blueprints(app: Flask) -> None:
     from webapp.clients.views import bp as clients_bp
     from webapp.core.views import bp as core_bp
     from webapp.records.views import bp as records_bp
+    from webapp.sync.api import bp as sync_api_bp
 
-    for blueprint in (core_bp, auth_bp, clients_bp, records_bp, appointments_bp, admin_bp):
+    for blueprint in (core_bp, auth_bp, clients_bp, records_bp, appointments_bp, admin_bp, sync_api_bp):
         app.register_blueprint(blueprint)
 
 

@@ -42,4 +42,6 @@ def load_config(instance_path: str) -> dict:
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)),
         "CLIENTS_PER_PAGE": 25,
+        # A push of 10,000 changes is about 5 MB of JSON.
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     }

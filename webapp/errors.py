@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: "The request could not be understood. Please go back and try again.",
+    401: "Please sign in.",
     403: "You do not have access to this page.",
     404: "There is nothing here, or you do not have access to it.",
     405: "That action is not available here.",
@@ -33,7 +34,7 @@ def wants_json() -> bool:
 def error_response(status: int, message: str | None = None, code: str | None = None, **extra):
     """Answer with ``status``: the JSON envelope for API clients, a page for people."""
     message = message or MESSAGES.get(status, "Something went wrong.")
-    code = code or {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    code = code or {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
                     413: "too_large", 429: "rate_limited", 500: "server_error"}.get(status, "error")
     if wants_json():
         body = {"ok": False, "error": {"code": code, "message": message, **extra}}

@@ -7,6 +7,8 @@ its version advancing and its change reaching the log that devices pull from.
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import event, inspect, select, text
 from sqlalchemy.orm import ColumnProperty, Session
 
@@ -78,6 +80,9 @@ def stamp_changes(session: Session, flush_context, instances) -> None:
         txid = current_txid(session)
         entries: list[dict] = []
 
+        for record in pending:
+            if record.id is None:  # the column default would only apply at INSERT, too late here
+                record.id = uuid.uuid4()
         for record in pending:
             record.version = tick
             record.field_versions = {}

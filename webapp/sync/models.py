@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     ForeignKey,
     Index,
@@ -53,7 +54,7 @@ class ChangeLog(Base):
     __tablename__ = "change_log"
     __table_args__ = (
         Index("ix_change_log_owner_cursor", "practitioner_id", "txid", "id"),
-        Index("ix_change_log_clinic_cursor", "clinic_id", "txid", "id"),
+        Index("ix_change_log_clinic_cursor", "clinic_id", "practitioner_id", "txid", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
@@ -82,9 +83,48 @@ class Device(Base):
     pending_reported: Mapped[int] = mapped_column(default=0)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     revoked_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("user_account.id"))
+    # SHA-256 of the bearer token the device syncs with; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class AppliedChange(Base):
+    """The answer given to one pushed change, so that a retry is answered, not re-applied."""
+
+    __tablename__ = "applied_change"
+
+    change_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    result: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class SyncConflict(Base):
+    """A field two places changed: the server kept one value, this row keeps the other."""
+
+    __tablename__ = "sync_conflict"
+    __table_args__ = (Index("ix_sync_conflict_open", "clinic_id", "resolved_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    clinic_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    client_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    field: Mapped[str] = mapped_column(String(60))  # "_deleted" for delete-versus-edit
+    server_value: Mapped[dict] = mapped_column(JSON)  # {"value": ...} so null is storable
+    device_value: Mapped[dict] = mapped_column(JSON)
+    base_version: Mapped[int] = mapped_column(BigInteger)
+    change_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("user_account.id"))
+    resolution: Mapped[str | None] = mapped_column(String(10))  # mine | theirs | edit

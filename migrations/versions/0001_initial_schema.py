@@ -1,18 +1,18 @@
 """initial schema
 
-Revision ID: 06aa0edc2415
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 19:43:07.925738
+Create Date: 2026-11-24 19:49:58.739101
 
 """
 from alembic import op
 import sqlalchemy as sa
 
-import webapp.db
+import webapp.db  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '06aa0edc2415'
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -33,7 +33,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_change_log'))
     )
     with op.batch_alter_table('change_log', schema=None) as batch_op:
-        batch_op.create_index('ix_change_log_clinic_cursor', ['clinic_id', 'txid', 'id'], unique=False)
+        batch_op.create_index('ix_change_log_clinic_cursor', ['clinic_id', 'practitioner_id', 'txid', 'id'], unique=False)
         batch_op.create_index('ix_change_log_owner_cursor', ['practitioner_id', 'txid', 'id'], unique=False)
 
     op.create_table('clinic',
@@ -81,6 +81,19 @@ def upgrade():
     )
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_account_clinic_id'), ['clinic_id'], unique=False)
+
+    op.create_table('applied_change',
+    sa.Column('change_id', sa.Uuid(), nullable=False),
+    sa.Column('user_id', sa.Uuid(), nullable=False),
+    sa.Column('device_id', sa.Uuid(), nullable=True),
+    sa.Column('content_hash', sa.String(length=64), nullable=False),
+    sa.Column('result', sa.JSON(), nullable=False),
+    sa.Column('created_at', webapp.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_applied_change_user_id_user_account')),
+    sa.PrimaryKeyConstraint('change_id', name=op.f('pk_applied_change'))
+    )
+    with op.batch_alter_table('applied_change', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_applied_change_user_id'), ['user_id'], unique=False)
 
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -140,12 +153,39 @@ def upgrade():
     sa.Column('pending_reported', sa.Integer(), nullable=False),
     sa.Column('revoked_at', webapp.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('revoked_by_id', sa.Uuid(), nullable=True),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.ForeignKeyConstraint(['revoked_by_id'], ['user_account.id'], name=op.f('fk_device_revoked_by_id_user_account')),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_device_user_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_device'))
     )
     with op.batch_alter_table('device', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_device_token_hash'), ['token_hash'], unique=False)
         batch_op.create_index(batch_op.f('ix_device_user_id'), ['user_id'], unique=False)
+
+    op.create_table('sync_conflict',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('clinic_id', sa.Uuid(), nullable=False),
+    sa.Column('client_id', sa.Uuid(), nullable=True),
+    sa.Column('entity', sa.String(length=40), nullable=False),
+    sa.Column('entity_id', sa.Uuid(), nullable=False),
+    sa.Column('field', sa.String(length=60), nullable=False),
+    sa.Column('server_value', sa.JSON(), nullable=False),
+    sa.Column('device_value', sa.JSON(), nullable=False),
+    sa.Column('base_version', sa.BigInteger(), nullable=False),
+    sa.Column('change_id', sa.Uuid(), nullable=False),
+    sa.Column('user_id', sa.Uuid(), nullable=False),
+    sa.Column('device_id', sa.Uuid(), nullable=True),
+    sa.Column('created_at', webapp.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('resolved_at', webapp.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolved_by_id', sa.Uuid(), nullable=True),
+    sa.Column('resolution', sa.String(length=10), nullable=True),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['user_account.id'], name=op.f('fk_sync_conflict_resolved_by_id_user_account')),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_sync_conflict_user_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sync_conflict'))
+    )
+    with op.batch_alter_table('sync_conflict', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sync_conflict_client_id'), ['client_id'], unique=False)
+        batch_op.create_index('ix_sync_conflict_open', ['clinic_id', 'resolved_at'], unique=False)
 
     op.create_table('vocabulary_term',
     sa.Column('clinic_id', sa.Uuid(), nullable=False),
@@ -392,8 +432,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_vocabulary_term_clinic_id'))
 
     op.drop_table('vocabulary_term')
+    with op.batch_alter_table('sync_conflict', schema=None) as batch_op:
+        batch_op.drop_index('ix_sync_conflict_open')
+        batch_op.drop_index(batch_op.f('ix_sync_conflict_client_id'))
+
+    op.drop_table('sync_conflict')
     with op.batch_alter_table('device', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_device_user_id'))
+        batch_op.drop_index(batch_op.f('ix_device_token_hash'))
 
     op.drop_table('device')
     with op.batch_alter_table('client', schema=None) as batch_op:
@@ -409,6 +455,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_event_at'))
 
     op.drop_table('audit_event')
+    with op.batch_alter_table('applied_change', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_applied_change_user_id'))
+
+    op.drop_table('applied_change')
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_account_clinic_id'))
 

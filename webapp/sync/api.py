@@ -1,0 +1,169 @@
+"""The sync API, version 1 (docs/sync-protocol.md; OpenAPI at /api/v1/openapi.json)."""
+
+from __future__ import annotations
+
+import functools
+
+from flask import Blueprint, current_app, g, jsonify, request
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from webapp.audit.services import record_event
+from webapp.auth.models import Role
+from webapp.db import now_utc
+from webapp.errors import error_response
+from webapp.extensions import csrf, db
+from webapp.sync import conflicts as conflict_rules
+from webapp.sync import devices, publish
+from webapp.sync.cursor import BadCursor
+from webapp.sync.pull import DEFAULT_LIMIT, conflict_to_wire, pull
+from webapp.sync.push import InvalidRequest, parse_changes, push
+
+API_VERSION = 1
+bp = Blueprint("sync_api", __name__, url_prefix="/api/v1")
+
+
+def ok(**body):
+    return jsonify({"ok": True, "api_version": API_VERSION, **body})
+
+
+def session_user_required(view):
+    """For the page's own calls: the signed-in session (JSON 401 otherwise)."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return error_response(401, "Please sign in.", code="unauthenticated")
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def device_required(view):
+    """For sync calls: ``Authorization: Bearer <device token>`` (no cookie, so no CSRF)."""
+
+    @csrf.exempt
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        token = header[7:] if header.startswith("Bearer ") else None
+        try:
+            device = devices.device_for_token(db.session, token)
+        except devices.DeviceRefused as refused:
+            return error_response(401, str(refused), code=refused.code)
+        device.last_seen_at = now_utc()
+        g.device, g.device_user = device, device.user
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.get("/session")
+@session_user_required
+def session_info():
+    user = current_user
+    return ok(user={"id": str(user.id), "name": user.name, "role": user.role.value,
+                    "clinic_id": str(user.clinic_id)},
+              csrf_token=generate_csrf(), vapid_public_key=current_app.config["VAPID_PUBLIC_KEY"])
+
+
+@bp.post("/devices")
+@session_user_required
+def register_device():
+    if current_user.role != Role.PRACTITIONER:
+        return error_response(403, "Only practitioners keep client records on a device.", code="forbidden")
+    body = request.get_json(silent=True) or {}
+    label = str(body.get("label") or request.user_agent.string or "Browser")
+    device, token = devices.register_device(db.session, current_user, label)
+    record_event("device.register", user=current_user, subject_type="device", subject_id=device.id,
+                 address=request.remote_addr)
+    db.session.commit()
+    return ok(device_id=str(device.id), device_token=token), 201
+
+
+@bp.get("/schema")
+@device_required
+def schema():
+    return ok(**publish.schema_document(g.device_user.clinic_id))
+
+
+@bp.post("/sync/push")
+@device_required
+def sync_push():
+    payload = request.get_json(silent=True)
+    if payload is None:
+        return error_response(400, "The body must be JSON.", code="bad_json")
+    try:
+        changes = parse_changes(payload)
+    except InvalidRequest as problem:
+        status = 413 if problem.code == "batch_too_large" else 400
+        return error_response(status, str(problem), code=problem.code)
+    pending = payload.get("pending")
+    results = push(db.session, g.device_user, g.device.id, changes)
+    if isinstance(pending, int) and not isinstance(pending, bool) and pending >= 0:
+        g.device.pending_reported = max(pending - len(changes), 0)
+    g.device.last_sync_at = now_utc()
+    _audit_push(results)
+    db.session.commit()
+    return ok(results=results, server_time=now_utc().isoformat())
+
+
+def _audit_push(results: list[dict]) -> None:
+    changed: dict[str, set] = {}
+    for result in results:
+        if result["status"] in ("applied", "conflict") and result.get("record"):
+            client = result["record"]["fields"].get("client_id") or (
+                result["id"] if result["entity"] == "client" else None)
+            if client:
+                changed.setdefault(client, set()).add(result["entity"])
+    for client_id, entities in changed.items():
+        record_event("sync.push", user=g.device_user, subject_type="client", subject_id=client_id,
+                     detail={"entities": sorted(entities), "device": str(g.device.id)})
+
+
+@bp.get("/sync/pull")
+@device_required
+def sync_pull():
+    try:
+        limit = min(max(int(request.args.get("limit", DEFAULT_LIMIT)), 1), DEFAULT_LIMIT)
+        body = pull(db.session, g.device_user, request.args.get("cursor"), limit)
+    except BadCursor as problem:
+        return error_response(400, str(problem), code="bad_cursor")
+    except ValueError:
+        return error_response(400, "The limit must be a whole number.", code="invalid_request")
+    db.session.commit()  # last_seen_at
+    return ok(**body)
+
+
+@bp.post("/sync/device/retire")
+@device_required
+def retire_device():
+    """The device signs out: its token stops working at once."""
+    devices.revoke_device(g.device, by=g.device_user)
+    record_event("device.retire", user=g.device_user, subject_type="device", subject_id=g.device.id)
+    db.session.commit()
+    return ok()
+
+
+@bp.post("/sync/conflicts/<conflict_id>/resolve")
+@device_required
+def resolve_conflict(conflict_id):
+    conflict = conflict_rules.visible_conflict(db.session, g.device_user, conflict_id)
+    if conflict is None:
+        return error_response(404, "There is no such conflict on your caseload.", code="not_found")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return error_response(400, "The body must be a JSON object.", code="bad_json")
+    try:
+        conflict_rules.resolve(db.session, g.device_user, conflict, body.get("choice"), body.get("value"))
+    except conflict_rules.ResolutionRefused as refused:
+        return error_response(400 if refused.code == "invalid" else 409, str(refused), code=refused.code)
+    record_event("conflict.resolve", user=g.device_user, subject_type="client", subject_id=conflict.client_id,
+                 detail={"entity": conflict.entity, "field": conflict.field, "choice": conflict.resolution})
+    db.session.commit()
+    return ok(conflict=conflict_to_wire(conflict))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(publish.openapi_document())

@@ -1,0 +1,56 @@
+"""Devices and the bearer tokens they sync with."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+
+from sqlalchemy.orm import Session
+
+from webapp.auth.models import User
+from webapp.db import now_utc
+from webapp.sync.models import Device
+
+
+class DeviceRefused(Exception):
+    """No device, a wrong token, a revoked device or an inactive user."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def register_device(session: Session, user: User, label: str) -> tuple[Device, str]:
+    """Add a device for ``user``; returns it with its token, shown this once only."""
+    secret = secrets.token_urlsafe(32)
+    device = Device(id=uuid.uuid4(), user_id=user.id, label=label[:200], token_hash=_hash(secret),
+                    last_seen_at=now_utc())
+    session.add(device)
+    session.flush()
+    return device, f"{device.id}.{secret}"
+
+
+def device_for_token(session: Session, token: str | None) -> Device:
+    """The live device a bearer token belongs to; DeviceRefused otherwise."""
+    device_id, _, secret = (token or "").partition(".")
+    try:
+        device = session.get(Device, uuid.UUID(device_id))
+    except ValueError:
+        device = None
+    if device is None or not secret or not hmac.compare_digest(device.token_hash, _hash(secret)):
+        raise DeviceRefused("unauthenticated", "This device is not registered. Sign in again to sync.")
+    if device.revoked_at is not None or not device.user.active:
+        raise DeviceRefused("device_revoked",
+                            "This device was signed out by the clinic; its client data is being removed.")
+    return device
+
+
+def revoke_device(device: Device, by: User | None) -> None:
+    device.revoked_at = device.revoked_at or now_utc()
+    device.revoked_by_id = by.id if by else device.revoked_by_id

@@ -1,0 +1,148 @@
+"""The synced entities: their model, the rules for their fields, and whose they are.
+
+Push and pull both work from this table, so adding an entity to sync is one entry here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from webapp.appointments.models import Appointment
+from webapp.appointments.schemas import APPOINTMENT
+from webapp.auth.models import User
+from webapp.clients.models import Acknowledgement, CaseHistory, Client
+from webapp.clients.schemas import ACKNOWLEDGEMENT, CASE_HISTORY, CLIENT
+from webapp.core.fieldspec import RecordSchema
+from webapp.visits.models import Finding, Sensation, SensationRating, Visit
+from webapp.visits.schemas import FINDING, SENSATION, SENSATION_RATING, VISIT
+from webapp.vocab.models import VocabularyTerm
+from webapp.vocab.schemas import VOCABULARY_TERM
+
+
+class OutOfScope(Exception):
+    """The record, or what it points to, is not on the pusher's caseload."""
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    model: type
+    schema: RecordSchema
+    # References fixed at creation: moving a record to another parent is not a sync edit.
+    fixed: tuple[str, ...] = ()
+    # Server-set fields sent to devices but never taken from them.
+    derived: tuple[str, ...] = ()
+    # Lower ranks are applied (and flushed) first, so parents exist before children.
+    rank: int = 0
+
+
+ENTITIES: dict[str, Entity] = {e.name: e for e in [
+    Entity("vocabulary_term", VocabularyTerm, VOCABULARY_TERM, fixed=("kind", "code"), rank=0),
+    Entity("client", Client, CLIENT, derived=("clinic_id", "practitioner_id"), rank=1),
+    Entity("case_history", CaseHistory, CASE_HISTORY, fixed=("client_id",), rank=2),
+    Entity("acknowledgement", Acknowledgement, ACKNOWLEDGEMENT, fixed=("client_id",),
+           derived=("recorded_by_id",), rank=2),
+    Entity("appointment", Appointment, APPOINTMENT, fixed=("client_id",), derived=("clinic_id",), rank=2),
+    Entity("visit", Visit, VISIT, fixed=("client_id",), derived=("practitioner_id",), rank=3),
+    Entity("sensation", Sensation, SENSATION, fixed=("client_id",), rank=3),
+    Entity("finding", Finding, FINDING, fixed=("visit_id",), derived=("client_id",), rank=4),
+    Entity("sensation_rating", SensationRating, SENSATION_RATING, fixed=("sensation_id", "visit_id"),
+           derived=("client_id",), rank=4),
+]}
+
+BY_TABLE = {e.model.__tablename__: e for e in ENTITIES.values()}
+
+
+def on_caseload(session: Session, user: User, client_id) -> Client:
+    """The client ``client_id`` if it is on ``user``'s caseload; else OutOfScope."""
+    client = session.get(Client, client_id) if client_id else None
+    if (client is None or client.deleted_at is not None or client.clinic_id != user.clinic_id
+            or client.practitioner_id != user.id):
+        raise OutOfScope
+    return client
+
+
+def _live(session: Session, model, record_id):
+    record = session.get(model, record_id) if record_id else None
+    if record is None or record.deleted_at is not None:
+        raise OutOfScope
+    return record
+
+
+def owning_client_id(session: Session, user: User, entity: Entity, values: dict, existing=None):
+    """Check the pusher may write this record; return its client id (None if clinic-wide).
+
+    For an existing record the stored parents count; for a new one, the ones pushed.
+    Server-derived fields of a new record are filled into ``values`` here.
+    """
+    name = entity.name
+    if name == "vocabulary_term":
+        if existing is not None and existing.clinic_id != user.clinic_id:
+            raise OutOfScope
+        values.setdefault("clinic_id", user.clinic_id)
+        values.setdefault("added_by_id", user.id)
+        return None
+    if name == "client":
+        if existing is not None:
+            return on_caseload(session, user, existing.id).id
+        values["clinic_id"] = user.clinic_id
+        values["practitioner_id"] = user.id  # a practitioner registers onto their own caseload
+        return None
+    if name == "finding":
+        visit = _live(session, Visit, existing.visit_id if existing else values.get("visit_id"))
+        client = on_caseload(session, user, visit.client_id)
+        values["client_id"] = client.id
+        return client.id
+    if name == "sensation_rating":
+        sensation = _live(session, Sensation, existing.sensation_id if existing else values.get("sensation_id"))
+        visit = _live(session, Visit, existing.visit_id if existing else values.get("visit_id"))
+        if sensation.client_id != visit.client_id:
+            raise OutOfScope
+        values["client_id"] = on_caseload(session, user, visit.client_id).id
+        return visit.client_id
+    client_id = existing.client_id if existing is not None else values.get("client_id")
+    client = on_caseload(session, user, client_id)
+    if existing is None:
+        if name == "visit":
+            values["practitioner_id"] = user.id
+        elif name == "acknowledgement":
+            values["recorded_by_id"] = user.id
+        elif name == "appointment":
+            values["clinic_id"] = user.clinic_id
+            if values.get("practitioner_id") not in (None, user.id):
+                raise OutOfScope
+    return client.id
+
+
+def to_wire(value):
+    """A column value as JSON: ids and dates as strings, decimals as numbers."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def wire_fields(entity: Entity) -> tuple[str, ...]:
+    extra = tuple(f for f in ("client_id", *entity.derived) if hasattr(entity.model, f))
+    return tuple(dict.fromkeys((*entity.schema.fields, *extra)))
+
+
+def serialise(entity: Entity, record) -> dict:
+    """A record as a device receives it."""
+    return {
+        "entity": entity.name,
+        "id": str(record.id),
+        "version": record.version,
+        "deleted": record.deleted_at is not None,
+        "fields": {name: to_wire(getattr(record, name)) for name in wire_fields(entity)},
+    }

@@ -1,0 +1,137 @@
+"""What the server publishes: the record rules for devices, and the OpenAPI document."""
+
+from __future__ import annotations
+
+import uuid
+
+from webapp.sync.entities import ENTITIES
+from webapp.sync.push import MAX_CHANGES
+from webapp.vocab import defaults
+from webapp.vocab.services import terms
+
+VOCABULARIES = ("region", "side", "complaint", "time_of_day", "frequency", "reaction", "advice", "location")
+
+
+def schema_document(clinic_id: uuid.UUID) -> dict:
+    """The field rules of every synced entity and the clinic's vocabularies."""
+    return {
+        "entities": {name: entity.schema.to_json() | {"fixed": list(entity.fixed), "derived": list(entity.derived)}
+                     for name, entity in ENTITIES.items()},
+        "vocabularies": {kind: [{"code": c, "label": label} for c, label in terms(kind, clinic_id)]
+                         for kind in VOCABULARIES},
+        "region_groups": {code: group for code, _label, group in defaults.REGIONS},
+        "acknowledgement": {"current": defaults.CURRENT_ACKNOWLEDGEMENT_VERSION,
+                            "wordings": defaults.ACKNOWLEDGEMENT_WORDINGS},
+        "max_changes_per_push": MAX_CHANGES,
+    }
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json_body(schema: dict) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def _answer(description: str, schema: dict | None = None) -> dict:
+    answer = {"description": description}
+    if schema:
+        answer["content"] = {"application/json": {"schema": schema}}
+    return answer
+
+
+ERRORS = {
+    "400": _answer("Malformed request; nothing applied", _ref("Error")),
+    "401": _answer("No valid device token, or the device was revoked (code device_revoked)", _ref("Error")),
+}
+
+
+def openapi_document() -> dict:
+    uuid_string = {"type": "string", "format": "uuid"}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Fieldbook sync API", "version": "1",
+                 "description": "Offline sync between practitioners' devices and the clinic server. "
+                                "See docs/sync-protocol.md for the guarantees."},
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "securitySchemes": {"device": {"type": "http", "scheme": "bearer",
+                                           "description": "<device_id>.<secret> from POST /devices"},
+                                "session": {"type": "apiKey", "in": "cookie", "name": "session"}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["ok", "error"], "properties": {
+                    "ok": {"const": False},
+                    "error": {"type": "object", "required": ["code", "message"], "properties": {
+                        "code": {"type": "string", "enum": [
+                            "bad_json", "invalid_request", "unknown_fields", "batch_too_large", "bad_cursor",
+                            "unauthenticated", "device_revoked", "csrf_failed", "forbidden", "not_found",
+                            "already_resolved", "invalid", "server_error"]},
+                        "message": {"type": "string"}}}}},
+                "Change": {"type": "object", "additionalProperties": False,
+                           "required": ["change_id", "entity", "id"], "properties": {
+                               "change_id": uuid_string, "entity": {"enum": list(ENTITIES)}, "id": uuid_string,
+                               "op": {"enum": ["upsert", "delete"], "default": "upsert"},
+                               "base_version": {"type": "integer", "minimum": 0, "default": 0},
+                               "fields": {"type": "object"}}},
+                "Record": {"type": "object", "properties": {
+                    "entity": {"enum": list(ENTITIES)}, "id": uuid_string, "version": {"type": "integer"},
+                    "deleted": {"type": "boolean"}, "fields": {"type": "object"}}},
+                "Conflict": {"type": "object", "properties": {
+                    "conflict_id": uuid_string, "entity": {"type": "string"}, "id": uuid_string,
+                    "field": {"type": "string"}, "server_value": {}, "device_value": {}}},
+                "Result": {"type": "object", "properties": {
+                    "change_id": uuid_string, "status": {"enum": ["applied", "conflict", "rejected"]},
+                    "entity": {"type": "string"}, "id": uuid_string, "version": {"type": ["integer", "null"]},
+                    "record": {"oneOf": [_ref("Record"), {"type": "null"}]},
+                    "conflicts": {"type": "array", "items": _ref("Conflict")},
+                    "errors": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "code": {"type": ["string", "null"]}, "merged_into": uuid_string}},
+            },
+        },
+        "paths": {
+            "/session": {"get": {"summary": "Who is signed in, and a CSRF token for /devices",
+                                 "security": [{"session": []}],
+                                 "responses": {"200": _answer("The signed-in user"), "401": ERRORS["401"]}}},
+            "/devices": {"post": {"summary": "Register this browser as a device; returns its token once",
+                                  "security": [{"session": []}],
+                                  "requestBody": _json_body({"type": "object", "properties": {
+                                      "label": {"type": "string"}}}),
+                                  "responses": {"201": _answer("device_id and device_token"), **ERRORS}}},
+            "/schema": {"get": {"summary": "Field rules and vocabularies, for checking as the user types",
+                                "security": [{"device": []}], "responses": {"200": _answer("The rules"), **ERRORS}}},
+            "/sync/push": {"post": {
+                "summary": "Apply a batch of changes in one transaction, at most once each",
+                "security": [{"device": []}],
+                "requestBody": _json_body({"type": "object", "additionalProperties": False, "required": ["changes"],
+                                           "properties": {"pending": {"type": "integer", "minimum": 0},
+                                                          "changes": {"type": "array", "maxItems": MAX_CHANGES,
+                                                                      "items": _ref("Change")}}}),
+                "responses": {"200": _answer("One result per change, in order", {"type": "object", "properties": {
+                    "results": {"type": "array", "items": _ref("Result")}}}),
+                    "413": _answer("More than the allowed number of changes", _ref("Error")), **ERRORS}}},
+            "/sync/pull": {"get": {
+                "summary": "Changes on the caseload since the cursor (everything without one)",
+                "security": [{"device": []}],
+                "parameters": [{"name": "cursor", "in": "query", "schema": {"type": "string"}},
+                               {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 5000}}],
+                "responses": {"200": _answer("Records, evicted clients, open conflicts, the next cursor",
+                                             {"type": "object", "properties": {
+                                                 "records": {"type": "array", "items": _ref("Record")},
+                                                 "evict": {"type": "array", "items": uuid_string},
+                                                 "conflicts": {"type": "array", "items": _ref("Conflict")},
+                                                 "cursor": {"type": "string"}, "more": {"type": "boolean"}}}),
+                              **ERRORS}}},
+            "/sync/device/retire": {"post": {"summary": "Sign this device out (its token stops working)",
+                                             "security": [{"device": []}],
+                                             "responses": {"200": _answer("Retired"), **ERRORS}}},
+            "/sync/conflicts/{conflict_id}/resolve": {"post": {
+                "summary": "Resolve a conflict: keep mine, keep theirs, or store an edited value",
+                "security": [{"device": []}],
+                "parameters": [{"name": "conflict_id", "in": "path", "required": True, "schema": uuid_string}],
+                "requestBody": _json_body({"type": "object", "required": ["choice"], "properties": {
+                    "choice": {"enum": ["mine", "theirs", "edit"]}, "value": {}}}),
+                "responses": {"200": _answer("Resolved"), "404": _answer("No such conflict", _ref("Error")),
+                              "409": _answer("Already resolved", _ref("Error")), **ERRORS}}},
+        },
+    }

@@ -1,0 +1,302 @@
+"""Push: apply a device's batch of changes in one transaction, with a result per change.
+
+Each change is applied at most once (its id and a hash of its content are remembered with
+the answer), checked against the pusher's caseload, validated with the same schema as the
+desk forms, and merged field by field against what changed since the version it was based
+on. A field someone else changed meanwhile keeps the server's value and becomes a
+``SyncConflict`` that both sides can see; nothing is overwritten without a trace.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from webapp.auth.models import User
+from webapp.clients.models import CaseHistory, Client
+from webapp.db import now_utc
+from webapp.sync.entities import ENTITIES, Entity, OutOfScope, owning_client_id, serialise, to_wire
+from webapp.sync.models import AppliedChange, SyncConflict
+from webapp.sync.pull import _chunks
+from webapp.vocab.services import terms
+
+MAX_CHANGES = 10_000
+ENVELOPE_KEYS = {"change_id", "entity", "id", "op", "base_version", "fields"}
+
+
+class InvalidRequest(ValueError):
+    """The request as a whole is malformed; nothing of it is applied."""
+
+    def __init__(self, message: str, code: str = "invalid_request"):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class Change:
+    change_id: uuid.UUID
+    entity: Entity
+    id: uuid.UUID
+    op: str
+    base_version: int
+    fields: dict
+    content_hash: str
+
+
+@dataclass
+class Outcome:
+    change: Change
+    status: str
+    record: object = None
+    conflicts: list = field(default_factory=list)
+    errors: dict = field(default_factory=dict)
+    code: str | None = None
+    merged_into: uuid.UUID | None = None
+
+    def to_wire(self) -> dict:
+        entity = self.change.entity
+        return {
+            "change_id": str(self.change.change_id), "status": self.status, "entity": entity.name,
+            "id": str(self.merged_into or self.change.id),
+            "version": self.record.version if self.record is not None else None,
+            "record": serialise(entity, self.record) if self.record is not None else None,
+            "conflicts": self.conflicts, "errors": self.errors, "code": self.code,
+            **({"merged_into": str(self.merged_into)} if self.merged_into else {}),
+        }
+
+
+def parse_changes(payload) -> list[Change]:
+    """Check the shape of a push body; raise InvalidRequest for anything malformed."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("changes"), list):
+        raise InvalidRequest("The body must be an object with a list of changes.")
+    unknown = set(payload) - {"changes", "pending"}
+    if unknown:
+        raise InvalidRequest(f"Unknown fields in the request: {', '.join(sorted(unknown))}.", "unknown_fields")
+    raw_changes = payload["changes"]
+    if len(raw_changes) > MAX_CHANGES:
+        raise InvalidRequest(f"At most {MAX_CHANGES} changes can be sent at once.", "batch_too_large")
+    return [_parse_change(raw, index) for index, raw in enumerate(raw_changes)]
+
+
+def _parse_change(raw, index: int) -> Change:
+    where = f"Change {index + 1}"
+    if not isinstance(raw, dict):
+        raise InvalidRequest(f"{where} is not an object.")
+    unknown = set(raw) - ENVELOPE_KEYS
+    if unknown:
+        raise InvalidRequest(f"{where} has unknown fields: {', '.join(sorted(unknown))}.", "unknown_fields")
+    entity = ENTITIES.get(raw.get("entity"))
+    if entity is None:
+        raise InvalidRequest(f"{where} names an unknown kind of record.")
+    op = raw.get("op", "upsert")
+    if op not in ("upsert", "delete"):
+        raise InvalidRequest(f"{where} has an unknown operation.")
+    base = raw.get("base_version", 0)
+    fields = raw.get("fields", {})
+    if not isinstance(base, int) or isinstance(base, bool) or base < 0 or not isinstance(fields, dict):
+        raise InvalidRequest(f"{where} has a malformed base version or fields.")
+    try:
+        change_id, record_id = uuid.UUID(str(raw.get("change_id"))), uuid.UUID(str(raw.get("id")))
+    except ValueError:
+        raise InvalidRequest(f"{where} needs a change_id and an id that are UUIDs.") from None
+    canonical = json.dumps({"entity": entity.name, "id": str(record_id), "op": op, "base_version": base,
+                            "fields": fields}, sort_keys=True, separators=(",", ":"), default=str)
+    return Change(change_id, entity, record_id, op, base, fields, hashlib.sha256(canonical.encode()).hexdigest())
+
+
+def push(session: Session, user: User, device_id: uuid.UUID | None, changes: list[Change]) -> list[dict]:
+    """Apply ``changes`` for ``user``; the caller commits (or rolls back) the transaction."""
+    known = _remembered(session, [c.change_id for c in changes])
+    answers: dict[int, dict] = {}
+    fresh: list[tuple[int, Change]] = []
+    seen_in_batch: dict[uuid.UUID, int] = {}
+    for index, change in enumerate(changes):
+        previous = known.get(change.change_id)
+        if previous is not None:
+            answers[index] = (previous.result if previous.content_hash == change.content_hash
+                              else _reused(change))
+        elif change.change_id in seen_in_batch:
+            seen_in_batch[change.change_id] = seen_in_batch[change.change_id]
+            answers[index] = {"duplicate_of": seen_in_batch[change.change_id]}
+        else:
+            seen_in_batch[change.change_id] = index
+            fresh.append((index, change))
+
+    applier = _Applier(session, user, device_id)
+    applier.preload([c for _, c in fresh])
+    outcomes: dict[int, Outcome] = {}
+    for rank in sorted({c.entity.rank for _, c in fresh}):
+        for index, change in fresh:
+            if change.entity.rank == rank:
+                outcomes[index] = applier.apply(change)
+        session.flush()  # parents get their rows before children are checked against them
+
+    remembered = []
+    for index, outcome in outcomes.items():
+        answers[index] = outcome.to_wire()
+        remembered.append({"change_id": outcome.change.change_id, "user_id": user.id, "device_id": device_id,
+                           "content_hash": outcome.change.content_hash, "result": answers[index]})
+    for chunk in _chunks(remembered, 1000):
+        session.execute(insert(AppliedChange), chunk)
+    for index, answer in list(answers.items()):
+        if "duplicate_of" in answer:
+            answers[index] = answers[answer["duplicate_of"]]
+    return [answers[i] for i in range(len(changes))]
+
+
+def _remembered(session: Session, change_ids) -> dict:
+    found = {}
+    for chunk in _chunks(set(change_ids)):
+        for row in session.scalars(select(AppliedChange).where(AppliedChange.change_id.in_(chunk))):
+            found[row.change_id] = row
+    return found
+
+
+def _reused(change: Change) -> dict:
+    return {"change_id": str(change.change_id), "status": "rejected", "entity": change.entity.name,
+            "id": str(change.id), "version": None, "record": None, "conflicts": [],
+            "errors": {"change_id": "This change id was already used for a different change."},
+            "code": "change_id_reused"}
+
+
+def same_value(current, incoming) -> bool:
+    return to_wire(current) == to_wire(incoming)
+
+
+class _Applier:
+    """Applies single changes; keeps per-push caches so a batch costs few queries."""
+
+    def __init__(self, session: Session, user: User, device_id):
+        self.session, self.user, self.device_id = session, user, device_id
+        self.existing: dict[tuple[str, uuid.UUID], object] = {}
+        vocab = {kind: [code for code, _ in terms(kind, user.clinic_id)]
+                 for kind in ("region", "side", "complaint", "time_of_day", "frequency", "reaction",
+                              "advice", "location")}
+        self.vocabulary = vocab.__getitem__
+
+    def preload(self, changes: list[Change]) -> None:
+        by_entity: dict[str, set] = {}
+        for change in changes:
+            by_entity.setdefault(change.entity.name, set()).add(change.id)
+        # The caseload's clients, and the parents findings and ratings point to.
+        self.session.scalars(select(Client).where(Client.practitioner_id == self.user.id)).all()
+        for name, ids in by_entity.items():
+            model = ENTITIES[name].model
+            for chunk in _chunks(ids):
+                for record in self.session.scalars(select(model).where(model.id.in_(chunk))):
+                    self.existing[(name, record.id)] = record
+        for name in ("visit", "sensation"):
+            model = ENTITIES[name].model
+            parents = {c.fields.get(f"{name}_id") for c in changes if isinstance(c.fields.get(f"{name}_id"), str)}
+            for chunk in _chunks(parents):
+                try:
+                    ids = [uuid.UUID(p) for p in chunk]
+                except ValueError:
+                    continue  # the change itself will be rejected by validation
+                self.session.scalars(select(model).where(model.id.in_(ids))).all()
+
+    def apply(self, change: Change) -> Outcome:
+        entity = change.entity
+        existing = self.existing.get((entity.name, change.id))
+        incoming = {k: v for k, v in change.fields.items() if k not in entity.derived}
+        try:
+            if change.op == "delete":
+                return self._delete(change, existing)
+            if existing is None:
+                return self._create(change, incoming)
+            return self._update(change, existing, incoming)
+        except OutOfScope:
+            return Outcome(change, "rejected", code="not_found",
+                           errors={"id": "This record is not on your caseload."})
+
+    def _create(self, change: Change, incoming: dict) -> Outcome:
+        entity = change.entity
+        checked = entity.schema.validate(incoming, vocabulary=self.vocabulary)
+        if not checked.ok:
+            return Outcome(change, "rejected", errors=checked.errors, code="invalid")
+        values = checked.values
+        owning_client_id(self.session, self.user, entity, values)
+        if entity.name == "case_history":
+            current = self.session.scalars(select(CaseHistory).where(CaseHistory.client_id == values["client_id"])).first()
+            if current is not None:  # two devices both took the case history: merge, don't duplicate
+                outcome = self._merge(change, current, {k: v for k, v in values.items() if k in incoming})
+                outcome.merged_into = current.id
+                return outcome
+        record = entity.model(id=change.id, **{k: v for k, v in values.items() if hasattr(entity.model, k)})
+        self.session.add(record)
+        self.existing[(entity.name, change.id)] = record
+        return Outcome(change, "applied", record=record)
+
+    def _update(self, change: Change, existing, incoming: dict) -> Outcome:
+        entity = change.entity
+        owning_client_id(self.session, self.user, entity, {}, existing)
+        checked = entity.schema.validate(incoming, partial=True, vocabulary=self.vocabulary)
+        if not checked.ok:
+            return Outcome(change, "rejected", errors=checked.errors, code="invalid")
+        moved = {f: "This cannot be changed once the record exists." for f in entity.fixed
+                 if f in checked.values and not same_value(getattr(existing, f), checked.values[f])}
+        if moved:
+            return Outcome(change, "rejected", errors=moved, code="invalid")
+        if existing.deleted_at is not None:
+            conflict = self._conflict(change, existing, "_deleted", "deleted", checked.values)
+            return Outcome(change, "conflict", record=existing, conflicts=[conflict])
+        return self._merge(change, existing, checked.values)
+
+    def _merge(self, change: Change, existing, values: dict) -> Outcome:
+        conflicts = []
+        for name, value in values.items():
+            current = getattr(existing, name)
+            if same_value(current, value):
+                continue
+            if _edited_elsewhere(existing, name, current, change.base_version):
+                conflicts.append(self._conflict(change, existing, name, current, value))
+            else:
+                setattr(existing, name, value)
+        return Outcome(change, "conflict" if conflicts else "applied", record=existing, conflicts=conflicts)
+
+    def _delete(self, change: Change, existing) -> Outcome:
+        if existing is None:
+            raise OutOfScope
+        owning_client_id(self.session, self.user, change.entity, {}, existing)
+        if existing.deleted_at is not None:
+            return Outcome(change, "applied", record=existing)
+        edited = [f for f in (existing.field_versions or {}) if existing.field_changed_after(f, change.base_version)]
+        if edited:
+            conflict = self._conflict(change, existing, "_deleted", "kept", "deleted")
+            return Outcome(change, "conflict", record=existing, conflicts=[conflict])
+        existing.deleted_at = now_utc()
+        return Outcome(change, "applied", record=existing)
+
+    def _conflict(self, change: Change, record, field_name: str, server_value, device_value) -> dict:
+        client_id = record.id if change.entity.name == "client" else getattr(record, "client_id", None)
+        conflict = SyncConflict(
+            id=uuid.uuid4(), clinic_id=self.user.clinic_id, client_id=client_id, entity=change.entity.name,
+            entity_id=record.id, field=field_name, server_value={"value": _plain(server_value)},
+            device_value={"value": _plain(device_value)}, base_version=change.base_version,
+            change_id=change.change_id, user_id=self.user.id, device_id=self.device_id,
+        )
+        self.session.add(conflict)
+        return {"conflict_id": str(conflict.id), "field": field_name,
+                "server_value": conflict.server_value["value"], "device_value": conflict.device_value["value"]}
+
+
+def _edited_elsewhere(record, name: str, current, base_version: int) -> bool:
+    """Whether the server's value of ``name`` is news to a device that saw ``base_version``.
+
+    A device that never saw the record (base 0) may fill what is still empty here, but any
+    value already set here is someone else's work and must not be overwritten silently.
+    """
+    if base_version == 0:
+        return current not in (None, "", [])
+    return record.field_changed_after(name, base_version)
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: to_wire(v) for k, v in value.items()}
+    return to_wire(value)
