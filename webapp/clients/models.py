@@ -16,9 +16,11 @@ class Client(SyncedRecord, Base):
     __tablename__ = "client"
 
     clinic_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clinic.id"), index=True)
-    # The practitioner whose caseload holds this client; None while unassigned.
+    # The practitioner whose caseload holds this client; None while unassigned. The old
+    # value is always loaded on change (active_history), so the change log can tell the
+    # previous practitioner's devices to let the client go.
     practitioner_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("user_account.id"), index=True
+        ForeignKey("user_account.id"), index=True, active_history=True
     )
     first_name: Mapped[str] = mapped_column(String(80))
     last_name: Mapped[str] = mapped_column(String(80))

@@ -51,7 +51,7 @@ def device_required(view):
             device = devices.device_for_token(db.session, token)
         except devices.DeviceRefused as refused:
             return error_response(401, str(refused), code=refused.code)
-        device.last_seen_at = now_utc()
+        devices.note_contact(device)
         g.device, g.device_user = device, device.user
         return view(*args, **kwargs)
 

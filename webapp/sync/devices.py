@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -49,6 +50,19 @@ def device_for_token(session: Session, token: str | None) -> Device:
         raise DeviceRefused("device_revoked",
                             "This device was signed out by the clinic; its client data is being removed.")
     return device
+
+
+SEEN_PRECISION = dt.timedelta(minutes=10)
+
+
+def note_contact(device: Device) -> None:
+    """Remember when the device was last heard from, to within ten minutes.
+
+    Writing on every pull would make each read wait for the database's write lock.
+    """
+    now = now_utc()
+    if device.last_seen_at is None or now - device.last_seen_at > SEEN_PRECISION:
+        device.last_seen_at = now
 
 
 def revoke_device(device: Device, by: User | None) -> None:
