@@ -58,28 +58,30 @@ ENTITIES: dict[str, Entity] = {e.name: e for e in [
 BY_TABLE = {e.model.__tablename__: e for e in ENTITIES.values()}
 
 
-def on_caseload(session: Session, user: User, client_id) -> Client:
+def on_caseload(session: Session, user: User, client_id, get=None) -> Client:
     """The client ``client_id`` if it is on ``user``'s caseload; else OutOfScope."""
-    client = session.get(Client, client_id) if client_id else None
+    client = (get or session.get)(Client, client_id) if client_id else None
     if (client is None or client.deleted_at is not None or client.clinic_id != user.clinic_id
             or client.practitioner_id != user.id):
         raise OutOfScope
     return client
 
 
-def _live(session: Session, model, record_id):
-    record = session.get(model, record_id) if record_id else None
+def _live(get, model, record_id):
+    record = get(model, record_id) if record_id else None
     if record is None or record.deleted_at is not None:
         raise OutOfScope
     return record
 
 
-def owning_client_id(session: Session, user: User, entity: Entity, values: dict, existing=None):
+def owning_client_id(session: Session, user: User, entity: Entity, values: dict, existing=None, get=None):
     """Check the pusher may write this record; return its client id (None if clinic-wide).
 
     For an existing record the stored parents count; for a new one, the ones pushed.
-    Server-derived fields of a new record are filled into ``values`` here.
+    Server-derived fields of a new record are filled into ``values`` here. ``get`` may be a
+    cached ``session.get`` (a push looks the same parents up thousands of times).
     """
+    get = get or session.get
     name = entity.name
     if name == "vocabulary_term":
         if existing is not None and existing.clinic_id != user.clinic_id:
@@ -89,24 +91,24 @@ def owning_client_id(session: Session, user: User, entity: Entity, values: dict,
         return None
     if name == "client":
         if existing is not None:
-            return on_caseload(session, user, existing.id).id
+            return on_caseload(session, user, existing.id, get).id
         values["clinic_id"] = user.clinic_id
         values["practitioner_id"] = user.id  # a practitioner registers onto their own caseload
         return None
     if name == "finding":
-        visit = _live(session, Visit, existing.visit_id if existing else values.get("visit_id"))
-        client = on_caseload(session, user, visit.client_id)
+        visit = _live(get, Visit, existing.visit_id if existing else values.get("visit_id"))
+        client = on_caseload(session, user, visit.client_id, get)
         values["client_id"] = client.id
         return client.id
     if name == "sensation_rating":
-        sensation = _live(session, Sensation, existing.sensation_id if existing else values.get("sensation_id"))
-        visit = _live(session, Visit, existing.visit_id if existing else values.get("visit_id"))
+        sensation = _live(get, Sensation, existing.sensation_id if existing else values.get("sensation_id"))
+        visit = _live(get, Visit, existing.visit_id if existing else values.get("visit_id"))
         if sensation.client_id != visit.client_id:
             raise OutOfScope
-        values["client_id"] = on_caseload(session, user, visit.client_id).id
+        values["client_id"] = on_caseload(session, user, visit.client_id, get).id
         return visit.client_id
     client_id = existing.client_id if existing is not None else values.get("client_id")
-    client = on_caseload(session, user, client_id)
+    client = on_caseload(session, user, client_id, get)
     if existing is None:
         if name == "visit":
             values["practitioner_id"] = user.id
@@ -138,11 +140,12 @@ def wire_fields(entity: Entity) -> tuple[str, ...]:
 
 
 def serialise(entity: Entity, record) -> dict:
-    """A record as a device receives it."""
+    """A record (a model instance, or a dict of its columns) as a device receives it."""
+    value = record.get if isinstance(record, dict) else lambda name: getattr(record, name)
     return {
         "entity": entity.name,
-        "id": str(record.id),
-        "version": record.version,
-        "deleted": record.deleted_at is not None,
-        "fields": {name: to_wire(getattr(record, name)) for name in wire_fields(entity)},
+        "id": str(value("id")),
+        "version": value("version"),
+        "deleted": value("deleted_at") is not None,
+        "fields": {name: to_wire(value(name)) for name in wire_fields(entity)},
     }

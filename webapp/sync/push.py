@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from webapp.auth.models import User
 from webapp.clients.models import CaseHistory, Client
 from webapp.db import now_utc
+from webapp.sync.changelog import insert_new_records
 from webapp.sync.entities import ENTITIES, Entity, OutOfScope, owning_client_id, serialise, to_wire
 from webapp.sync.models import AppliedChange, SyncConflict
 from webapp.sync.pull import _chunks
@@ -60,11 +61,20 @@ class Outcome:
 
     def to_wire(self) -> dict:
         entity = self.change.entity
+        version = None
+        serialised = None
+        if isinstance(self.record, dict):
+            # A plain create: the device already holds exactly what it sent, so only the
+            # version and the fields the server derived go back (a third of the bytes).
+            version = self.record["version"]
+            derived = {name: to_wire(self.record.get(name)) for name in entity.derived}
+        elif self.record is not None:
+            serialised = serialise(entity, self.record)
+            version, derived = serialised["version"], {}
         return {
             "change_id": str(self.change.change_id), "status": self.status, "entity": entity.name,
-            "id": str(self.merged_into or self.change.id),
-            "version": self.record.version if self.record is not None else None,
-            "record": serialise(entity, self.record) if self.record is not None else None,
+            "id": str(self.merged_into or self.change.id), "version": version,
+            "record": serialised, **({"derived": derived} if isinstance(self.record, dict) else {}),
             "conflicts": self.conflicts, "errors": self.errors, "code": self.code,
             **({"merged_into": str(self.merged_into)} if self.merged_into else {}),
         }
@@ -134,6 +144,7 @@ def push(session: Session, user: User, device_id: uuid.UUID | None, changes: lis
         for index, change in fresh:
             if change.entity.rank == rank:
                 outcomes[index] = applier.apply(change)
+        applier.insert_new()
         session.flush()  # parents get their rows before children are checked against them
 
     remembered = []
@@ -174,6 +185,8 @@ class _Applier:
     def __init__(self, session: Session, user: User, device_id):
         self.session, self.user, self.device_id = session, user, device_id
         self.existing: dict[tuple[str, uuid.UUID], object] = {}
+        self.new_rows: dict[str, dict[uuid.UUID, dict]] = {}  # created here, not yet inserted
+        self._found: dict[tuple[type, object], object] = {}
         vocab = {kind: [code for code, _ in terms(kind, user.clinic_id)]
                  for kind in ("region", "side", "complaint", "time_of_day", "frequency", "reaction",
                               "advice", "location")}
@@ -200,8 +213,25 @@ class _Applier:
                     continue  # the change itself will be rejected by validation
                 self.session.scalars(select(model).where(model.id.in_(ids))).all()
 
+    def get(self, model, record_id):
+        """``session.get`` remembered for the push: parents are looked up once each."""
+        key = (model, record_id)
+        if key not in self._found:
+            self._found[key] = self.session.get(model, record_id)
+        return self._found[key]
+
+    def insert_new(self) -> None:
+        """Insert the rows created so far (one statement per entity), stamped and logged."""
+        for name, rows in self.new_rows.items():
+            insert_new_records(self.session, ENTITIES[name].model, list(rows.values()))
+        self.new_rows.clear()
+        self._found.clear()  # a parent looked up as missing may exist now
+
     def apply(self, change: Change) -> Outcome:
         entity = change.entity
+        if change.id in self.new_rows.get(entity.name, {}):
+            self.insert_new()  # a second change to a record created in this batch
+            self.existing[(entity.name, change.id)] = self.session.get(entity.model, change.id)
         existing = self.existing.get((entity.name, change.id))
         incoming = {k: v for k, v in change.fields.items() if k not in entity.derived}
         try:
@@ -220,21 +250,21 @@ class _Applier:
         if not checked.ok:
             return Outcome(change, "rejected", errors=checked.errors, code="invalid")
         values = checked.values
-        owning_client_id(self.session, self.user, entity, values)
+        owning_client_id(self.session, self.user, entity, values, get=self.get)
         if entity.name == "case_history":
             current = self.session.scalars(select(CaseHistory).where(CaseHistory.client_id == values["client_id"])).first()
             if current is not None:  # two devices both took the case history: merge, don't duplicate
                 outcome = self._merge(change, current, {k: v for k, v in values.items() if k in incoming})
                 outcome.merged_into = current.id
                 return outcome
-        record = entity.model(id=change.id, **{k: v for k, v in values.items() if hasattr(entity.model, k)})
-        self.session.add(record)
-        self.existing[(entity.name, change.id)] = record
-        return Outcome(change, "applied", record=record)
+        row = {k: v for k, v in values.items() if k in entity.model.__table__.columns}
+        row["id"] = change.id
+        self.new_rows.setdefault(entity.name, {})[change.id] = row
+        return Outcome(change, "applied", record=row)
 
     def _update(self, change: Change, existing, incoming: dict) -> Outcome:
         entity = change.entity
-        owning_client_id(self.session, self.user, entity, {}, existing)
+        owning_client_id(self.session, self.user, entity, {}, existing, get=self.get)
         checked = entity.schema.validate(incoming, partial=True, vocabulary=self.vocabulary)
         if not checked.ok:
             return Outcome(change, "rejected", errors=checked.errors, code="invalid")
@@ -262,7 +292,7 @@ class _Applier:
     def _delete(self, change: Change, existing) -> Outcome:
         if existing is None:
             raise OutOfScope
-        owning_client_id(self.session, self.user, change.entity, {}, existing)
+        owning_client_id(self.session, self.user, change.entity, {}, existing, get=self.get)
         if existing.deleted_at is not None:
             return Outcome(change, "applied", record=existing)
         edited = [f for f in (existing.field_versions or {}) if existing.field_changed_after(f, change.base_version)]
