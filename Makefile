@@ -54,3 +54,8 @@ test-postgres: install-dev chromium
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
+
+## bench: the performance benchmarks with their targets (see bench/README.md)
+bench: install-dev chromium
+	$(PY) bench/pull_scaling.py --database postgresql
+	$(PY) bench/pull_scaling.py --database sqlite
