@@ -1,0 +1,1 @@
+"""The practitioner's installable offline app: its shell page, manifest and service worker."""

@@ -1,0 +1,110 @@
+"""The app shell: the files a phone keeps to open Fieldbook offline, and their revisions.
+
+At startup the server reads every shell file (and renders the two it generates: the shell
+page and the web manifest), hashes each one, and derives the shell's version from all the
+hashes plus the service worker's own source. The service worker is sent that list, so a
+phone downloads a new version exactly when a file changed, and only the files that did.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, render_template
+
+SCOPE = "/app/"
+SHELL_URL = "/app/shell.html"
+MANIFEST_URL = "/manifest.webmanifest"
+# Shell files under the static folder, as glob patterns.
+STATIC_PATTERNS = ("js/*.js", "js/ui/*.js", "vendor/idb/index.js", "css/app.css", "icons/*.png")
+# The service worker's own source: not precached, but part of the version.
+WORKER_FILES = ("sw.js", "sw/strategies.js")
+THEME_COLOUR = "#1f5f8b"
+BACKGROUND_COLOUR = "#f3f5f6"
+
+
+@dataclass(frozen=True)
+class ShellAsset:
+    url: str
+    revision: str  # the first 20 hex digits of the SHA-256 of the file's bytes
+
+
+@dataclass(frozen=True)
+class Shell:
+    version: str
+    assets: tuple[ShellAsset, ...]
+    page: bytes  # the shell page, as precached
+    manifest: bytes
+    worker: bytes  # /sw.js: the precache list followed by the listeners
+
+    def precache_list(self) -> list[dict]:
+        return [{"url": a.url, "revision": a.revision} for a in self.assets]
+
+
+def revision(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:20]
+
+
+def web_manifest() -> dict:
+    """The web app manifest: what a phone needs to install Fieldbook to its home screen."""
+    icons = "/static/icons/"
+    return {
+        "id": SCOPE,
+        "name": "Fieldbook",
+        "short_name": "Fieldbook",
+        "description": "Session notes for Body Stress Release practitioners, online or off.",
+        "start_url": SCOPE,
+        "scope": SCOPE,
+        "display": "standalone",
+        "orientation": "any",
+        "theme_color": THEME_COLOUR,
+        "background_color": BACKGROUND_COLOUR,
+        "lang": "en",
+        "icons": [
+            {"src": icons + "icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any"},
+            {"src": icons + "icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any"},
+            {"src": icons + "icon-maskable-512.png", "sizes": "512x512", "type": "image/png",
+             "purpose": "maskable"},
+        ],
+    }
+
+
+def build_shell(app: Flask) -> Shell:
+    """Read, render and hash every shell file of ``app``; store and return the Shell."""
+    static = Path(app.static_folder)
+    files: dict[str, bytes] = {}
+    for pattern in STATIC_PATTERNS:
+        for path in sorted(static.glob(pattern)):
+            files[f"{app.static_url_path}/{path.relative_to(static).as_posix()}"] = path.read_bytes()
+    with app.test_request_context(SCOPE):
+        page = render_template("pwa/shell.html", theme_colour=THEME_COLOUR).encode()
+    manifest = json.dumps(web_manifest(), indent=1).encode()
+    files[SHELL_URL] = page
+    files[MANIFEST_URL] = manifest
+    assets = tuple(ShellAsset(url, revision(body)) for url, body in sorted(files.items()))
+
+    listeners = [(static / name).read_bytes() for name in WORKER_FILES]
+    digest = hashlib.sha256()
+    for asset in assets:
+        digest.update(f"{asset.url} {asset.revision}\n".encode())
+    for source in listeners:
+        digest.update(source)
+    version = digest.hexdigest()[:16]
+    config = {"version": version, "scope": SCOPE, "shell": SHELL_URL, "assets": [
+        {"url": a.url, "revision": a.revision} for a in assets]}
+    preamble = ("// Written by the server (webapp/pwa/shell.py): this version's shell files.\n"
+                f"self.FIELDBOOK_SHELL = {json.dumps(config)};\n\n").encode()
+    shell = Shell(version, assets, page, manifest, preamble + listeners[0])
+    app.extensions["fieldbook_shell"] = shell
+    return shell
+
+
+def current_shell(app: Flask) -> Shell:
+    """The shell built at startup (rebuilt on each call in debug mode, to follow edits)."""
+    shell = app.extensions.get("fieldbook_shell")
+    if shell is None or app.debug:
+        shell = build_shell(app)
+    return shell
