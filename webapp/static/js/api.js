@@ -1,0 +1,65 @@
+// Talking to the server: one envelope for answers, two kinds of failure.
+//  - NetworkError: the request did not get an answer (offline, server down, lost
+//    response, timeout). Nothing is known about whether it arrived; retry later.
+//  - ApiError: the server answered with {ok: false, error: {code, message}}.
+
+export class NetworkError extends Error {
+  constructor(message = 'No connection to the clinic server.') {
+    super(message);
+    this.name = 'NetworkError';
+  }
+}
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message || 'The server could not do that.');
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code || 'server_error';
+  }
+}
+
+const TIMEOUT_MS = 60000;
+
+function timeoutSignal(ms) {
+  if (AbortSignal.timeout) return AbortSignal.timeout(ms);
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), ms);
+  return controller.signal;
+}
+
+/**
+ * Call the API. ``token`` sends the device's bearer token (and no cookie); ``csrf`` is for
+ * the few calls made with the signed-in session.
+ */
+export async function api(path, { method = 'GET', body, token, csrf, timeout = TIMEOUT_MS } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (csrf) headers['X-CSRFToken'] = csrf;
+  let response;
+  try {
+    response = await fetch(path, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: token ? 'omit' : 'same-origin', cache: 'no-store', signal: timeoutSignal(timeout),
+    });
+  } catch {
+    throw new NetworkError();
+  }
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    // A proxy's error page or a cut-off body: treat like no answer unless it was a 4xx.
+    if (response.status >= 500 || response.status === 0) throw new NetworkError('The server did not answer properly.');
+    throw new ApiError(response.status, 'bad_response', 'The server sent an answer Fieldbook cannot read.');
+  }
+  if (!response.ok || !data || data.ok === false) {
+    const error = (data && data.error) || {};
+    throw new ApiError(response.status, error.code, error.message);
+  }
+  return data;
+}
+
+/** Whether the browser believes it is offline (a hint only: the server may still be down). */
+export const looksOffline = () => navigator.onLine === false;

@@ -1,0 +1,108 @@
+// Fieldbook's practitioner app: start-up and the screens' routes.
+//
+// Everything shown comes from the phone's own database, so the app opens and works
+// offline; the server is only reached by sync (and once, to register this phone).
+import { loadSchema } from './schema.js';
+import { endWebSession, ensureDevice, LOGIN_URL } from './session.js';
+import { askToKeepData } from './storage.js';
+import { startSync, syncEvents } from './sync.js';
+import { controllerVersion, registerWorker } from './sw-bridge.js';
+import { renderAttention } from './ui/attention.js';
+import { renderClient, renderClientEdit, renderClientList } from './ui/clients.js';
+import { entryInProgress, h, notice, plural, show } from './ui/dom.js';
+import { renderNewSession, renderSession } from './ui/session-record.js';
+import { renderSignOut } from './ui/sign-out.js';
+import { mountSyncIndicator } from './ui/sync-indicator.js';
+import { mountUpdateBanner } from './ui/update-banner.js';
+
+const main = document.getElementById('main');
+const ROUTES = [
+  [/^#?\/?$/, renderClientList, 'clients'],
+  [/^#\/clients\/([\w-]+)$/, renderClient, 'clients'],
+  [/^#\/clients\/([\w-]+)\/edit$/, renderClientEdit, 'clients'],
+  [/^#\/clients\/([\w-]+)\/sessions\/new$/, renderNewSession, 'clients'],
+  [/^#\/sessions\/([\w-]+)$/, renderSession, 'clients'],
+  [/^#\/attention$/, renderAttention, 'attention'],
+  [/^#\/sign-out$/, renderSignOut, 'sign-out'],
+];
+
+let drawn = 0;
+async function route({ focus = true } = {}) {
+  const ticket = ++drawn;
+  const found = ROUTES.map(([pattern, render, nav]) => [window.location.hash.match(pattern), render, nav])
+    .find(([match]) => match);
+  for (const link of document.querySelectorAll('[data-nav]')) {
+    if (found && link.dataset.nav === found[2]) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  if (!found) return show(main, [h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '#/' }, 'Back to clients'))]);
+  const [match, render] = found;
+  const screen = document.createElement('div');
+  await render(screen, { focus: false }, ...match.slice(1));
+  if (ticket !== drawn) return null;  // a later navigation won
+  return show(main, [...screen.childNodes], { focus });
+}
+
+function refreshAfterSync() {
+  // New data from the server: redraw, unless the practitioner is in the middle of an entry.
+  const typing = main.contains(document.activeElement) && document.activeElement.matches('input, select, textarea');
+  if (!entryInProgress() && !typing) route({ focus: false });
+}
+
+function showRevoked(event) {
+  const { lost } = event.detail;
+  endWebSession();
+  show(main, [h('h1', {}, 'This phone was signed out by the clinic'),
+    h('p', {}, 'Its client records have been removed from this phone.'
+      + (lost ? ` ${plural(lost, 'change')} that had not reached the clinic were removed with them.` : '')),
+    h('p', {}, h('a', { class: 'button primary', href: LOGIN_URL }, 'Sign in again'))]);
+}
+
+async function showVersion() {
+  const version = await controllerVersion();
+  document.getElementById('app-version').textContent = version ? `Fieldbook, version ${version}` : 'Fieldbook';
+  document.body.dataset.version = version || '';
+}
+
+async function boot() {
+  registerWorker().catch(() => notice('This browser could not set Fieldbook up for offline use.', { kind: 'warn' }));
+  mountUpdateBanner(document.getElementById('update-banner'));
+  await loadSchema();
+  let status;
+  try {
+    status = await ensureDevice();
+  } catch (error) {
+    status = 'error';
+    show(main, [h('h1', {}, 'Fieldbook could not start'), h('p', {}, error.message)]);
+  }
+  if (status === 'sign-in' || status === 'other-user') return window.location.replace(LOGIN_URL);
+  if (status === 'desk') return window.location.replace('/');
+  if (status === 'offline') {
+    show(main, [h('h1', {}, 'Connect once to set up Fieldbook'),
+      h('p', {}, 'The first start needs the internet, to sign this phone in and copy your caseload. '
+        + 'After that, Fieldbook works without a connection.')]);
+    window.addEventListener('online', () => window.location.reload(), { once: true });
+    return null;
+  }
+  if (status !== 'ready') return null;
+  mountSyncIndicator(document.getElementById('sync-indicator'));
+  window.addEventListener('hashchange', () => route());
+  syncEvents.addEventListener('synced', refreshAfterSync);
+  syncEvents.addEventListener('revoked', showRevoked);
+  await route({ focus: false });
+  document.body.dataset.ready = 'true';
+  askToKeepData().then(({ supported, persisted }) => {
+    if (!persisted) {
+      notice(supported
+        ? 'This browser has not promised to keep Fieldbook’s data. It could clear it if space runs low or after weeks '
+          + 'without use. Add Fieldbook to your home screen, and sync often.'
+        : 'This browser cannot promise to keep Fieldbook’s data. Sync often.', { kind: 'warn', id: 'storage-notice' });
+    }
+  });
+  showVersion();
+  if ('serviceWorker' in navigator) navigator.serviceWorker.addEventListener('controllerchange', showVersion);
+  startSync();
+  return null;
+}
+
+boot();

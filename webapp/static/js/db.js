@@ -1,0 +1,301 @@
+// The device's database: the only module that touches IndexedDB.
+//
+// One store per synced entity, plus `outbox` (the changes waiting for the server),
+// `conflicts` (what needs the practitioner's decision) and `meta` (cursor, device token,
+// schema, last sync). Every local change writes the record and its outbox entry in ONE
+// transaction with durability 'strict'. Transactions are short and never wait on the
+// network: the caller fetches first, then hands the answer to one of the functions here.
+import { openDB } from '../vendor/idb/index.js';
+import { clientIdOf, conflictFromWire, inOrder, localFromServer } from './records.js';
+
+const NAME = 'fieldbook';
+const VERSION = 1;
+export const ENTITIES = ['client', 'case_history', 'acknowledgement', 'appointment', 'visit', 'finding',
+  'sensation', 'sensation_rating', 'vocabulary_term'];
+const INDEXES = { finding: ['visit_id'], sensation_rating: ['visit_id', 'sensation_id'], vocabulary_term: ['kind'] };
+const ALL = [...ENTITIES, 'outbox', 'conflicts', 'meta'];
+const STRICT = { durability: 'strict' };
+
+let dbPromise = null;
+
+function connect() {
+  if (!dbPromise) {
+    dbPromise = openDB(NAME, VERSION, {
+      upgrade(db, oldVersion) {
+        if (oldVersion < 1) {
+          for (const entity of ENTITIES) {
+            const store = db.createObjectStore(entity, { keyPath: 'id' });
+            if (entity !== 'vocabulary_term') store.createIndex('client_id', 'client_id');
+            for (const name of INDEXES[entity] || []) store.createIndex(name, name);
+          }
+          const outbox = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
+          outbox.createIndex('status', 'status');
+          outbox.createIndex('record_id', 'record_id');
+          outbox.createIndex('client_id', 'client_id');
+          outbox.createIndex('change_id', 'change_id', { unique: true });
+          db.createObjectStore('conflicts', { keyPath: 'conflict_id' }).createIndex('client_id', 'client_id');
+          db.createObjectStore('meta');
+        }
+      },
+      blocking() { forget(); },   // another tab opens a newer version: step aside
+      terminated() { dbPromise = null; },
+    });
+    dbPromise.catch(() => { dbPromise = null; });
+  }
+  return dbPromise;
+}
+
+function forget() {
+  const closing = dbPromise;
+  dbPromise = null;
+  if (closing) closing.then((db) => db.close(), () => {});
+}
+
+// Safari (and sometimes Chromium) can drop the connection to its database process
+// ("Connection to Indexed Database server lost"): close, reopen and try again. Every
+// function here is safe to repeat: a transaction that failed was not committed.
+function connectionLost(error) {
+  const text = `${error && error.name} ${error && error.message}`;
+  return /Connection to Indexed Database server lost|UnknownError|InvalidStateError|database connection is closing/i.test(text);
+}
+
+async function withDb(work, tries = 3) {
+  for (let attempt = 1; ; attempt += 1) {
+    const db = await connect();
+    try {
+      return await work(db);
+    } catch (error) {
+      if (attempt >= tries || !connectionLost(error)) throw error;
+      forget();
+    }
+  }
+}
+
+function transaction(stores, mode, work) {
+  return withDb(async (db) => {
+    const tx = mode === 'readwrite' ? db.transaction(stores, mode, STRICT) : db.transaction(stores, mode);
+    tx.done.catch(() => {});  // reported through `work` or the await below
+    try {
+      const result = await work(tx);
+      await tx.done;
+      return result;
+    } catch (error) {
+      try { tx.abort(); } catch { /* already finished */ }
+      throw error;
+    }
+  });
+}
+const read = (stores, work) => transaction(stores, 'readonly', work);
+const write = (stores, work) => transaction(stores, 'readwrite', work);
+
+// ---- reading ---------------------------------------------------------------------------
+export const getMeta = (key) => read(['meta'], (tx) => tx.objectStore('meta').get(key));
+export const setMeta = (key, value) => write(['meta'], (tx) => tx.objectStore('meta').put(value, key));
+export const getRecord = (entity, id) => read([entity], (tx) => tx.objectStore(entity).get(id));
+
+/** Live (not deleted) records of ``entity``, all of them or those with index = value. */
+export function listRecords(entity, index = null, value = null) {
+  return read([entity], async (tx) => {
+    const store = tx.objectStore(entity);
+    const rows = index ? await store.index(index).getAll(value) : await store.getAll();
+    return rows.filter((row) => !row.deleted);
+  });
+}
+
+export const outboxEntries = () => read(['outbox'], async (tx) => inOrder(await tx.objectStore('outbox').getAll()));
+export const listConflicts = () => read(['conflicts'], (tx) => tx.objectStore('conflicts').getAll());
+
+/** How many changes wait, how many the server refused, how many conflicts are open. */
+export function counts() {
+  return read(['outbox', 'conflicts'], async (tx) => {
+    const status = tx.objectStore('outbox').index('status');
+    return {
+      waiting: await status.count('pending'),
+      rejected: await status.count('rejected'),
+      conflicts: await tx.objectStore('conflicts').count(),
+    };
+  });
+}
+
+// ---- local changes ---------------------------------------------------------------------
+/** Save a change to a record and its outbox entry, in one strict transaction. */
+export function saveChange({ entity, id, fields = {}, op = 'upsert', clientId = null, changeId }) {
+  return write([entity, 'outbox'], async (tx) => {
+    const store = tx.objectStore(entity);
+    const outbox = tx.objectStore('outbox');
+    if ((await outbox.index('change_id').getKey(changeId)) !== undefined) return;  // a repeat
+    const current = await store.get(id);
+    const record = { ...(current || { id, version: 0, deleted: false }), ...fields };
+    const owner = clientId || (current && current.client_id) || clientIdOf(entity, id, fields);
+    if (owner) record.client_id = owner;
+    if (op === 'delete') record.deleted = true;
+    const entries = inOrder(await outbox.index('record_id').getAll(id));
+    const last = entries[entries.length - 1];
+    if (op === 'upsert' && last && last.op === 'upsert' && last.status === 'pending' && last.attempts === 0) {
+      // Not sent yet: fold the edit into the waiting change instead of queueing another.
+      last.fields = { ...last.fields, ...fields };
+      last.updated_at = new Date().toISOString();
+      await outbox.put(last);
+    } else {
+      await outbox.add({
+        change_id: changeId, entity, record_id: id, op, client_id: owner,
+        base_version: current ? current.version : 0, fields: op === 'upsert' ? fields : {},
+        status: 'pending', attempts: 0, created_at: new Date().toISOString(), previous_change_ids: [],
+      });
+    }
+    await store.put(record);
+  });
+}
+
+/** A rejected change, corrected by the practitioner, goes back in line with a new id. */
+export function resendFixed(seq, fields, changeId) {
+  return write(ALL, async (tx) => {
+    const outbox = tx.objectStore('outbox');
+    const entry = await outbox.get(seq);
+    if (!entry || entry.status !== 'rejected') return false;
+    entry.previous_change_ids = [...(entry.previous_change_ids || []), entry.change_id];
+    Object.assign(entry, { change_id: changeId, fields: { ...entry.fields, ...fields }, status: 'pending',
+      attempts: 0, errors: null, code: null, fixed_at: new Date().toISOString() });
+    await outbox.put(entry);
+    const store = tx.objectStore(entry.entity);
+    const record = await store.get(entry.record_id);
+    if (record) await store.put({ ...record, ...fields });
+    return true;
+  });
+}
+
+// ---- sync ------------------------------------------------------------------------------
+/**
+ * Choose the next changes to push and count the attempt, in one transaction, before any
+ * of them is sent: a change that may have reached the server is never edited in place, so
+ * a retry carries exactly the same content under the same change id.
+ */
+export function claimBatch(choose) {
+  return write(['outbox'], async (tx) => {
+    const outbox = tx.objectStore('outbox');
+    const batch = choose(inOrder(await outbox.getAll()));
+    const now = new Date().toISOString();
+    for (const entry of batch) {
+      entry.attempts += 1;
+      entry.last_attempt_at = now;
+      await outbox.put(entry);
+    }
+    return batch;
+  });
+}
+
+/** Store the server's answers; only now do the answered entries leave the outbox. */
+export function storePushResults(batch, results) {
+  const sent = new Map(batch.map((entry) => [entry.change_id, entry]));
+  return write(ALL, async (tx) => {
+    const outbox = tx.objectStore('outbox');
+    let settled = 0;
+    for (const result of results) {
+      const entry = sent.has(result.change_id) ? await outbox.get(sent.get(result.change_id).seq) : null;
+      if (!entry || entry.change_id !== result.change_id) continue;
+      settled += 1;
+      if (result.status === 'rejected') {
+        Object.assign(entry, { status: 'rejected', errors: result.errors || {}, code: result.code || 'invalid',
+          rejected_at: new Date().toISOString() });
+        await outbox.put(entry);
+        continue;
+      }
+      await outbox.delete(entry.seq);
+      const id = result.id || entry.record_id;  // differs when the server merged two records
+      for (const next of inOrder(await outbox.index('record_id').getAll(entry.record_id))) {
+        if (next.attempts === 0 && next.status === 'pending') {
+          // Based on what this device just saw of its own change, not an older version.
+          next.base_version = result.version ?? next.base_version;
+          next.record_id = id;
+          await outbox.put(next);
+        }
+      }
+      if (result.record) await storeServerRecord(tx, entry.entity, result.record, entry.record_id, entry.client_id);
+      for (const conflict of result.conflicts || []) {
+        await tx.objectStore('conflicts').put(
+          conflictFromWire(conflict, { entity: entry.entity, id, client_id: entry.client_id }));
+      }
+    }
+    return settled;
+  });
+}
+
+async function storeServerRecord(tx, entity, server, localId = server.id, clientId = null) {
+  const store = tx.objectStore(entity);
+  if (localId !== server.id) await store.delete(localId);
+  const waiting = inOrder(await tx.objectStore('outbox').index('record_id').getAll(server.id));
+  if (server.deleted && waiting.length === 0) {
+    await store.delete(server.id);
+    return;
+  }
+  const local = localFromServer(entity, server, waiting);
+  if (!local.client_id && clientId && entity !== 'vocabulary_term') local.client_id = clientId;
+  await store.put(local);
+}
+
+/** Store one pulled page: records, evictions, open conflicts and the cursor, together. */
+export function storePull(page) {
+  return write(ALL, async (tx) => {
+    const pulled = new Map(ENTITIES.map((entity) => [entity, new Set()]));
+    for (const server of page.records || []) {
+      if (!pulled.has(server.entity)) continue;
+      pulled.get(server.entity).add(server.id);
+      const local = await tx.objectStore(server.entity).get(server.id);
+      if (local && local.version >= server.version) continue;
+      await storeServerRecord(tx, server.entity, server);
+    }
+    if (page.snapshot) await dropUnlisted(tx, pulled);
+    const meta = tx.objectStore('meta');
+    const deferred = new Set([...((await meta.get('deferred_evictions')) || []), ...(page.evict || [])]);
+    await evictReady(tx, deferred);
+    const conflicts = tx.objectStore('conflicts');
+    await conflicts.clear();  // each page carries every open conflict of the caseload
+    for (const conflict of page.conflicts || []) await conflicts.put(conflictFromWire(conflict));
+    await meta.put(page.cursor, 'cursor');
+  });
+}
+
+// A full snapshot lists everything the device may hold: drop synced records it omits.
+async function dropUnlisted(tx, pulled) {
+  const outbox = tx.objectStore('outbox').index('record_id');
+  for (const [entity, ids] of pulled) {
+    const store = tx.objectStore(entity);
+    for (const record of await store.getAll()) {
+      if (record.version > 0 && !ids.has(record.id) && (await outbox.count(record.id)) === 0) {
+        await store.delete(record.id);
+      }
+    }
+  }
+}
+
+// Remove clients that left the caseload, once nothing of theirs waits in the outbox.
+async function evictReady(tx, deferred) {
+  const waiting = tx.objectStore('outbox').index('client_id');
+  for (const clientId of [...deferred]) {
+    if ((await waiting.count(clientId)) > 0) continue;
+    for (const entity of ENTITIES.filter((name) => name !== 'vocabulary_term')) {
+      const index = tx.objectStore(entity).index('client_id');
+      for (const key of await index.getAllKeys(clientId)) await tx.objectStore(entity).delete(key);
+    }
+    const conflicts = tx.objectStore('conflicts');
+    for (const key of await conflicts.index('client_id').getAllKeys(clientId)) await conflicts.delete(key);
+    deferred.delete(clientId);
+  }
+  await tx.objectStore('meta').put([...deferred], 'deferred_evictions');
+}
+
+/** Evictions that waited for their client's changes to be pushed. */
+export function runDeferredEvictions() {
+  return write(ALL, async (tx) => evictReady(tx, new Set((await tx.objectStore('meta').get('deferred_evictions')) || [])));
+}
+
+export const dropConflict = (id) => write(['conflicts'], (tx) => tx.objectStore('conflicts').delete(id));
+
+/** Remove every client record, change, conflict and the device token; return what was waiting. */
+export function wipe() {
+  return write(ALL, async (tx) => {
+    const lost = await tx.objectStore('outbox').count();
+    for (const name of ALL) await tx.objectStore(name).clear();
+    return lost;
+  });
+}

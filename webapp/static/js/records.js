@@ -1,0 +1,90 @@
+// Pure helpers for local records and outbox entries (no IndexedDB here: see db.js).
+//
+// A local record is the server's copy with the device's waiting changes laid over it, so
+// the practitioner always sees their own latest entry, while `version` stays the server
+// version they last saw (the base of their next change).
+
+export const BOOKKEEPING = ['id', 'version', 'deleted', 'client_id'];
+
+/** A new random UUID (v4) for a record or a change. */
+export function newId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The client a pulled or pushed record belongs to (a client belongs to itself). */
+export function clientIdOf(entity, id, fields) {
+  if (entity === 'client') return id;
+  return (fields && fields.client_id) || null;
+}
+
+/** The local copy of a server record, with the device's waiting changes laid over it. */
+export function localFromServer(entity, server, waiting = []) {
+  const record = {
+    ...server.fields,
+    id: server.id,
+    version: server.version,
+    deleted: Boolean(server.deleted),
+    client_id: clientIdOf(entity, server.id, server.fields),
+  };
+  for (const entry of waiting) {
+    if (entry.op === 'delete') record.deleted = true;
+    else Object.assign(record, entry.fields);
+  }
+  if (!record.client_id) delete record.client_id;
+  return record;
+}
+
+/** Outbox entries of one record, oldest first. */
+export function inOrder(entries) {
+  return [...entries].sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * The entries to push next: at most one per record (the oldest), so the server never sees
+ * two changes to one record based on the same version. A record whose oldest entry was
+ * rejected holds its later entries until the practitioner fixes it.
+ */
+export function pushable(entries, limit) {
+  const seen = new Set();
+  const batch = [];
+  for (const entry of inOrder(entries)) {
+    if (seen.has(entry.record_id)) continue;
+    seen.add(entry.record_id);
+    if (entry.status !== 'pending') continue;
+    batch.push(entry);
+    if (batch.length >= limit) break;
+  }
+  return batch;
+}
+
+/** The change as it goes over the wire: identical on every retry. */
+export function toWire(entry) {
+  const change = {
+    change_id: entry.change_id,
+    entity: entry.entity,
+    id: entry.record_id,
+    op: entry.op,
+    base_version: entry.base_version,
+  };
+  if (entry.op === 'upsert') change.fields = entry.fields;
+  return change;
+}
+
+/** Conflicts as the device keeps them (from a push result or a pull). */
+export function conflictFromWire(conflict, defaults = {}) {
+  return {
+    conflict_id: conflict.conflict_id,
+    entity: conflict.entity || defaults.entity,
+    id: conflict.id || defaults.id,
+    client_id: conflict.client_id || defaults.client_id || null,
+    field: conflict.field,
+    server_value: conflict.server_value,
+    device_value: conflict.device_value,
+    created_at: conflict.created_at || new Date().toISOString(),
+  };
+}

@@ -1,0 +1,167 @@
+// Sync: push the outbox, then pull what changed, with the device's bearer token.
+//
+// One code path for every trigger: app start, the `online` event, ~2 s after each local
+// change, the "Sync now" button, the page becoming visible, a timer while changes wait,
+// and Background Sync (the worker asks an open page to run this). A Web Lock keeps two
+// tabs from syncing at once. See docs/sync-protocol.md for the wire contract.
+import * as db from './db.js';
+import { api, ApiError, NetworkError } from './api.js';
+import { localChanges } from './outbox.js';
+import { pushable, toWire } from './records.js';
+import { storeSchema } from './schema.js';
+
+const BATCH = 200;
+const SCHEMA_MAX_AGE_MS = 60 * 60 * 1000;
+const RETRY_MS = 60 * 1000;
+
+/** 'status' when the state below changes; 'synced' after each run (screens re-read). */
+export const syncEvents = new EventTarget();
+const state = { running: false, offline: false, problem: null, needsSignIn: false, lastSync: null };
+export const syncState = () => ({ ...state });
+
+function set(changes) {
+  Object.assign(state, changes);
+  syncEvents.dispatchEvent(new Event('status'));
+}
+
+async function pushAll(token) {
+  for (;;) {
+    const { waiting, rejected } = await db.counts();
+    const batch = await db.claimBatch((entries) => pushable(entries, BATCH));
+    if (batch.length === 0) return;
+    const answer = await api('/api/v1/sync/push', {
+      method: 'POST', token, body: { pending: waiting + rejected, changes: batch.map(toWire) },
+    });
+    const settled = await db.storePushResults(batch, answer.results || []);
+    if (settled === 0) throw new ApiError(200, 'no_results', 'The server did not answer for the changes sent.');
+  }
+}
+
+async function pullAll(token) {
+  let cursor = await db.getMeta('cursor');
+  for (let page = 0; page < 10000; page += 1) {
+    let answer;
+    try {
+      answer = await api(`/api/v1/sync/pull${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
+    } catch (error) {
+      // A cursor the server no longer understands: start again from a full copy.
+      if (error instanceof ApiError && error.code === 'bad_cursor' && cursor) { cursor = null; continue; }
+      throw error;
+    }
+    await db.storePull(answer);
+    cursor = answer.cursor;
+    if (!answer.more) return;
+  }
+}
+
+async function refreshSchema(token) {
+  const cached = await db.getMeta('schema');
+  if (cached && Date.now() - Date.parse(cached.fetched_at) < SCHEMA_MAX_AGE_MS) return;
+  const answer = await api('/api/v1/schema', { token });
+  delete answer.ok;
+  await storeSchema(answer);
+}
+
+async function failed(error, device) {
+  if (error instanceof NetworkError) {
+    set({ offline: true, problem: null });
+  } else if (error instanceof ApiError && error.code === 'device_revoked') {
+    // The clinic withdrew this phone: remove its client data now (what waited is counted).
+    const lost = await db.wipe();
+    set({ problem: error.message, offline: false });
+    syncEvents.dispatchEvent(new CustomEvent('revoked', { detail: { lost, message: error.message } }));
+  } else if (error instanceof ApiError && error.code === 'unauthenticated') {
+    // The token is not known (any more). Keep every change; a sign-in registers anew.
+    await db.setMeta('device', { ...device, invalid: true });
+    set({ needsSignIn: true, offline: false, problem: error.message });
+  } else {
+    set({ offline: false, problem: error.message || 'Sync failed.' });
+  }
+}
+
+async function once() {
+  const device = await db.getMeta('device');
+  if (!device || device.invalid) {
+    set({ needsSignIn: Boolean(device && device.invalid) });
+    return;
+  }
+  set({ running: true });
+  try {
+    await pushAll(device.device_token);
+    await db.runDeferredEvictions();
+    await pullAll(device.device_token);
+    await refreshSchema(device.device_token);
+    const now = new Date().toISOString();
+    await db.setMeta('last_sync', now);
+    set({ offline: false, problem: null, needsSignIn: false, lastSync: now });
+  } catch (error) {
+    await failed(error, device);
+  } finally {
+    set({ running: false });
+    syncEvents.dispatchEvent(new Event('synced'));
+  }
+}
+
+let running = null;
+let again = false;
+let timer = null;
+
+const underLock = (work) => (navigator.locks ? navigator.locks.request('fieldbook-sync', work) : work());
+
+/** Sync now (or once more right after the run in progress); resolves with the state. */
+export function syncNow() {
+  if (running) {
+    again = true;
+    return running;
+  }
+  running = (async () => {
+    try {
+      do {
+        again = false;
+        await underLock(once);
+      } while (again);
+    } finally {
+      running = null;
+    }
+    return syncState();
+  })();
+  return running;
+}
+
+export function syncSoon(delay = 2000) {
+  clearTimeout(timer);
+  timer = setTimeout(syncNow, delay);
+}
+
+function requestBackgroundSync() {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.getRegistration('/app/')
+    .then((registration) => registration && registration.sync && registration.sync.register('fieldbook-push'))
+    .catch(() => { /* not available here: the other triggers remain */ });
+}
+
+/** Wire up every trigger and run the first sync. */
+export async function startSync() {
+  state.lastSync = (await db.getMeta('last_sync')) || null;
+  localChanges.addEventListener('change', () => {
+    syncSoon(2000);
+    requestBackgroundSync();
+  });
+  window.addEventListener('online', () => syncSoon(0));
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') syncSoon(500);
+  });
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.addEventListener('message', (event) => {
+      if (!event.data || event.data.type !== 'SYNC_REQUESTED' || !event.ports[0]) return;
+      syncNow().then((after) => event.ports[0].postMessage({
+        ok: !after.offline && !after.problem, error: after.problem || (after.offline ? 'offline' : null),
+      }));
+    });
+  }
+  setInterval(async () => {
+    const { waiting } = await db.counts();
+    if (waiting > 0 || state.offline) syncNow();
+  }, RETRY_MS);
+  return syncNow();
+}

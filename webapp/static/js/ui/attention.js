@@ -1,0 +1,121 @@
+// What needs the practitioner: changes the server refused (fix and send again) and
+// conflicts (keep mine, keep theirs, or enter the right value).
+import * as db from '../db.js';
+import { api, NetworkError } from '../api.js';
+import { resendFixed } from '../outbox.js';
+import { fieldOf, labelOf } from '../schema.js';
+import { syncNow } from '../sync.js';
+import { fullName } from './clients.js';
+import { formatWhen, h, show } from './dom.js';
+import { recordForm } from './form.js';
+
+const ENTITY_NAMES = { client: 'Client details', case_history: 'Case history', acknowledgement: 'Acknowledgement',
+  appointment: 'Appointment', visit: 'Session', finding: 'Finding', sensation: 'Sensation',
+  sensation_rating: 'Sensation rating', vocabulary_term: 'Vocabulary term' };
+const WHY = { not_found: 'This record is not on your caseload (any more), so the clinic cannot take it.',
+  change_id_reused: 'The server already had a different change under this change’s id.' };
+
+function shown(entity, name, value) {
+  if (name === '_deleted') return value === 'deleted' ? 'deleted' : 'kept';
+  if (value === null || value === undefined || value === '') return '(empty)';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  const spec = fieldOf(entity, name);
+  if (spec && spec.kind === 'choice' && spec.vocabulary) return labelOf(spec.vocabulary, value);
+  if (spec && spec.kind === 'datetime') return formatWhen(value);
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+const fieldLabel = (entity, name) => (name === '_deleted' ? 'Deleted or kept'
+  : (fieldOf(entity, name) || { label: name }).label);
+
+async function clientName(clientId) {
+  const client = clientId ? await db.getRecord('client', clientId) : null;
+  return client ? fullName(client) : 'a client';
+}
+
+async function rejectedItem(entry, redraw) {
+  const errors = entry.errors || {};
+  const editable = [...new Set([...Object.keys(errors), ...Object.keys(entry.fields || {})])]
+    .filter((name) => { const spec = fieldOf(entry.entity, name); return spec && spec.kind !== 'uuid'; });
+  const form = entry.op === 'upsert' && editable.length ? recordForm({
+    entity: entry.entity, fields: editable, values: entry.fields, submitLabel: 'Send again',
+    onSave: async (values) => {
+      await resendFixed(entry, values);
+      await redraw();
+      syncNow();
+    },
+  }) : null;
+  return h('li', { class: 'panel attention-item', dataset: { kind: 'rejected', seq: entry.seq } },
+    h('h3', {}, `${ENTITY_NAMES[entry.entity] || entry.entity} for ${await clientName(entry.client_id)}`),
+    h('p', {}, `The clinic did not accept this change (${formatWhen(entry.rejected_at)}). It is kept on this phone until you fix it.`),
+    h('ul', { class: 'server-errors' }, Object.entries(errors).map(([name, message]) =>
+      h('li', {}, `${fieldLabel(entry.entity, name)}: ${message}`))),
+    WHY[entry.code] ? h('p', {}, WHY[entry.code]) : null,
+    form);
+}
+
+async function resolve(conflict, choice, value, status, redraw) {
+  const device = await db.getMeta('device');
+  status.textContent = 'Sending your decision…';
+  try {
+    await api(`/api/v1/sync/conflicts/${conflict.conflict_id}/resolve`, {
+      method: 'POST', token: device && device.device_token, body: { choice, value },
+    });
+  } catch (error) {
+    status.textContent = error instanceof NetworkError
+      ? 'You are offline. Your decision needs the clinic server: try again when connected.'
+      : `That did not work: ${error.message}`;
+    return;
+  }
+  await db.dropConflict(conflict.conflict_id);
+  await syncNow();
+  await redraw();
+}
+
+async function conflictItem(conflict, redraw) {
+  const status = h('p', { class: 'muted', role: 'status' });
+  const label = fieldLabel(conflict.entity, conflict.field);
+  const editBox = h('div', { hidden: true });
+  const buttons = h('div', { class: 'actions' },
+    h('button', { type: 'button', class: 'button', onclick: () => resolve(conflict, 'mine', null, status, redraw) },
+      'Keep mine'),
+    h('button', { type: 'button', class: 'button', onclick: () => resolve(conflict, 'theirs', null, status, redraw) },
+      'Keep theirs'),
+    conflict.field !== '_deleted' && fieldOf(conflict.entity, conflict.field) ? h('button', {
+      type: 'button', class: 'button', 'aria-expanded': 'false',
+      onclick: (event) => {
+        editBox.hidden = !editBox.hidden;
+        event.currentTarget.setAttribute('aria-expanded', String(!editBox.hidden));
+        if (!editBox.hidden) editBox.querySelector('input, select, textarea').focus();
+      },
+    }, 'Edit') : null);
+  if (conflict.field !== '_deleted' && fieldOf(conflict.entity, conflict.field)) {
+    editBox.append(recordForm({
+      entity: conflict.entity, fields: [conflict.field], values: { [conflict.field]: conflict.device_value },
+      submitLabel: 'Save this value',
+      onSave: (values) => resolve(conflict, 'edit', values[conflict.field], status, redraw),
+    }));
+  }
+  return h('li', { class: 'panel attention-item', dataset: { kind: 'conflict', conflict: conflict.conflict_id } },
+    h('h3', {}, `${label}: ${ENTITY_NAMES[conflict.entity] || conflict.entity} of ${await clientName(conflict.client_id)}`),
+    h('p', {}, 'This was changed on this phone and at the clinic (or on another device) at the same time.'),
+    h('dl', { class: 'dl-grid' },
+      h('dt', {}, 'On this phone'), h('dd', { class: 'mine' }, shown(conflict.entity, conflict.field, conflict.device_value)),
+      h('dt', {}, 'At the clinic'), h('dd', { class: 'theirs' }, shown(conflict.entity, conflict.field, conflict.server_value))),
+    buttons, editBox, status);
+}
+
+export async function renderAttention(main, options) {
+  const redraw = () => renderAttention(main, { focus: false });
+  const rejected = (await db.outboxEntries()).filter((entry) => entry.status === 'rejected');
+  const conflicts = await db.listConflicts();
+  show(main, [
+    h('h1', {}, 'Needs attention'),
+    rejected.length + conflicts.length === 0 ? h('p', { class: 'empty' }, 'Nothing needs your attention.') : null,
+    rejected.length ? [h('h2', {}, 'Changes the clinic did not accept'),
+      h('ul', { class: 'plain-list', id: 'rejected-list' }, await Promise.all(rejected.map((e) => rejectedItem(e, redraw))))] : null,
+    conflicts.length ? [h('h2', {}, 'Conflicts to decide'),
+      h('ul', { class: 'plain-list', id: 'conflict-list' }, await Promise.all(conflicts.map((c) => conflictItem(c, redraw))))] : null,
+  ], options);
+}

@@ -1,0 +1,59 @@
+// Small helpers for building screens without a framework (and without innerHTML).
+
+/** Make an element: h('a', {href: '#/'}, 'Clients'). `on<event>` attributes add listeners. */
+export function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name.startsWith('on') && typeof value === 'function') element.addEventListener(name.slice(2), value);
+    else if (name === 'class') element.className = value;
+    else if (name === 'dataset') Object.assign(element.dataset, value);
+    else if (value === true) element.setAttribute(name, '');
+    else element.setAttribute(name, String(value));
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof Node ? child : String(child));
+  }
+  return element;
+}
+
+/** Replace what a screen shows, and move focus to its heading on a new screen. */
+export function show(main, nodes, { focus = true } = {}) {
+  main.replaceChildren(...[nodes].flat(Infinity).filter((node) => node !== null && node !== undefined && node !== false));
+  const heading = main.querySelector('h1');
+  if (heading) {
+    document.title = `${heading.textContent} · Fieldbook`;
+    if (focus) {
+      heading.setAttribute('tabindex', '-1');
+      heading.focus({ preventScroll: false });
+    }
+  }
+}
+
+const sameDay = (a, b) => a.toDateString() === b.toDateString();
+
+/** "today 10:42", "3 Mar 10:42", for a stored ISO time. */
+export function formatWhen(iso) {
+  if (!iso) return '';
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return String(iso);
+  const time = when.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  if (sameDay(when, new Date())) return `today ${time}`;
+  return `${when.toLocaleDateString([], { day: 'numeric', month: 'short', year: 'numeric' })} ${time}`;
+}
+
+export const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** Whether the practitioner is typing something not yet saved on this screen. */
+export const entryInProgress = () => Boolean(document.querySelector('form[data-dirty]'));
+
+export function notice(text, { kind = 'info', id = null } = {}) {
+  const area = document.getElementById('notices');
+  if (id && document.getElementById(id)) document.getElementById(id).remove();
+  const box = h('div', { class: `banner banner-${kind}`, id, role: kind === 'error' ? 'alert' : 'status' },
+    h('p', {}, text),
+    h('button', { type: 'button', class: 'link-button', onclick: () => box.remove() }, 'Dismiss'));
+  area.append(box);
+  return box;
+}

@@ -1,0 +1,113 @@
+// Forms drawn from the published field rules (schema.js), checked before saving.
+import { choicesFor, fieldOf, validate } from '../schema.js';
+import { h } from './dom.js';
+
+let counter = 0;
+
+function toLocalInput(iso) {
+  if (!iso) return '';
+  const when = new Date(iso);
+  const local = new Date(when.getTime() - when.getTimezoneOffset() * 60000);
+  return local.toISOString().slice(0, 16);
+}
+
+function control(spec, value, id, describedBy) {
+  const common = { id, name: spec.name, 'aria-describedby': describedBy };
+  switch (spec.kind) {
+    case 'longtext':
+      return h('textarea', { ...common, rows: 3 }, value ?? '');
+    case 'bool':
+      return h('input', { ...common, type: 'checkbox', checked: Boolean(value) });
+    case 'date':
+      return h('input', { ...common, type: 'date', value: value ?? '' });
+    case 'datetime':
+      return h('input', { ...common, type: 'datetime-local', value: toLocalInput(value) });
+    case 'int': case 'decimal':
+      return h('input', { ...common, type: 'number', inputmode: spec.kind === 'int' ? 'numeric' : 'decimal',
+        step: spec.kind === 'int' ? '1' : 'any', value: value ?? '' });
+    case 'choice':
+      return h('select', common, h('option', { value: '' }, 'Choose…'),
+        choicesFor(spec).map((c) => h('option', { value: c.code, selected: c.code === value }, c.label)));
+    default: {
+      const type = spec.name === 'email' ? 'email' : spec.name === 'phone' ? 'tel' : 'text';
+      return h('input', { ...common, type, value: value ?? '', maxlength: spec.max_length });
+    }
+  }
+}
+
+function read(spec, form) {
+  if (spec.kind === 'choices') {
+    return [...form.querySelectorAll(`input[name="${spec.name}"]:checked`)].map((box) => box.value);
+  }
+  const input = form.elements[spec.name];
+  if (spec.kind === 'bool') return input.checked;
+  const raw = input.value.trim();
+  if (spec.kind === 'int' || spec.kind === 'decimal') return raw === '' ? null : Number(raw);
+  if (spec.kind === 'date' || spec.kind === 'choice') return raw === '' ? null : raw;
+  if (spec.kind === 'datetime') return raw === '' ? null : new Date(raw).toISOString();
+  return raw;
+}
+
+function fieldBlock(spec, value) {
+  counter += 1;
+  const id = `f${counter}-${spec.name}`;
+  const errorId = `${id}-error`;
+  const error = h('p', { class: 'error', id: errorId, hidden: true });
+  const optional = spec.required ? '' : ' (optional)';
+  if (spec.kind === 'choices') {
+    return h('fieldset', { class: 'field', dataset: { field: spec.name } },
+      h('legend', {}, spec.label + optional),
+      choicesFor(spec).map((c) => h('label', { class: 'check' },
+        h('input', { type: 'checkbox', name: spec.name, value: c.code, checked: (value || []).includes(c.code) }), c.label)),
+      error);
+  }
+  if (spec.kind === 'bool') {
+    return h('div', { class: 'field', dataset: { field: spec.name } },
+      h('label', { class: 'check', for: id }, control(spec, value, id, errorId), spec.label), error);
+  }
+  return h('div', { class: 'field', dataset: { field: spec.name } },
+    h('label', { for: id }, spec.label + optional), control(spec, value, id, errorId), error);
+}
+
+/**
+ * A form for some fields of ``entity``. ``onSave(values)`` runs once the entries pass the
+ * published rules; a problem is shown beside its field and in a summary at the top.
+ */
+export function recordForm({ entity, fields, values = {}, submitLabel, onSave, extra = null }) {
+  const specs = fields.map((name) => fieldOf(entity, name)).filter(Boolean);
+  const summary = h('div', { class: 'error-summary', role: 'alert', tabindex: '-1', hidden: true });
+  const form = h('form', { novalidate: true, class: 'record-form' }, summary,
+    specs.map((spec) => fieldBlock(spec, values[spec.name])), extra,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary' }, submitLabel)));
+  form.addEventListener('input', () => { form.dataset.dirty = 'true'; });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const entered = Object.fromEntries(specs.map((spec) => [spec.name, read(spec, form)]));
+    // Only the fields on this form are checked; the caller supplies the rest (e.g. ids).
+    const errors = validate(entity, entered, { partial: true });
+    showErrors(form, summary, errors);
+    if (Object.keys(errors).length) return;
+    delete form.dataset.dirty;
+    await onSave(entered, form);
+  });
+  return form;
+}
+
+export function showErrors(form, summary, errors) {
+  for (const block of form.querySelectorAll('[data-field]')) {
+    const message = errors[block.dataset.field];
+    const error = block.querySelector('.error');
+    error.hidden = !message;
+    error.textContent = message || '';
+    block.classList.toggle('has-error', Boolean(message));
+    for (const input of block.querySelectorAll('input, select, textarea')) {
+      if (message) input.setAttribute('aria-invalid', 'true');
+      else input.removeAttribute('aria-invalid');
+    }
+  }
+  const messages = Object.values(errors);
+  summary.hidden = messages.length === 0;
+  summary.replaceChildren(...(messages.length
+    ? [h('p', {}, 'Please check what you entered:'), h('ul', {}, messages.map((m) => h('li', {}, m)))] : []));
+  if (messages.length) summary.focus();
+}
