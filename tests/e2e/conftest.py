@@ -1,0 +1,184 @@
+"""Browser tests: a real server on a loopback port, driven through Debian's Chromium.
+
+The server runs the app in a thread (werkzeug) on a fresh SQLite file, or on PostgreSQL
+when TEST_DATABASE_URL is set; each test starts from empty tables. "Offline" in these tests
+is real: the browser context is set offline AND the server is stopped, because Playwright's
+offline emulation does not reach requests made by a service worker.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from sqlalchemy import text
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from tests import factories
+from webapp import create_app
+from webapp.auth.models import Role
+from webapp.extensions import db
+from webapp.pwa.shell import build_shell
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+TIMEOUT_MS = 15_000
+
+
+class OneRequestPerConnection(WSGIRequestHandler):
+    # No keep-alive: once the server stops, no open connection can still reach the app.
+    protocol_version = "HTTP/1.0"
+
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+class LiveServer:
+    """The app served on 127.0.0.1 (a secure context, so service workers are allowed)."""
+
+    def __init__(self, app):
+        self.app = app
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server = None
+        self._thread = None
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    def start(self) -> None:
+        if self._server is None:
+            self._server = make_server("127.0.0.1", self.port, self.app, threaded=True,
+                                       request_handler=OneRequestPerConnection)
+            self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=10)
+            self._server = None
+
+    def rebuild_shell(self) -> str:
+        """Re-hash the shell files, as a restart after a deploy would; returns the version."""
+        return build_shell(self.app).version
+
+
+@pytest.fixture(scope="session")
+def e2e_static(tmp_path_factory) -> Path:
+    """A copy of the static folder, so a test can change a shell file like a deploy does."""
+    target = tmp_path_factory.mktemp("static") / "static"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "webapp" / "static", target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, vapid_private_key, _postgres_schema, e2e_static):
+    url = _postgres_schema or f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'e2e.sqlite3'}"
+    os.environ["FIELDBOOK_INSTANCE"] = str(tmp_path_factory.mktemp("e2e-instance"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "e2e-secret-key",
+                      "VAPID_PRIVATE_KEY": vapid_private_key})
+    app.static_folder = str(e2e_static)
+    build_shell(app)
+    with app.app_context():
+        db.create_all()
+    server = LiveServer(app)
+    server.start()
+    yield server
+    server.stop()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _empty_tables(app) -> None:
+    with app.app_context():
+        tables = db.metadata.sorted_tables
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                db.session.execute(table.delete())
+        db.session.execute(text("INSERT INTO sync_clock (id, value) VALUES (1, 0)"))
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture
+def server(live_server):
+    """The live server, up, on empty tables; brought back up if a test left it down."""
+    live_server.start()
+    _empty_tables(live_server.app)
+    yield live_server
+    live_server.start()
+
+
+@pytest.fixture
+def data(server):
+    """Run factories and queries against the live server's database: ``with data() as s``."""
+
+    @contextmanager
+    def session():
+        with server.app.app_context():
+            try:
+                yield db.session
+                db.session.commit()
+            finally:
+                db.session.remove()
+
+    return session
+
+
+@pytest.fixture
+def caseload(data):
+    """A clinic with a practitioner who has two clients, and a desk admin."""
+    with data() as s:
+        clinic = factories.make_clinic()
+        pat = factories.make_user(clinic, Role.PRACTITIONER, name="Pat Practitioner", email="pat@example.test")
+        admin = factories.make_user(clinic, Role.ADMIN, name="Ada Admin", email="ada@example.test")
+        alex = factories.make_client(clinic, pat, first_name="Alex", last_name="Morgan", town="Ashford")
+        bea = factories.make_client(clinic, pat, first_name="Bea", last_name="Lund", town="Wye")
+        ids = {"clinic": clinic.id, "pat": pat.id, "admin": admin.id, "alex": alex.id, "bea": bea.id}
+        s.flush()
+    return ids
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright_instance):
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def new_context(chromium, server):
+    """``new_context()`` opens a fresh browser profile (a phone) on the live server."""
+    opened = []
+
+    def make(**options):
+        context = chromium.new_context(base_url=server.url, viewport={"width": 360, "height": 740}, **options)
+        context.set_default_timeout(TIMEOUT_MS)
+        opened.append(context)
+        return context
+
+    yield make
+    for context in opened:
+        context.close()

@@ -1,0 +1,81 @@
+"""Steps the browser tests share: signing in, going offline for real, recording a session."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests import factories
+from tests.e2e.conftest import LiveServer
+
+
+def sign_in(page: Page, email: str = "pat@example.test", worker: bool = True) -> Page:
+    """Sign in through the real form and wait until the app has started and synced."""
+    page.goto("/login?next=/app/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/app/**")
+    wait_until_ready(page)
+    wait_for_sync(page)
+    if worker:  # the first version of the worker takes charge of the page that installed it
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+    return page
+
+
+def wait_until_ready(page: Page) -> None:
+    page.wait_for_selector("body[data-ready=true]")
+
+
+def wait_for_sync(page: Page, waiting: int = 0) -> None:
+    """Wait for a finished sync that left ``waiting`` changes in the outbox."""
+    indicator = page.locator("#sync-indicator")
+    expect(indicator).to_have_attribute("data-state", "idle")
+    expect(indicator).to_have_attribute("data-waiting", str(waiting))
+    expect(page.locator("#sync-status")).to_contain_text("Last synced")
+
+
+def go_offline(context, server: LiveServer) -> None:
+    context.set_offline(True)
+    server.stop()
+
+
+def go_online(context, server: LiveServer) -> None:
+    server.start()
+    context.set_offline(False)
+
+
+def idb_counts(page: Page) -> dict:
+    """What the app's own database holds, read through the app's db module."""
+    return page.evaluate("""async () => {
+        const db = await import('/static/js/db.js');
+        const counts = await db.counts();
+        const out = {...counts};
+        for (const name of db.ENTITIES) out[name] = (await db.listRecords(name)).length;
+        out.device = Boolean(await db.getMeta('device'));
+        out.outbox = (await db.outboxEntries()).length;
+        return out;
+    }""")
+
+
+def open_client(page: Page, name: str) -> None:
+    page.goto("/app/#/")
+    page.get_by_role("link", name=name).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+
+
+def record_session(page: Page, client_name: str, findings: list[tuple[str, str, bool]], notes: str = "") -> None:
+    """Start a session with ``client_name`` and add findings (region, side, released)."""
+    open_client(page, client_name)
+    page.get_by_role("link", name="Record a session").click()
+    if notes:
+        page.get_by_label("Notes").fill(notes)
+    page.get_by_role("button", name="Start the session").click()
+    expect(page.get_by_role("heading", name="Add a finding")).to_be_visible()
+    for region, side, released in findings:
+        page.get_by_label("Region").select_option(label=region)
+        page.get_by_label("Side").select_option(label=side)
+        page.get_by_label("Tension found").check()
+        page.get_by_label("Released").set_checked(released)
+        page.get_by_role("button", name="Add finding").click()
+        expect(page.locator("#finding-saved")).to_contain_text(region)
+    expect(page.locator("#finding-list > li")).to_have_count(len(findings))

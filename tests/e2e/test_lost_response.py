@@ -1,0 +1,64 @@
+"""The server commits a push but the phone never hears back: the retry does not duplicate."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.e2e.helpers import (
+    expect,
+    go_offline,
+    go_online,
+    idb_counts,
+    record_session,
+    sign_in,
+    wait_for_sync,
+)
+from webapp.sync.models import AppliedChange
+from webapp.visits.models import Finding, Visit
+
+pytestmark = pytest.mark.e2e
+
+
+def _count(data, model):
+    with data() as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def test_a_retry_after_a_lost_answer_is_recognised_not_applied_twice(new_context, server, caseload, data):
+    # Playwright cannot route requests of a page a service worker controls (even those the
+    # worker passes through), so this phone runs without one; the sync code is the same.
+    context = new_context(service_workers="block")
+    page = sign_in(context.new_page(), worker=False)
+    go_offline(context, server)
+    record_session(page, "Bea Lund", [("Hip", "Right", True)])
+
+    sent, answers_lost = [], []
+
+    def deliver_then_lose_the_answer(route):
+        sent.append(json.loads(route.request.post_data))
+        response = route.fetch()  # the request really reaches the server, which commits...
+        answers_lost.append(response.status)
+        route.abort("connectionreset")  # ...and the answer never reaches the phone
+
+    page.route("**/api/v1/sync/push", deliver_then_lose_the_answer, times=1)
+    go_online(context, server)
+
+    expect(page.locator("#sync-indicator")).to_have_attribute("data-state", "offline")
+    assert answers_lost == [200]
+    assert _count(data, Visit) == 1 and _count(data, Finding) == 1
+    # The phone cannot know the push arrived, so both changes are still waiting.
+    expect(page.locator("#sync-indicator")).to_have_attribute("data-waiting", "2")
+
+    retried = []
+    page.on("request", lambda r: retried.append(json.loads(r.post_data))
+            if r.url.endswith("/api/v1/sync/push") else None)
+    page.get_by_role("button", name="Sync now").click()
+    wait_for_sync(page)
+
+    assert [c["change_id"] for c in retried[0]["changes"]] == [c["change_id"] for c in sent[0]["changes"]]
+    assert retried[0]["changes"] == sent[0]["changes"]  # the same content under the same ids
+    assert _count(data, Visit) == 1 and _count(data, Finding) == 1 and _count(data, AppliedChange) == 2
+    assert idb_counts(page)["outbox"] == 0
