@@ -18,7 +18,7 @@ def sign_in(page: Page, email: str = "pat@example.test", worker: bool = True) ->
     wait_until_ready(page)
     wait_for_sync(page)
     if worker:  # the first version of the worker takes charge of the page that installed it
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     return page
 
 

@@ -9,7 +9,7 @@ import { startSync, syncEvents } from './sync.js';
 import { controllerVersion, registerWorker } from './sw-bridge.js';
 import { renderAttention } from './ui/attention.js';
 import { renderClient, renderClientEdit, renderClientList } from './ui/clients.js';
-import { entryInProgress, h, notice, plural, show } from './ui/dom.js';
+import { entryInProgress, h, nextScreen, notice, plural, show } from './ui/dom.js';
 import { renderNewSession, renderSession } from './ui/session-record.js';
 import { renderSignOut } from './ui/sign-out.js';
 import { mountSyncIndicator } from './ui/sync-indicator.js';
@@ -26,9 +26,8 @@ const ROUTES = [
   [/^#\/sign-out$/, renderSignOut, 'sign-out'],
 ];
 
-let drawn = 0;
 async function route({ focus = true } = {}) {
-  const ticket = ++drawn;
+  const ticket = nextScreen();
   const found = ROUTES.map(([pattern, render, nav]) => [window.location.hash.match(pattern), render, nav])
     .find(([match]) => match);
   for (const link of document.querySelectorAll('[data-nav]')) {
@@ -37,13 +36,13 @@ async function route({ focus = true } = {}) {
   }
   if (!found) return show(main, [h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '#/' }, 'Back to clients'))]);
   const [match, render] = found;
-  const screen = document.createElement('div');
-  await render(screen, { focus: false }, ...match.slice(1));
-  if (ticket !== drawn) return null;  // a later navigation won
-  return show(main, [...screen.childNodes], { focus });
+  return render(main, { focus, ticket }, ...match.slice(1));
 }
 
+let stopped = false;  // the phone was signed out by the clinic: show nothing else
+
 function refreshAfterSync() {
+  if (stopped) return;
   // New data from the server: redraw, unless the practitioner is in the middle of an entry.
   const typing = main.contains(document.activeElement) && document.activeElement.matches('input, select, textarea');
   if (!entryInProgress() && !typing) route({ focus: false });
@@ -51,6 +50,7 @@ function refreshAfterSync() {
 
 function showRevoked(event) {
   const { lost } = event.detail;
+  stopped = true;
   endWebSession();
   show(main, [h('h1', {}, 'This phone was signed out by the clinic'),
     h('p', {}, 'Its client records have been removed from this phone.'
@@ -86,7 +86,7 @@ async function boot() {
   }
   if (status !== 'ready') return null;
   mountSyncIndicator(document.getElementById('sync-indicator'));
-  window.addEventListener('hashchange', () => route());
+  window.addEventListener('hashchange', () => { if (!stopped) route(); });
   syncEvents.addEventListener('synced', refreshAfterSync);
   syncEvents.addEventListener('revoked', showRevoked);
   await route({ focus: false });

@@ -54,10 +54,8 @@ function forget() {
 // Safari (and sometimes Chromium) can drop the connection to its database process
 // ("Connection to Indexed Database server lost"): close, reopen and try again. Every
 // function here is safe to repeat: a transaction that failed was not committed.
-function connectionLost(error) {
-  const text = `${error && error.name} ${error && error.message}`;
-  return /Connection to Indexed Database server lost|UnknownError|InvalidStateError|database connection is closing/i.test(text);
-}
+const connectionLost = (error) => /Connection to Indexed Database server lost|UnknownError|InvalidStateError|connection is closing/i
+  .test(`${error && error.name} ${error && error.message}`);
 
 async function withDb(work, tries = 3) {
   for (let attempt = 1; ; attempt += 1) {
@@ -133,9 +131,7 @@ export function saveChange({ entity, id, fields = {}, op = 'upsert', clientId = 
     const last = entries[entries.length - 1];
     if (op === 'upsert' && last && last.op === 'upsert' && last.status === 'pending' && last.attempts === 0) {
       // Not sent yet: fold the edit into the waiting change instead of queueing another.
-      last.fields = { ...last.fields, ...fields };
-      last.updated_at = new Date().toISOString();
-      await outbox.put(last);
+      await outbox.put({ ...last, fields: { ...last.fields, ...fields }, updated_at: new Date().toISOString() });
     } else {
       await outbox.add({
         change_id: changeId, entity, record_id: id, op, client_id: owner,
@@ -174,10 +170,8 @@ export function claimBatch(choose) {
   return write(['outbox'], async (tx) => {
     const outbox = tx.objectStore('outbox');
     const batch = choose(inOrder(await outbox.getAll()));
-    const now = new Date().toISOString();
     for (const entry of batch) {
-      entry.attempts += 1;
-      entry.last_attempt_at = now;
+      Object.assign(entry, { attempts: entry.attempts + 1, last_attempt_at: new Date().toISOString() });
       await outbox.put(entry);
     }
     return batch;

@@ -18,8 +18,16 @@ export function h(tag, attributes = {}, ...children) {
   return element;
 }
 
-/** Replace what a screen shows, and move focus to its heading on a new screen. */
-export function show(main, nodes, { focus = true } = {}) {
+let latestScreen = 0;
+/** A ticket for a screen about to be drawn; drawing with an older ticket is skipped. */
+export const nextScreen = () => { latestScreen += 1; return latestScreen; };
+
+/**
+ * Replace what a screen shows, and move focus to its heading on a new screen. A screen
+ * drawn for a route the practitioner has already left (its ``ticket`` is stale) is dropped.
+ */
+export function show(main, nodes, { focus = true, ticket = null } = {}) {
+  if (ticket !== null && ticket !== latestScreen) return;
   main.replaceChildren(...[nodes].flat(Infinity).filter((node) => node !== null && node !== undefined && node !== false));
   const heading = main.querySelector('h1');
   if (heading) {

@@ -1,0 +1,128 @@
+"""The installed shell: installable, cached without client data, and updated only on consent."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.helpers import expect, go_offline, record_session, sign_in, wait_for_sync, wait_until_ready
+from webapp.visits.models import Visit
+
+pytestmark = pytest.mark.e2e
+
+
+def _version(page) -> str:
+    page.wait_for_function("() => document.body.dataset.version")
+    return page.evaluate("() => document.body.dataset.version")
+
+
+def test_the_app_is_installable(playwright_instance, server, caseload, tmp_path):
+    # Chromium never offers to install from an incognito-like profile: use a persistent one.
+    context = playwright_instance.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, base_url=server.url)
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        sign_in(page)
+        cdp = context.new_cdp_session(page)
+        manifest = cdp.send("Page.getAppManifest")
+        assert manifest["url"].endswith("/manifest.webmanifest") and manifest["errors"] == []
+        assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+        # The check does see problems: the desk's sign-in page has no manifest.
+        page.goto("/login")
+        assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] != []
+    finally:
+        context.close()
+
+
+def test_cache_storage_holds_only_the_shell_never_client_data(new_context, server, caseload):
+    context = new_context()
+    page = sign_in(context.new_page())
+    page.get_by_role("button", name="Sync now").click()
+    cached = page.evaluate("""async () => {
+        const urls = [];
+        for (const name of await caches.keys()) {
+            for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+        }
+        return urls;
+    }""")
+    shell = {asset.url for asset in server.app.extensions["fieldbook_shell"].assets}
+    assert sorted(cached) == sorted(shell)
+    assert not [url for url in cached if url.startswith("/api/")]
+
+
+def test_a_new_version_waits_until_the_practitioner_agrees(new_context, server, caseload, e2e_static):
+    context = new_context()
+    page = sign_in(context.new_page())
+    first = _version(page)
+    stylesheet = e2e_static / "css" / "app.css"
+    original = stylesheet.read_text()
+    try:
+        stylesheet.write_text(original + "\n/* a deploy changed this file */\n")
+        second = server.rebuild_shell()
+        assert second != first
+
+        page.evaluate("() => navigator.serviceWorker.getRegistration('/app/').then((r) => r.update())")
+        banner = page.locator("#update-banner")
+        expect(banner).to_contain_text("A new version of Fieldbook is ready.")
+        # Not applied on its own, not even by a reload: the old version keeps the page.
+        page.wait_for_timeout(1000)
+        page.reload()
+        wait_until_ready(page)
+        assert _version(page) == first
+        expect(banner).to_be_visible()
+
+        # Mid-entry, "Reload" waits until what is being typed is saved.
+        page.goto(f"/app/#/clients/{caseload['alex']}/edit")
+        page.get_by_label("Town").fill("Folkestone")
+        banner.get_by_role("button", name="Reload").click()
+        expect(banner).to_contain_text("Save what you are entering first, then press Reload.")
+        page.wait_for_timeout(500)
+        assert _version(page) == first
+
+        page.get_by_role("button", name="Save details").click()
+        banner.get_by_role("button", name="Reload").click()
+        expect(page.locator("body")).to_have_attribute("data-version", second)
+        wait_until_ready(page)
+        expect(banner).to_be_hidden()
+        names = page.evaluate("() => caches.keys()")
+        assert names == [f"fieldbook-shell-{second}"]
+
+        # The new version opens offline too.
+        go_offline(context, server)
+        page.reload()
+        wait_until_ready(page)
+        assert _version(page) == second
+    finally:
+        stylesheet.write_text(original)
+        server.rebuild_shell()
+
+
+def test_background_sync_runs_the_same_sync_through_an_open_page(new_context, server, caseload, data):
+    context = new_context()
+    page = sign_in(context.new_page())
+    page.evaluate("""() => {
+        window.__workerAsked = 0;
+        navigator.serviceWorker.addEventListener('message', (event) => {
+            if (event.data && event.data.type === 'SYNC_REQUESTED') window.__workerAsked += 1;
+        });
+    }""")
+    server.stop()  # the server is down but the phone believes it is online: no `online` event later
+    record_session(page, "Alex Morgan", [("Ankle", "Left", True)])
+    expect(page.locator("#sync-indicator")).to_have_attribute("data-state", "offline")
+    server.start()
+
+    cdp = context.new_cdp_session(page)
+    registrations = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+    cdp.send("ServiceWorker.enable")
+    page.wait_for_timeout(200)
+    registration = next(r for r in registrations if r["scopeURL"].endswith("/app/") and not r["isDeleted"])
+    cdp.send("ServiceWorker.dispatchSyncEvent", {"origin": server.url, "registrationId": registration["registrationId"],
+                                                 "tag": "fieldbook-push", "lastChance": False})
+    wait_for_sync(page)
+    # The worker asked the page (the app's own registration may also have fired once, while
+    # the server was still down, and failed: the browser then retries it later).
+    assert page.evaluate("() => window.__workerAsked") >= 1
+    with data() as s:
+        assert s.scalar(select(func.count()).select_from(Visit)) == 1
