@@ -3,7 +3,7 @@
 // Everything shown comes from the phone's own database, so the app opens and works
 // offline; the server is only reached by sync (and once, to register this phone).
 import { loadSchema } from './schema.js';
-import { endWebSession, ensureDevice, LOGIN_URL } from './session.js';
+import { currentUser, endWebSession, ensureDevice, LOGIN_URL, unsentCount } from './session.js';
 import { askToKeepData } from './storage.js';
 import { startSync, syncEvents } from './sync.js';
 import { controllerVersion, registerWorker } from './sw-bridge.js';
@@ -64,6 +64,20 @@ async function showVersion() {
   document.body.dataset.version = version || '';
 }
 
+async function showOtherUser() {
+  // Another practitioner signed in on a phone that still holds someone's unsent changes.
+  const owner = await currentUser();
+  const name = (owner && owner.name) || 'the previous practitioner';
+  const left = await unsentCount();
+  show(main, [h('h1', {}, 'This phone holds someone else’s work'),
+    h('p', {}, `${plural(left, 'change')} made by ${name} on this phone ${left === 1 ? 'has' : 'have'} not reached `
+      + `the clinic yet. Sign in as ${name} to send them, or to sign out properly.`),
+    h('p', {}, h('button', { type: 'button', class: 'button primary', onclick: async () => {
+      await endWebSession();
+      window.location.replace(LOGIN_URL);
+    } }, `Sign out, to sign in as ${name}`))]);
+}
+
 async function boot() {
   registerWorker().catch(() => notice('This browser could not set Fieldbook up for offline use.', { kind: 'warn' }));
   mountUpdateBanner(document.getElementById('update-banner'));
@@ -75,7 +89,8 @@ async function boot() {
     status = 'error';
     show(main, [h('h1', {}, 'Fieldbook could not start'), h('p', {}, error.message)]);
   }
-  if (status === 'sign-in' || status === 'other-user') return window.location.replace(LOGIN_URL);
+  if (status === 'sign-in') return window.location.replace(LOGIN_URL);
+  if (status === 'other-user') return showOtherUser();
   if (status === 'desk') return window.location.replace('/');
   if (status === 'offline') {
     show(main, [h('h1', {}, 'Connect once to set up Fieldbook'),

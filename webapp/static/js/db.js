@@ -1,10 +1,8 @@
-// The device's database: the only module that touches IndexedDB.
-//
-// One store per synced entity, plus `outbox` (the changes waiting for the server),
-// `conflicts` (what needs the practitioner's decision) and `meta` (cursor, device token,
-// schema, last sync). Every local change writes the record and its outbox entry in ONE
+// The device's database, and the only module that touches IndexedDB: a store per synced
+// entity, `outbox` (changes waiting for the server), `conflicts` and `meta` (cursor, device
+// token, schema, last sync). A local change writes its record and outbox entry in ONE
 // transaction with durability 'strict'. Transactions are short and never wait on the
-// network: the caller fetches first, then hands the answer to one of the functions here.
+// network: callers fetch first, then hand the answer to a function here.
 import { openDB } from '../vendor/idb/index.js';
 import { clientIdOf, conflictFromWire, inOrder, localFromServer } from './records.js';
 
@@ -29,15 +27,13 @@ function connect() {
             for (const name of INDEXES[entity] || []) store.createIndex(name, name);
           }
           const outbox = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
-          outbox.createIndex('status', 'status');
-          outbox.createIndex('record_id', 'record_id');
-          outbox.createIndex('client_id', 'client_id');
+          for (const name of ['status', 'record_id', 'client_id']) outbox.createIndex(name, name);
           outbox.createIndex('change_id', 'change_id', { unique: true });
           db.createObjectStore('conflicts', { keyPath: 'conflict_id' }).createIndex('client_id', 'client_id');
           db.createObjectStore('meta');
         }
       },
-      blocking() { forget(); },   // another tab opens a newer version: step aside
+      blocking: forget,  // another tab opens a newer version: step aside
       terminated() { dbPromise = null; },
     });
     dbPromise.catch(() => { dbPromise = null; });
@@ -71,7 +67,7 @@ async function withDb(work, tries = 3) {
 
 function transaction(stores, mode, work) {
   return withDb(async (db) => {
-    const tx = mode === 'readwrite' ? db.transaction(stores, mode, STRICT) : db.transaction(stores, mode);
+    const tx = db.transaction(stores, mode, mode === 'readwrite' ? STRICT : undefined);
     tx.done.catch(() => {});  // reported through `work` or the await below
     try {
       const result = await work(tx);
@@ -92,13 +88,10 @@ export const setMeta = (key, value) => write(['meta'], (tx) => tx.objectStore('m
 export const getRecord = (entity, id) => read([entity], (tx) => tx.objectStore(entity).get(id));
 
 /** Live (not deleted) records of ``entity``, all of them or those with index = value. */
-export function listRecords(entity, index = null, value = null) {
-  return read([entity], async (tx) => {
-    const store = tx.objectStore(entity);
-    const rows = index ? await store.index(index).getAll(value) : await store.getAll();
-    return rows.filter((row) => !row.deleted);
-  });
-}
+export const listRecords = (entity, index = null, value = null) => read([entity], async (tx) => {
+  const store = tx.objectStore(entity);
+  return (index ? await store.index(index).getAll(value) : await store.getAll()).filter((row) => !row.deleted);
+});
 
 export const outboxEntries = () => read(['outbox'], async (tx) => inOrder(await tx.objectStore('outbox').getAll()));
 export const listConflicts = () => read(['conflicts'], (tx) => tx.objectStore('conflicts').getAll());
@@ -107,11 +100,8 @@ export const listConflicts = () => read(['conflicts'], (tx) => tx.objectStore('c
 export function counts() {
   return read(['outbox', 'conflicts'], async (tx) => {
     const status = tx.objectStore('outbox').index('status');
-    return {
-      waiting: await status.count('pending'),
-      rejected: await status.count('rejected'),
-      conflicts: await tx.objectStore('conflicts').count(),
-    };
+    return { waiting: await status.count('pending'), rejected: await status.count('rejected'),
+      conflicts: await tx.objectStore('conflicts').count() };
   });
 }
 
@@ -133,11 +123,9 @@ export function saveChange({ entity, id, fields = {}, op = 'upsert', clientId = 
       // Not sent yet: fold the edit into the waiting change instead of queueing another.
       await outbox.put({ ...last, fields: { ...last.fields, ...fields }, updated_at: new Date().toISOString() });
     } else {
-      await outbox.add({
-        change_id: changeId, entity, record_id: id, op, client_id: owner,
+      await outbox.add({ change_id: changeId, entity, record_id: id, op, client_id: owner,
         base_version: current ? current.version : 0, fields: op === 'upsert' ? fields : {},
-        status: 'pending', attempts: 0, created_at: new Date().toISOString(), previous_change_ids: [],
-      });
+        status: 'pending', attempts: 0, created_at: new Date().toISOString(), previous_change_ids: [] });
     }
     await store.put(record);
   });
@@ -149,13 +137,36 @@ export function resendFixed(seq, fields, changeId) {
     const outbox = tx.objectStore('outbox');
     const entry = await outbox.get(seq);
     if (!entry || entry.status !== 'rejected') return false;
-    entry.previous_change_ids = [...(entry.previous_change_ids || []), entry.change_id];
-    Object.assign(entry, { change_id: changeId, fields: { ...entry.fields, ...fields }, status: 'pending',
-      attempts: 0, errors: null, code: null, fixed_at: new Date().toISOString() });
-    await outbox.put(entry);
+    await outbox.put({ ...entry, change_id: changeId, fields: { ...entry.fields, ...fields }, status: 'pending',
+      attempts: 0, errors: null, code: null, fixed_at: new Date().toISOString(),
+      previous_change_ids: [...(entry.previous_change_ids || []), entry.change_id] });
     const store = tx.objectStore(entry.entity);
     const record = await store.get(entry.record_id);
     if (record) await store.put({ ...record, ...fields });
+    return true;
+  });
+}
+
+/**
+ * Give up a refused change, at the practitioner's explicit request. A record that never
+ * reached the server goes; otherwise the next pull is a full one and brings back the
+ * server's copy over the abandoned edit.
+ */
+export function discardRejected(seq) {
+  return write(ALL, async (tx) => {
+    const outbox = tx.objectStore('outbox');
+    const entry = await outbox.get(seq);
+    if (!entry || entry.status !== 'rejected') return false;
+    await outbox.delete(seq);
+    const store = tx.objectStore(entry.entity);
+    const record = await store.get(entry.record_id);
+    const meta = tx.objectStore('meta');
+    if (record && (await outbox.index('record_id').count(entry.record_id)) === 0) {
+      if (record.version === 0) await store.delete(record.id);
+      else await store.put({ ...record, version: 0 });  // older than any server copy
+      await meta.put(null, 'cursor');
+    }
+    await evictReady(tx, await deferredEvictions(tx));
     return true;
   });
 }
@@ -189,19 +200,16 @@ export function storePushResults(batch, results) {
       if (!entry || entry.change_id !== result.change_id) continue;
       settled += 1;
       if (result.status === 'rejected') {
-        Object.assign(entry, { status: 'rejected', errors: result.errors || {}, code: result.code || 'invalid',
+        await outbox.put({ ...entry, status: 'rejected', errors: result.errors || {}, code: result.code || 'invalid',
           rejected_at: new Date().toISOString() });
-        await outbox.put(entry);
         continue;
       }
       await outbox.delete(entry.seq);
       const id = result.id || entry.record_id;  // differs when the server merged two records
       for (const next of inOrder(await outbox.index('record_id').getAll(entry.record_id))) {
+        // Rebased on what this device just saw of its own change, not an older version.
         if (next.attempts === 0 && next.status === 'pending') {
-          // Based on what this device just saw of its own change, not an older version.
-          next.base_version = result.version ?? next.base_version;
-          next.record_id = id;
-          await outbox.put(next);
+          await outbox.put({ ...next, base_version: result.version ?? next.base_version, record_id: id });
         }
       }
       if (result.record) await storeServerRecord(tx, entry.entity, result.record, entry.record_id, entry.client_id);
@@ -218,10 +226,7 @@ async function storeServerRecord(tx, entity, server, localId = server.id, client
   const store = tx.objectStore(entity);
   if (localId !== server.id) await store.delete(localId);
   const waiting = inOrder(await tx.objectStore('outbox').index('record_id').getAll(server.id));
-  if (server.deleted && waiting.length === 0) {
-    await store.delete(server.id);
-    return;
-  }
+  if (server.deleted && waiting.length === 0) return store.delete(server.id);
   const local = localFromServer(entity, server, waiting);
   if (!local.client_id && clientId && entity !== 'vocabulary_term') local.client_id = clientId;
   await store.put(local);
@@ -240,12 +245,12 @@ export function storePull(page) {
     }
     if (page.snapshot) await dropUnlisted(tx, pulled);
     const meta = tx.objectStore('meta');
-    const deferred = new Set([...((await meta.get('deferred_evictions')) || []), ...(page.evict || [])]);
-    await evictReady(tx, deferred);
+    await evictReady(tx, new Set([...(await deferredEvictions(tx)), ...(page.evict || [])]));
     const conflicts = tx.objectStore('conflicts');
     await conflicts.clear();  // each page carries every open conflict of the caseload
     for (const conflict of page.conflicts || []) await conflicts.put(conflictFromWire(conflict));
     await meta.put(page.cursor, 'cursor');
+    if (page.api_version) await meta.put(page.api_version, 'api_version');
   });
 }
 
@@ -255,12 +260,12 @@ async function dropUnlisted(tx, pulled) {
   for (const [entity, ids] of pulled) {
     const store = tx.objectStore(entity);
     for (const record of await store.getAll()) {
-      if (record.version > 0 && !ids.has(record.id) && (await outbox.count(record.id)) === 0) {
-        await store.delete(record.id);
-      }
+      if (record.version > 0 && !ids.has(record.id) && !(await outbox.count(record.id))) await store.delete(record.id);
     }
   }
 }
+
+const deferredEvictions = async (tx) => new Set((await tx.objectStore('meta').get('deferred_evictions')) || []);
 
 // Remove clients that left the caseload, once nothing of theirs waits in the outbox.
 async function evictReady(tx, deferred) {
@@ -279,9 +284,7 @@ async function evictReady(tx, deferred) {
 }
 
 /** Evictions that waited for their client's changes to be pushed. */
-export function runDeferredEvictions() {
-  return write(ALL, async (tx) => evictReady(tx, new Set((await tx.objectStore('meta').get('deferred_evictions')) || [])));
-}
+export const runDeferredEvictions = () => write(ALL, async (tx) => evictReady(tx, await deferredEvictions(tx)));
 
 export const dropConflict = (id) => write(['conflicts'], (tx) => tx.objectStore('conflicts').delete(id));
 

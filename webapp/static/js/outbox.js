@@ -43,3 +43,10 @@ export async function resendFixed(entry, fields) {
   if (done) announce(entry.entity, entry.record_id);
   return done;
 }
+
+/** Give up a refused change (the practitioner confirmed it); it will never be sent. */
+export async function discardRejected(entry) {
+  const done = await db.discardRejected(entry.seq);
+  if (done) announce(entry.entity, entry.record_id);
+  return done;
+}

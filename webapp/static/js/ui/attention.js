@@ -2,7 +2,7 @@
 // conflicts (keep mine, keep theirs, or enter the right value).
 import * as db from '../db.js';
 import { api, NetworkError } from '../api.js';
-import { resendFixed } from '../outbox.js';
+import { discardRejected, resendFixed } from '../outbox.js';
 import { fieldOf, labelOf } from '../schema.js';
 import { syncNow } from '../sync.js';
 import { fullName } from './clients.js';
@@ -46,13 +46,24 @@ async function rejectedItem(entry, redraw) {
       syncNow();
     },
   }) : null;
+  const confirmDiscard = h('div', { hidden: true, class: 'danger-zone panel' },
+    h('p', {}, 'Discarding means the clinic never receives this change. This phone shows the clinic’s copy again.'),
+    h('button', { type: 'button', class: 'button danger', onclick: async () => {
+      await discardRejected(entry);
+      await redraw();
+      syncNow();
+    } }, 'Yes, discard this change for good'));
+  const discard = h('button', { type: 'button', class: 'link-button', 'aria-expanded': 'false', onclick: () => {
+    confirmDiscard.hidden = !confirmDiscard.hidden;
+    discard.setAttribute('aria-expanded', String(!confirmDiscard.hidden));
+  } }, 'Discard this change…');
   return h('li', { class: 'panel attention-item', dataset: { kind: 'rejected', seq: entry.seq } },
     h('h3', {}, `${ENTITY_NAMES[entry.entity] || entry.entity} for ${await clientName(entry.client_id)}`),
     h('p', {}, `The clinic did not accept this change (${formatWhen(entry.rejected_at)}). It is kept on this phone until you fix it.`),
     h('ul', { class: 'server-errors' }, Object.entries(errors).map(([name, message]) =>
       h('li', {}, `${fieldLabel(entry.entity, name)}: ${message}`))),
     WHY[entry.code] ? h('p', {}, WHY[entry.code]) : null,
-    form);
+    form, discard, confirmDiscard);
 }
 
 async function resolve(conflict, choice, value, status, redraw) {
