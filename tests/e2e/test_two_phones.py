@@ -76,3 +76,26 @@ def test_edits_from_two_offline_phones_merge_and_the_clash_is_shown_not_lost(new
     assert fields["phone"] == "07700 222222" and conflicts[0][3] == "mine"
     open_client(page_b, "Alex Morgan")
     expect(page_b.locator("#client-details")).to_contain_text("07700 222222")
+
+
+def test_a_second_edit_made_after_a_failed_push_neither_conflicts_with_itself_nor_hides_a_desk_edit(
+        new_context, server, caseload, data):
+    context = new_context()
+    page = sign_in(context.new_page())
+    server.stop()  # the phone still believes it is online: its pushes are tried, and fail
+    _edit_details(page, caseload["alex"], Phone="01233 333333")
+    expect(page.locator("#sync-indicator")).to_have_attribute("data-state", "offline")
+    # The first change may have reached the server, so this edit is a second change.
+    _edit_details(page, caseload["alex"], Phone="01233 444444", Town="Hythe")
+    with data() as s:
+        s.get(Client, caseload["alex"]).town = "Dover"  # meanwhile, at the clinic desk
+
+    server.start()
+    page.get_by_role("button", name="Sync now").click()
+    wait_for_sync(page)
+
+    fields, conflicts = _server_client(data, caseload["alex"])
+    # The phone's own two phone numbers apply in order; the desk's town is not overwritten.
+    assert fields["phone"] == "01233 444444" and fields["town"] == "Dover"
+    assert conflicts == [("town", "Dover", "Hythe", None)]
+    expect(page.locator("#sync-indicator")).to_have_attribute("data-attention", "1")

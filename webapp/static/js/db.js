@@ -4,7 +4,7 @@
 // transaction with durability 'strict'. Transactions are short and never wait on the
 // network: callers fetch first, then hand the answer to a function here.
 import { openDB } from '../vendor/idb/index.js';
-import { clientIdOf, conflictFromWire, inOrder, localFromServer } from './records.js';
+import { clientIdOf, conflictFromWire, inOrder, localFromServer, rebase, seenBefore } from './records.js';
 
 const NAME = 'fieldbook';
 const VERSION = 1;
@@ -13,7 +13,6 @@ export const ENTITIES = ['client', 'case_history', 'acknowledgement', 'appointme
 const INDEXES = { finding: ['visit_id'], sensation_rating: ['visit_id', 'sensation_id'], vocabulary_term: ['kind'] };
 const ALL = [...ENTITIES, 'outbox', 'conflicts', 'meta'];
 const STRICT = { durability: 'strict' };
-
 let dbPromise = null;
 
 function connect() {
@@ -121,10 +120,11 @@ export function saveChange({ entity, id, fields = {}, op = 'upsert', clientId = 
     const last = entries[entries.length - 1];
     if (op === 'upsert' && last && last.op === 'upsert' && last.status === 'pending' && last.attempts === 0) {
       // Not sent yet: fold the edit into the waiting change instead of queueing another.
-      await outbox.put({ ...last, fields: { ...last.fields, ...fields }, updated_at: new Date().toISOString() });
+      await outbox.put({ ...last, fields: { ...last.fields, ...fields }, seen: seenBefore(current, fields, last.seen),
+        updated_at: new Date().toISOString() });
     } else {
       await outbox.add({ change_id: changeId, entity, record_id: id, op, client_id: owner,
-        base_version: current ? current.version : 0, fields: op === 'upsert' ? fields : {},
+        base_version: current ? current.version : 0, fields: op === 'upsert' ? fields : {}, seen: seenBefore(current, fields),
         status: 'pending', attempts: 0, created_at: new Date().toISOString(), previous_change_ids: [] });
     }
     await store.put(record);
@@ -181,10 +181,7 @@ export function claimBatch(choose) {
   return write(['outbox'], async (tx) => {
     const outbox = tx.objectStore('outbox');
     const batch = choose(inOrder(await outbox.getAll()));
-    for (const entry of batch) {
-      Object.assign(entry, { attempts: entry.attempts + 1, last_attempt_at: new Date().toISOString() });
-      await outbox.put(entry);
-    }
+    for (const entry of batch) await outbox.put(Object.assign(entry, { attempts: entry.attempts + 1 }));
     return batch;
   });
 }
@@ -206,11 +203,12 @@ export function storePushResults(batch, results) {
       }
       await outbox.delete(entry.seq);
       const id = result.id || entry.record_id;  // differs when the server merged two records
+      let first = true;  // only the next change is rebased; later ones follow their predecessor's answer
       for (const next of inOrder(await outbox.index('record_id').getAll(entry.record_id))) {
-        // Rebased on what this device just saw of its own change, not an older version.
-        if (next.attempts === 0 && next.status === 'pending') {
-          await outbox.put({ ...next, base_version: result.version ?? next.base_version, record_id: id });
-        }
+        const pieces = first && next.attempts === 0 && next.status === 'pending'
+          ? rebase(next, result.record, result.version, id) : [{ ...next, record_id: id }];
+        first = false;
+        for (const piece of pieces) await outbox[piece.seq ? 'put' : 'add'](piece);
       }
       if (result.record) await storeServerRecord(tx, entry.entity, result.record, entry.record_id, entry.client_id);
       for (const conflict of result.conflicts || []) {

@@ -39,6 +39,50 @@ export function localFromServer(entity, server, waiting = []) {
   return record;
 }
 
+/** Equal as the server would store them: blanks alike, times by instant, numbers by value. */
+export function sameValue(a, b) {
+  const blank = (v) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
+  if (blank(a) || blank(b)) return blank(a) && blank(b);
+  const instant = /^\d{4}-\d{2}-\d{2}T/;
+  if (typeof a === 'string' && typeof b === 'string' && instant.test(a) && instant.test(b)) {
+    return Date.parse(a) === Date.parse(b);
+  }
+  if (typeof a === 'number' || typeof b === 'number') return Number(a) === Number(b);
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** What the practitioner saw in each field before this edit (the first sight is kept). */
+export function seenBefore(current, fields, earlier = {}) {
+  const seen = {};
+  for (const name of Object.keys(fields)) seen[name] = current ? (current[name] ?? null) : null;
+  return { ...seen, ...earlier };
+}
+
+const pick = (object, names) => Object.fromEntries(names.filter((n) => n in (object || {})).map((n) => [n, object[n]]));
+
+/**
+ * A waiting change, once the device's own earlier change to the record is answered. A field
+ * whose server value is still what the practitioner saw is based on the new version (else
+ * the server would take the device's own earlier change for someone else's). A field that
+ * someone else changed meanwhile keeps the old base, so the server reports the conflict
+ * rather than overwriting their work. A change with both kinds is split in two; it was
+ * never sent, so that is safe. Returns the entries to store (a new one has no `seq`).
+ */
+export function rebase(entry, serverRecord, version, recordId) {
+  const names = Object.keys(entry.fields || {});
+  const seen = entry.seen || {};
+  const safe = serverRecord ? names.filter((n) => sameValue(serverRecord.fields[n], seen[n])) : [];
+  const kept = names.filter((n) => !safe.includes(n));
+  if (kept.length === 0) return [{ ...entry, base_version: version ?? entry.base_version, record_id: recordId }];
+  if (safe.length === 0) return [{ ...entry, record_id: recordId }];
+  const { seq, ...rest } = entry;
+  return [
+    { ...entry, fields: pick(entry.fields, kept), seen: pick(seen, kept), record_id: recordId },
+    { ...rest, change_id: newId(), fields: pick(entry.fields, safe), seen: pick(seen, safe), base_version: version,
+      record_id: recordId, split_from: entry.change_id },
+  ];
+}
+
 /** Outbox entries of one record, oldest first. */
 export function inOrder(entries) {
   return [...entries].sort((a, b) => a.seq - b.seq);
