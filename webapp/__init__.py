@@ -15,6 +15,7 @@ from webapp import extensions
 from webapp.config import load_config
 from webapp.core import instance_keys
 from webapp.core.security import init_security
+from webapp.core.templating import register_filters
 from webapp.errors import register_errorhandlers
 
 
@@ -27,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_filters(app)
     init_security(app)
     return app
 

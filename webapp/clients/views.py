@@ -1,7 +1,19 @@
-"""Client pages (placeholder: filled in by the clients feature)."""
+"""Client pages of the desk: list and search, register and edit, case history, acknowledgement."""
 
-from flask import Blueprint, render_template
-from flask_login import login_required
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from webapp.audit.services import record_event
+from webapp.clients import services
+from webapp.clients.forms import AcknowledgementForm, CaseHistoryForm, ClientForm
+from webapp.core.access import client_or_404
+from webapp.core.forms import options
+from webapp.extensions import db
+from webapp.vocab.defaults import ACKNOWLEDGEMENT_WORDINGS, CURRENT_ACKNOWLEDGEMENT_VERSION
 
 bp = Blueprint("clients", __name__, url_prefix="/clients")
 
@@ -9,4 +21,91 @@ bp = Blueprint("clients", __name__, url_prefix="/clients")
 @bp.route("/")
 @login_required
 def index():
-    return render_template("core/placeholder.html", title="Clients")
+    text = request.args.get("q", "").strip()[:100]
+    page = request.args.get("page", 1, type=int)
+    result = services.search_clients(current_user, text, page, current_app.config["CLIENTS_PER_PAGE"])
+    return render_template("clients/index.html", result=result, q=text)
+
+
+def _client_form(client=None) -> ClientForm:
+    form = ClientForm(obj=client)
+    choices = [("", "Not assigned yet")] if current_user.is_desk else []
+    choices += [(str(p.id), p.name) for p in services.assignable_practitioners(current_user)]
+    form.practitioner_id.choices = options(choices)
+    if request.method == "GET":
+        form.practitioner_id.data = str(client.practitioner_id) if client and client.practitioner_id else (
+            "" if current_user.is_desk else str(current_user.id))
+        if client and client.date_of_birth:
+            form.date_of_birth.data = client.date_of_birth.isoformat()
+    return form
+
+
+def _save(form: ClientForm, client=None):
+    if form.validate_on_submit():
+        problems = services.check_practitioner(current_user, form.cleaned.get("practitioner_id"))
+        for name, message in problems.items():
+            form[name].errors = [*form[name].errors, message]
+        if not problems:
+            saved, changed = services.save_client(current_user, form.cleaned, client)
+            record_event("client.create" if client is None else "client.update", user=current_user,
+                         subject_type="client", subject_id=saved.id, detail={"fields": changed})
+            db.session.commit()
+            flash(f"{saved.full_name} is saved.", "success")
+            return redirect(url_for("records.client_record", client_id=saved.id))
+    return None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = _client_form()
+    return _save(form) or render_template("clients/form.html", form=form, client=None)
+
+
+@bp.route("/<client_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(client_id):
+    client = client_or_404(current_user, client_id)
+    form = _client_form(client)
+    return _save(form, client) or render_template("clients/form.html", form=form, client=client)
+
+
+@bp.route("/<client_id>/case-history", methods=["GET", "POST"])
+@login_required
+def case_history(client_id):
+    client = client_or_404(current_user, client_id)
+    history = services.case_history_of(client)
+    form = CaseHistoryForm(obj=history)
+    form.fixed_values = {"client_id": client.id}
+    if request.method == "GET" and history is not None and history.takes_magnesium is not None:
+        form.takes_magnesium.data = "yes" if history.takes_magnesium else "no"
+    if form.validate_on_submit():
+        saved, changed = services.save_case_history(client, form.cleaned)
+        record_event("case_history.update", user=current_user, subject_type="client", subject_id=client.id,
+                     detail={"fields": changed})
+        db.session.commit()
+        flash("The case history is saved.", "success")
+        return redirect(url_for("records.client_record", client_id=client.id))
+    return render_template("clients/case_history.html", form=form, client=client)
+
+
+@bp.route("/<client_id>/acknowledgement", methods=["GET", "POST"])
+@login_required
+def acknowledge(client_id):
+    client = client_or_404(current_user, client_id)
+    form = AcknowledgementForm()
+    form.fixed_values = {"client_id": client.id}
+    form.wording_version.choices = options((v, f"Version {v}") for v in ACKNOWLEDGEMENT_WORDINGS)
+    if request.method == "GET":
+        form.wording_version.data = CURRENT_ACKNOWLEDGEMENT_VERSION
+        form.acknowledged_on.data = dt.date.today().isoformat()
+        form.method.data = "signed"
+    if form.validate_on_submit():
+        ack = services.record_acknowledgement(client, current_user, form.cleaned)
+        record_event("acknowledgement.create", user=current_user, subject_type="client", subject_id=client.id,
+                     detail={"acknowledgement": str(ack.id)})
+        db.session.commit()
+        flash("The acknowledgement is recorded.", "success")
+        return redirect(url_for("records.client_record", client_id=client.id))
+    return render_template("clients/acknowledgement.html", form=form, client=client,
+                           wordings=ACKNOWLEDGEMENT_WORDINGS, acknowledgements=services.acknowledgements_of(client))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from webapp.core.fieldspec import RecordSchema, Validated
 
@@ -17,9 +19,13 @@ class SchemaForm(FlaskForm):
 
     schema: RecordSchema
     cleaned: dict
+    # Values the page fixes rather than the user types (e.g. the client a history is for).
+    fixed_values: dict | None = None
 
     def schema_data(self) -> dict:
-        return {name: self[name].data for name in self.schema.fields if name in self}
+        data = {name: self[name].data for name in self.schema.fields if name in self}
+        data.update(self.fixed_values or {})
+        return data
 
     def validate(self, extra_validators=None, vocabulary=None) -> bool:
         basic_ok = super().validate(extra_validators)
@@ -29,3 +35,18 @@ class SchemaForm(FlaskForm):
                 self[name].errors = [*self[name].errors, message]
         self.cleaned = result.values
         return basic_ok and result.ok
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as select options."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class SchemaSelectField(SelectField):
+    """A select whose value the schema checks, so a bad value gets the schema's sentence."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validate_choice", False)
+        if "choices" in kwargs:
+            kwargs["choices"] = options(kwargs["choices"])
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,44 @@
+"""Template filters: times in the clinic's own zone, and vocabulary words for codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_login import current_user
+
+from webapp.vocab.services import label_for
+
+
+def clinic_zone() -> ZoneInfo:
+    clinic = getattr(current_user, "clinic", None)
+    return ZoneInfo(clinic.timezone if clinic else "Europe/London")
+
+
+def local(value: dt.datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
+    """A UTC time shown in the clinic's zone ("" for none)."""
+    if value is None:
+        return ""
+    return value.astimezone(clinic_zone()).strftime(fmt)
+
+
+def day(value: dt.date | dt.datetime | None, fmt: str = "%d %b %Y") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(clinic_zone())
+    return value.strftime(fmt)
+
+
+def vocab(code: str | None, kind: str) -> str:
+    if not code:
+        return ""
+    clinic_id = getattr(current_user, "clinic_id", None)
+    return label_for(kind, code, clinic_id)
+
+
+def register_filters(app: Flask) -> None:
+    app.add_template_filter(local, "local")
+    app.add_template_filter(day, "day")
+    app.add_template_filter(vocab, "vocab")
