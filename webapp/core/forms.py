@@ -21,6 +21,8 @@ class SchemaForm(FlaskForm):
     cleaned: dict
     # Values the page fixes rather than the user types (e.g. the client a history is for).
     fixed_values: dict | None = None
+    # Where to show the error of a schema field the page builds from other inputs.
+    error_fields: dict[str, str] = {}
 
     def schema_data(self) -> dict:
         data = {name: self[name].data for name in self.schema.fields if name in self}
@@ -31,6 +33,7 @@ class SchemaForm(FlaskForm):
         basic_ok = super().validate(extra_validators)
         result: Validated = self.schema.validate(self.schema_data(), vocabulary=vocabulary)
         for name, message in result.errors.items():
+            name = self.error_fields.get(name, name)
             if name in self and message not in self[name].errors:
                 self[name].errors = [*self[name].errors, message]
         self.cleaned = result.values

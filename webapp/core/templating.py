@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, g
 from flask_login import current_user
 
-from webapp.vocab.services import label_for
+from webapp.vocab.services import terms
 
 
 def clinic_zone() -> ZoneInfo:
@@ -32,10 +32,13 @@ def day(value: dt.date | dt.datetime | None, fmt: str = "%d %b %Y") -> str:
 
 
 def vocab(code: str | None, kind: str) -> str:
+    """The words for a vocabulary code; each kind is read once per request."""
     if not code:
         return ""
-    clinic_id = getattr(current_user, "clinic_id", None)
-    return label_for(kind, code, clinic_id)
+    cache = g.setdefault("vocabulary_labels", {})
+    if kind not in cache:
+        cache[kind] = dict(terms(kind, getattr(current_user, "clinic_id", None)))
+    return cache[kind].get(code, code)
 
 
 def register_filters(app: Flask) -> None:

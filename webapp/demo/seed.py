@@ -129,6 +129,8 @@ def _add_findings(visit, profile, number, rng) -> None:
 
 def _add_bookings(client, practitioner, person, first_day, done, today, rng) -> None:
     def book(day: dt.date, hour: int, minutes: int) -> None:
+        if day.weekday() == 6:  # the clinic is closed on Sundays
+            day += dt.timedelta(days=1)
         home = person.get("home")
         db.session.add(Appointment(clinic_id=client.clinic_id, client_id=client.id, practitioner_id=practitioner.id,
                                    starts_at=at_local(day, hour, rng.choice([0, 30])), duration_minutes=minutes,

@@ -1,0 +1,101 @@
+"""The printable client record and its progress charts."""
+
+import uuid
+
+import pytest
+from sqlalchemy import event, select
+
+from tests import factories
+from webapp.audit.models import AuditEvent
+from webapp.db import now_utc
+from webapp.extensions import db
+from webapp.records.chart import Point, intensity_chart
+
+
+def _full_client(clinic, practitioner):
+    client = factories.make_client(clinic, practitioner, first_name="Dora")
+    factories.make_case_history(client, reported_diagnoses="Sciatica, said the GP")
+    factories.make_acknowledgement(client, practitioner)
+    first = factories.make_visit(client, number=1)
+    second = factories.make_visit(client, number=2)
+    line = uuid.uuid4()
+    factories.make_finding(first, "lumbar_l5", "left", tension_line_id=line, position=0, released=True)
+    factories.make_finding(first, "buttock", "left", tension_line_id=line, position=1)
+    factories.make_finding(first, "calf", "both", muscle_or_test="calf squeeze")
+    sensation = factories.make_sensation(client, "calf_cramps", "calf", "left")
+    factories.make_rating(sensation, first, 8)
+    factories.make_rating(sensation, second, 3)
+    return client
+
+
+def test_record_shows_history_findings_side_by_side_lines_and_progress(login, staff, practitioner, clinic):
+    client = _full_client(clinic, practitioner)
+    page = login(staff).get(f"/clients/{client.id}/record").get_data(as_text=True)
+    assert "Diagnosed conditions (as reported by the client)" in page and "Sciatica, said the GP" in page
+    assert "Line of tension:</strong> Lower back, L5 left → Buttock (gluteal) left" in page
+    assert page.count("calf squeeze") == 2  # a "both" finding shows on the left and on the right
+    assert 'aria-label="Calf cramps, left calf: baseline 8, latest 3 out of 10 at visit 2"' in page
+    assert 'stroke-dasharray="6 4"' in page and "-5" in page
+    assert "Not yet acknowledged" not in page
+
+
+def test_record_empty_states(login, staff, clinic):
+    client = factories.make_client(clinic)
+    page = login(staff).get(f"/clients/{client.id}/record").get_data(as_text=True)
+    assert "No case history yet" in page and "No sessions yet." in page and "No sensations recorded yet" in page
+    assert "Not yet acknowledged" in page
+
+
+def test_deleted_sessions_are_not_shown(login, staff, practitioner, clinic):
+    client = factories.make_client(clinic, practitioner)
+    factories.make_visit(client, number=1, notes="kept note")
+    factories.make_visit(client, number=2, notes="gone note", deleted_at=now_utc())
+    page = login(staff).get(f"/clients/{client.id}/record").get_data(as_text=True)
+    assert "kept note" in page and "gone note" not in page
+
+
+def test_viewing_a_record_is_audited(login, staff, clinic):
+    client = factories.make_client(clinic)
+    login(staff).get(f"/clients/{client.id}/record")
+    event_row = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "client.view")).one()
+    assert (event_row.user_id, event_row.subject_id) == (staff.id, str(client.id))
+
+
+def test_record_takes_a_fixed_number_of_queries(login, staff, practitioner, clinic):
+    client = _full_client(clinic, practitioner)
+    for n in range(3, 8):
+        visit = factories.make_visit(client, number=n)
+        factories.make_finding(visit)
+    browser = login(staff)
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        browser.get(f"/clients/{client.id}/record")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) <= 16, "\n".join(s[:90] for s in statements)
+
+
+@pytest.mark.parametrize("who", ["other_practitioner", "other_clinic_staff"])
+def test_record_is_not_found_for_those_without_access(request, login, practitioner, clinic, who):
+    client = factories.make_client(clinic, practitioner)
+    assert login(request.getfixturevalue(who)).get(f"/clients/{client.id}/record").status_code == 404
+
+
+def test_a_malformed_record_id_is_a_404(login, staff):
+    assert login(staff).get("/clients/nope/record").status_code == 404
+
+
+def test_chart_escapes_text_and_scales_points():
+    svg = intensity_chart('<b>"x"</b>', [Point(1, 10), Point(3, 0)])
+    assert "<b>" not in svg and "&lt;b&gt;" in svg
+    assert 'points="36.0,12.0 348.0,148.0"' in svg
+
+
+def test_chart_with_one_point_or_none():
+    assert "not yet re-rated" in intensity_chart("Knee", [Point(1, 4)])
+    assert "No ratings yet" in intensity_chart("Knee", [])

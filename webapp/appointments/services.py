@@ -1,0 +1,138 @@
+"""The rules of the diary: who may book what, the day and week views, follow-ups due."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from webapp.appointments.models import Appointment
+from webapp.auth.models import Role, User
+from webapp.clients.models import Client
+from webapp.core.access import scope_clients, visible_clients
+from webapp.db import now_utc
+from webapp.extensions import db
+from webapp.visits.models import Visit
+
+COURSE_OFFSETS = {2: 3, 3: 10}  # the initial course: day 1, day 4, day 11
+INITIAL_COURSE = 3
+
+
+def local_day_bounds(day: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    """The UTC instants where ``day`` starts and ends in ``zone`` (DST days are 23 or 25 h)."""
+    start = dt.datetime.combine(day, dt.time(), tzinfo=zone)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def combine_local(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(day, at, tzinfo=zone).astimezone(dt.UTC)
+
+
+def practitioners_of(user: User) -> list[User]:
+    if user.role == Role.PRACTITIONER:
+        return [user]
+    return list(db.session.scalars(select(User).where(
+        User.clinic_id == user.clinic_id, User.role == Role.PRACTITIONER, User.active.is_(True)).order_by(User.name)))
+
+
+def appointments_between(user: User, start: dt.datetime, end: dt.datetime,
+                         practitioner_id: uuid.UUID | None) -> list[Appointment]:
+    """Appointments ``user`` may see in [start, end), optionally of one practitioner."""
+    query = scope_clients(select(Appointment).join(Client, Client.id == Appointment.client_id), user).where(
+        Appointment.starts_at >= start, Appointment.starts_at < end, Appointment.deleted_at.is_(None))
+    if user.role == Role.PRACTITIONER:
+        query = query.where(Appointment.practitioner_id == user.id)
+    elif practitioner_id:
+        query = query.where(Appointment.practitioner_id == practitioner_id)
+    return list(db.session.scalars(query.order_by(Appointment.starts_at)))
+
+
+def check_booking(user: User, values: dict, appointment: Appointment | None = None) -> dict[str, str]:
+    """Rules beyond single fields (shared with the sync API): who, for whom, where."""
+    errors: dict[str, str] = {}
+    client_id, practitioner_id = values.get("client_id"), values.get("practitioner_id")
+    if client_id and db.session.scalars(visible_clients(user).where(Client.id == client_id)).first() is None:
+        errors["client_id"] = "Choose one of your clients."
+    allowed = {p.id for p in practitioners_of(user)}
+    if practitioner_id and practitioner_id not in allowed:
+        errors["practitioner_id"] = ("You can only book your own appointments." if user.role == Role.PRACTITIONER
+                                     else "Choose an active practitioner of this clinic.")
+    if values.get("location") == "home" and not values.get("address"):
+        errors["address"] = "Enter the address for the home visit."
+    return errors
+
+
+def overlapping(values: dict, appointment: Appointment | None = None) -> list[Appointment]:
+    """Booked appointments of the same practitioner that overlap the given time."""
+    start = values["starts_at"]
+    end = start + dt.timedelta(minutes=values["duration_minutes"])
+    query = select(Appointment).where(
+        Appointment.practitioner_id == values["practitioner_id"], Appointment.status == "booked",
+        Appointment.deleted_at.is_(None), Appointment.starts_at < end,
+        Appointment.starts_at > start - dt.timedelta(hours=4))
+    if appointment is not None:
+        query = query.where(Appointment.id != appointment.id)
+    return [a for a in db.session.scalars(query) if a.ends_at > start]
+
+
+def save_appointment(user: User, values: dict, appointment: Appointment | None = None) -> tuple[Appointment, list]:
+    if values.get("location") != "home":
+        values = dict(values, address="")
+    if appointment is None:
+        appointment = Appointment(clinic_id=user.clinic_id, **values)
+        db.session.add(appointment)
+        db.session.flush()
+        return appointment, sorted(values)
+    changed = [k for k, v in values.items() if k != "client_id" and getattr(appointment, k) != v]
+    for name in changed:
+        setattr(appointment, name, values[name])
+    db.session.flush()
+    return appointment, changed
+
+
+def cancel(appointment: Appointment) -> None:
+    appointment.status = "cancelled"
+    db.session.flush()
+
+
+@dataclass
+class FollowUp:
+    client: Client
+    visits_done: int
+    first_visit: dt.datetime
+    last_visit: dt.datetime
+    suggested: dt.date
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.suggested < today
+
+
+def follow_ups_due(clinic_id: uuid.UUID, practitioner_id: uuid.UUID | None = None,
+                   now: dt.datetime | None = None, zone: ZoneInfo | None = None) -> list[FollowUp]:
+    """Clients in their initial course (1 or 2 sessions) with no future session booked."""
+    now = now or now_utc()
+    zone = zone or ZoneInfo("Europe/London")
+    course = (select(Visit.client_id, func.count().label("done"), func.min(Visit.started_at).label("first"),
+                     func.max(Visit.started_at).label("last"))
+              .where(Visit.deleted_at.is_(None)).group_by(Visit.client_id).subquery())
+    booked = select(Appointment.client_id).where(
+        Appointment.starts_at >= now, Appointment.status == "booked", Appointment.deleted_at.is_(None))
+    query = (select(Client, course.c.done, course.c.first, course.c.last).join(course, course.c.client_id == Client.id)
+             .where(Client.clinic_id == clinic_id, Client.deleted_at.is_(None), course.c.done < INITIAL_COURSE,
+                    Client.id.not_in(booked)))
+    if practitioner_id is not None:
+        query = query.where(Client.practitioner_id == practitioner_id)
+    due = []
+    for client, done, first, last in db.session.execute(query):
+        first, last = _aware(first), _aware(last)
+        suggested = first.astimezone(zone).date() + dt.timedelta(days=COURSE_OFFSETS[done + 1])
+        due.append(FollowUp(client, done, first, last, suggested))
+    return sorted(due, key=lambda f: (f.suggested, f.client.last_name))
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -1,0 +1,98 @@
+"""Gathering one client's whole record in a fixed number of queries."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from webapp.clients.models import Client
+from webapp.clients.services import acknowledgements_of, case_history_of
+from webapp.extensions import db
+from webapp.records.chart import Point, intensity_chart
+from webapp.sync.models import SyncConflict
+from webapp.visits.models import Finding, Sensation, SensationRating, Visit
+from webapp.vocab.defaults import REGIONS
+
+REGION_ORDER = {code: n for n, (code, _label, _group) in enumerate(REGIONS)}
+
+
+@dataclass
+class RegionRow:
+    region: str
+    left: list[Finding] = field(default_factory=list)
+    right: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class VisitRecord:
+    visit: Visit
+    regions: list[RegionRow]
+    lines: list[list[Finding]]
+
+
+@dataclass
+class SensationProgress:
+    sensation: Sensation
+    ratings: list[tuple[Visit, SensationRating]]
+    chart_svg: str
+
+    @property
+    def baseline(self) -> int | None:
+        return self.ratings[0][1].intensity if self.ratings else None
+
+
+def side_by_side(findings: list[Finding]) -> list[RegionRow]:
+    """Findings grouped by region (body order), left and right; "both" shows on each side."""
+    rows: dict[str, RegionRow] = {}
+    for finding in sorted(findings, key=lambda f: (REGION_ORDER.get(f.region, 999), f.region, f.position)):
+        row = rows.setdefault(finding.region, RegionRow(finding.region))
+        if finding.side in ("left", "both"):
+            row.left.append(finding)
+        if finding.side in ("right", "both"):
+            row.right.append(finding)
+    return list(rows.values())
+
+
+def tension_lines(findings: list[Finding]) -> list[list[Finding]]:
+    lines: dict[uuid.UUID, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if finding.tension_line_id:
+            lines[finding.tension_line_id].append(finding)
+    return [sorted(line, key=lambda f: f.position) for line in lines.values() if len(line) > 1]
+
+
+def client_record(client: Client, label) -> dict:
+    """Everything the record page shows. ``label(kind, code)`` gives vocabulary words."""
+    visits = list(db.session.scalars(select(Visit).where(Visit.client_id == client.id, Visit.deleted_at.is_(None))
+                                     .order_by(Visit.started_at)))
+    findings: dict[uuid.UUID, list[Finding]] = defaultdict(list)
+    for finding in db.session.scalars(select(Finding).where(Finding.client_id == client.id,
+                                                             Finding.deleted_at.is_(None))):
+        findings[finding.visit_id].append(finding)
+    by_visit = {v.id: v for v in visits}
+    sensations = list(db.session.scalars(select(Sensation).where(
+        Sensation.client_id == client.id, Sensation.deleted_at.is_(None)).order_by(Sensation.created_at)))
+    ratings: dict[uuid.UUID, list] = defaultdict(list)
+    for rating in db.session.scalars(select(SensationRating).where(
+            SensationRating.client_id == client.id, SensationRating.deleted_at.is_(None))):
+        if rating.visit_id in by_visit:
+            ratings[rating.sensation_id].append((by_visit[rating.visit_id], rating))
+    progress = []
+    for sensation in sensations:
+        rated = sorted(ratings[sensation.id], key=lambda pair: (pair[0].number_in_course, pair[0].started_at))
+        title = f"{sensation.client_words or label('complaint', sensation.kind)}, {label('side', sensation.side).lower()} " \
+                f"{label('region', sensation.region).lower()}"
+        chart = intensity_chart(title, [Point(v.number_in_course, r.intensity) for v, r in rated])
+        progress.append(SensationProgress(sensation, rated, chart))
+    conflicts = list(db.session.scalars(select(SyncConflict).where(
+        SyncConflict.client_id == client.id, SyncConflict.resolved_at.is_(None)).order_by(SyncConflict.created_at)))
+    return {
+        "history": case_history_of(client),
+        "acknowledgements": acknowledgements_of(client),
+        "visits": [VisitRecord(v, side_by_side(findings[v.id]), tension_lines(findings[v.id])) for v in visits],
+        "progress": progress,
+        "conflicts": conflicts,
+    }
