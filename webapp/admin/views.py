@@ -1,14 +1,124 @@
-"""Admin pages (placeholder: filled in by the admin feature)."""
+"""Admin pages: the clinic's users and devices."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
 
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from webapp.admin import services
+from webapp.admin.forms import ConfirmForm, NewUserForm, ResetPasswordForm, UserForm
+from webapp.audit.services import record_event
 from webapp.auth.models import Role
+from webapp.auth.services import create_user, normalise_email
 from webapp.core.access import role_required
+from webapp.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _user_or_404(user_id):
+    return services.clinic_user_or_none(current_user, user_id) or abort(404)
 
 
 @bp.route("/users")
 @role_required(Role.ADMIN)
 def users():
-    return render_template("core/placeholder.html", title="Users")
+    return render_template("admin/users.html", users=services.clinic_users(current_user), confirm=ConfirmForm())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def new_user():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        email = normalise_email(form.email.data)
+        if services.email_taken(email):
+            form.email.errors.append("Someone already signs in with this email.")
+        else:
+            user = create_user(clinic_id=current_user.clinic_id, email=email, name=form.name.data,
+                               role=Role(form.role.data), password=form.password.data)
+            record_event("user.create", user=current_user, subject_type="user", subject_id=user.id,
+                         detail={"role": user.role.value})
+            db.session.commit()
+            flash(f"{user.name} can now sign in.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<user_id>/edit", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit_user(user_id):
+    user = _user_or_404(user_id)
+    form = UserForm(obj=user, data={"role": user.role.value})
+    if form.validate_on_submit():
+        email, role = normalise_email(form.email.data), Role(form.role.data)
+        problem = services.why_not_change_role(user, role)
+        if services.email_taken(email, except_user=user):
+            form.email.errors.append("Someone already signs in with this email.")
+        elif problem:
+            form.role.errors.append(problem)
+        else:
+            changed = [n for n, v in (("name", form.name.data.strip()), ("email", email), ("role", role))
+                       if getattr(user, n) != v]
+            user.name, user.email, user.role = form.name.data.strip(), email, role
+            record_event("user.update", user=current_user, subject_type="user", subject_id=user.id,
+                         detail={"fields": changed})
+            db.session.commit()
+            flash(f"{user.name} is saved.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user, reset=ResetPasswordForm())
+
+
+@bp.route("/users/<user_id>/password", methods=["POST"])
+@role_required(Role.ADMIN)
+def reset_password(user_id):
+    user = _user_or_404(user_id)
+    reset = ResetPasswordForm()
+    if reset.validate_on_submit():
+        user.set_password(reset.password.data)
+        record_event("user.password_reset", user=current_user, subject_type="user", subject_id=user.id)
+        db.session.commit()
+        flash(f"{user.name}'s password is changed; their other sessions are signed out.", "success")
+        return redirect(url_for("admin.users"))
+    form = UserForm(obj=user, data={"role": user.role.value})
+    return render_template("admin/user_form.html", form=form, user=user, reset=reset), 200
+
+
+@bp.route("/users/<user_id>/active", methods=["POST"])
+@role_required(Role.ADMIN)
+def toggle_active(user_id):
+    user = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if user.active:
+        problem = services.why_not_deactivate(current_user, user)
+        if problem:
+            flash(problem, "error")
+            return redirect(url_for("admin.users"))
+    services.set_active(user, not user.active)
+    record_event("user.reactivate" if user.active else "user.deactivate", user=current_user,
+                 subject_type="user", subject_id=user.id)
+    db.session.commit()
+    flash(f"{user.name} is {'active again' if user.active else 'deactivated and signed out'}.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/devices")
+@role_required(Role.ADMIN)
+def devices():
+    return render_template("admin/devices.html", devices=services.clinic_devices(current_user), confirm=ConfirmForm())
+
+
+@bp.route("/devices/<device_id>/revoke", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def revoke_device(device_id):
+    device = services.clinic_device_or_none(current_user, device_id) or abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.revoke(current_user, device)
+        record_event("device.revoke", user=current_user, subject_type="device", subject_id=device.id,
+                     detail={"pending_reported": device.pending_reported})
+        db.session.commit()
+        flash("The device is revoked: at its next contact it removes the client data it holds.", "success")
+        return redirect(url_for("admin.devices"))
+    return render_template("admin/revoke.html", device=device, form=form)

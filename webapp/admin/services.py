@@ -1,0 +1,76 @@
+"""Rules of administration: users of one clinic, their roles, and their devices."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+
+from webapp.auth.models import Role, User
+from webapp.extensions import db
+from webapp.sync.devices import revoke_device
+from webapp.sync.models import Device
+
+
+def clinic_users(admin: User) -> list[User]:
+    return list(db.session.scalars(select(User).where(User.clinic_id == admin.clinic_id)
+                                   .order_by(User.active.desc(), User.name)))
+
+
+def clinic_user_or_none(admin: User, user_id) -> User | None:
+    try:
+        user = db.session.get(User, uuid.UUID(str(user_id)))
+    except ValueError:
+        return None
+    return user if user is not None and user.clinic_id == admin.clinic_id else None
+
+
+def email_taken(email: str, except_user: User | None = None) -> bool:
+    query = select(User.id).where(User.email == email)
+    if except_user is not None:
+        query = query.where(User.id != except_user.id)
+    return db.session.scalar(query) is not None
+
+
+def active_admins(clinic_id) -> int:
+    return db.session.scalar(select(func.count()).select_from(User).where(
+        User.clinic_id == clinic_id, User.role == Role.ADMIN, User.active.is_(True)))
+
+
+def why_not_deactivate(admin: User, user: User) -> str | None:
+    if user.id == admin.id:
+        return "You cannot deactivate your own account."
+    if user.role == Role.ADMIN and active_admins(user.clinic_id) <= 1:
+        return "This is the clinic's last active admin."
+    return None
+
+
+def why_not_change_role(user: User, role: Role) -> str | None:
+    if user.role == Role.ADMIN and role != Role.ADMIN and user.active and active_admins(user.clinic_id) <= 1:
+        return "The clinic needs at least one active admin."
+    return None
+
+
+def set_active(user: User, active: bool) -> None:
+    user.active = active
+    user.session_generation = (user.session_generation or 0) + 1  # ends their open sessions
+    db.session.flush()
+
+
+def clinic_devices(admin: User) -> list[Device]:
+    return list(db.session.scalars(select(Device).join(User, User.id == Device.user_id)
+                                   .where(User.clinic_id == admin.clinic_id)
+                                   .order_by(Device.revoked_at.is_not(None), Device.last_seen_at.desc())))
+
+
+def clinic_device_or_none(admin: User, device_id) -> Device | None:
+    try:
+        device = db.session.get(Device, uuid.UUID(str(device_id)))
+    except ValueError:
+        return None
+    return device if device is not None and device.user.clinic_id == admin.clinic_id else None
+
+
+def revoke(admin: User, device: Device) -> None:
+    revoke_device(device, by=admin)
+    db.session.flush()
