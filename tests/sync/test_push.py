@@ -103,6 +103,7 @@ def test_resolving_a_conflict_keep_mine_applies_the_device_value(make_device, pr
     conflict_id = phone_b.push(change("client", client.id, base, phone="0300"))[0]["conflicts"][0]["conflict_id"]
     response = phone_b.resolve(conflict_id, "mine")
     assert response.status_code == 200
+    assert response.get_json()["record"]["fields"]["phone"] == "0300"  # no pull needed to see it
     db.session.expire_all()
     assert db.session.get(Client, client.id).phone == "0300"
     assert db.session.get(SyncConflict, uuid.UUID(conflict_id)).resolution == "mine"

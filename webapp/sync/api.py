@@ -16,6 +16,7 @@ from webapp.extensions import csrf, db
 from webapp.sync import conflicts as conflict_rules
 from webapp.sync import devices, publish
 from webapp.sync.cursor import BadCursor
+from webapp.sync.entities import ENTITIES, serialise
 from webapp.sync.pull import DEFAULT_LIMIT, conflict_to_wire, pull
 from webapp.sync.push import InvalidRequest, parse_changes, push
 
@@ -161,7 +162,9 @@ def resolve_conflict(conflict_id):
     record_event("conflict.resolve", user=g.device_user, subject_type="client", subject_id=conflict.client_id,
                  detail={"entity": conflict.entity, "field": conflict.field, "choice": conflict.resolution})
     db.session.commit()
-    return ok(conflict=conflict_to_wire(conflict))
+    entity = ENTITIES[conflict.entity]
+    record = db.session.get(entity.model, conflict.entity_id)
+    return ok(conflict=conflict_to_wire(conflict), record=serialise(entity, record))
 
 
 @bp.get("/openapi.json")
