@@ -68,14 +68,16 @@ def test_deactivating_signs_the_user_out_and_reactivating_restores(login, admin,
 
 def test_device_list_and_revocation_says_how_many_changes_wait(login, admin, practitioner):
     device = _device(practitioner, pending=7)
+    phone_session = login(practitioner)
     browser = login(admin)
     assert "Pixel 8" in browser.get("/admin/devices").get_data(as_text=True)
     confirm = browser.get(f"/admin/devices/{device.id}/revoke").get_data(as_text=True)
-    assert "7 changes not yet synced" in confirm
+    assert "7 changes not yet synced" in confirm and "signed out" in confirm
     assert browser.post(f"/admin/devices/{device.id}/revoke").status_code == 302
     db.session.expire_all()
     stored = db.session.get(Device, device.id)
     assert stored.revoked_at is not None and stored.revoked_by_id == admin.id
+    assert phone_session.get("/clients/").status_code == 302  # a lost phone's cookie no longer works
 
 
 ADMIN_URLS = [("get", "/admin/users"), ("get", "/admin/users/new"), ("post", "/admin/users/new"),

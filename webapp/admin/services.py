@@ -72,5 +72,8 @@ def clinic_device_or_none(admin: User, device_id) -> Device | None:
 
 
 def revoke(admin: User, device: Device) -> None:
+    """Revoke the device and end its user's web sessions: a lost phone may still hold a
+    signed-in cookie for the desk pages. The practitioner signs in again on their other devices."""
     revoke_device(device, by=admin)
+    device.user.session_generation = (device.user.session_generation or 0) + 1
     db.session.flush()
