@@ -80,7 +80,19 @@ def test_device_list_and_revocation_says_how_many_changes_wait(login, admin, pra
     assert phone_session.get("/clients/").status_code == 302  # a lost phone's cookie no longer works
 
 
-ADMIN_URLS = [("get", "/admin/users"), ("get", "/admin/users/new"), ("post", "/admin/users/new"),
+def test_audit_trail_shows_who_saw_a_record_and_filters_by_record(login, admin, staff, clinic, other_clinic):
+    client = factories.make_client(clinic, first_name="Viewed")
+    login(staff).get(f"/clients/{client.id}/record")
+    outsider = factories.make_client(other_clinic)
+    login(factories.make_user(other_clinic, Role.STAFF)).get(f"/clients/{outsider.id}/record")
+    browser = login(admin)
+    page = browser.get(f"/admin/audit?subject={client.id}").get_data(as_text=True)
+    assert "viewed the record" in page and staff.name in page
+    everything = browser.get("/admin/audit").get_data(as_text=True)
+    assert str(outsider.id) not in everything  # another clinic's trail stays theirs
+
+
+ADMIN_URLS = [("get", "/admin/users"), ("get", "/admin/audit"), ("get", "/admin/users/new"), ("post", "/admin/users/new"),
               ("get", "/admin/devices")]
 ID_URLS = [("get", "/admin/users/{user}/edit"), ("post", "/admin/users/{user}/edit"),
            ("post", "/admin/users/{user}/password"), ("post", "/admin/users/{user}/active"),

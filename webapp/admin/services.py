@@ -77,3 +77,17 @@ def revoke(admin: User, device: Device) -> None:
     revoke_device(device, by=admin)
     device.user.session_generation = (device.user.session_generation or 0) + 1
     db.session.flush()
+
+
+def audit_events(admin: User, subject_id: str | None, page: int, per_page: int = 50):
+    """The clinic's audit trail, newest first, optionally about one subject (a client's id)."""
+    from webapp.audit.models import AuditEvent
+
+    query = select(AuditEvent).where(AuditEvent.clinic_id == admin.clinic_id)
+    if subject_id:
+        query = query.where(AuditEvent.subject_id == subject_id)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    events = db.session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+                                .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.clinic_id == admin.clinic_id))}
+    return events, users, total

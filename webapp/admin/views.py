@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp.admin import services
@@ -122,3 +122,24 @@ def revoke_device(device_id):
         flash("The device is revoked: at its next contact it removes the client data it holds.", "success")
         return redirect(url_for("admin.devices"))
     return render_template("admin/revoke.html", device=device, form=form)
+
+
+ACTIONS = {
+    "sign_in": "signed in", "sign_out": "signed out", "sign_in_failed": "failed to sign in",
+    "sign_in_throttled": "was paused after failed sign-ins", "password_changed": "changed their password",
+    "client.view": "viewed the record", "client.create": "registered the client", "client.update": "changed details",
+    "case_history.update": "changed the case history", "acknowledgement.create": "recorded the acknowledgement",
+    "appointment.create": "booked", "appointment.update": "moved an appointment", "appointment.cancel": "cancelled",
+    "sync.push": "synced changes from a phone", "conflict.resolve": "resolved a conflict",
+    "device.register": "set up a phone", "device.retire": "signed a phone out", "device.revoke": "revoked a phone",
+}
+
+
+@bp.route("/audit")
+@role_required(Role.ADMIN)
+def audit():
+    subject = request.args.get("subject", "").strip()[:64] or None
+    page = request.args.get("page", 1, type=int)
+    events, users, total = services.audit_events(current_user, subject, page)
+    return render_template("admin/audit.html", events=events, users=users, total=total, page=page,
+                           subject=subject, actions=ACTIONS)
