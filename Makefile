@@ -59,3 +59,5 @@ lint: install-dev
 bench: install-dev chromium
 	$(PY) bench/pull_scaling.py --database postgresql
 	$(PY) bench/pull_scaling.py --database sqlite
+	$(PY) bench/browser_sync.py --database sqlite
+	$(PY) bench/browser_sync.py --database postgresql

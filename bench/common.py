@@ -65,9 +65,9 @@ def running_server(url: str, workers: int = 2):
         deadline = time.monotonic() + 20
         while True:
             try:
-                requests.get(f"{base}/login", timeout=1)
+                requests.get(f"{base}/login", timeout=5)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("the server did not start") from None
                 time.sleep(0.1)

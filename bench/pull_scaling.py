@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import database_url, make_app, running_server  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
+from bench.common import database_url, make_app, running_server  # noqa: E402
 from webapp.extensions import db  # noqa: E402
 
 TARGET_RATIO = 1.5
