@@ -56,10 +56,13 @@ def sign_in(browser, base: str, email: str):
     page.fill("#password", PASSWORD)
     page.click("#submit")
     page.wait_for_url("**/app/**")
+    # Ready when the service worker controls the page and the first sync has finished.
     page.wait_for_function("""async () => {
         const sync = await import('/static/js/sync.js');
-        return Boolean(sync.syncState().lastSync);
+        const db = await import('/static/js/db.js');
+        return Boolean(navigator.serviceWorker.controller && sync.syncState().lastSync && await db.getMeta('device'));
     }""", timeout=60_000)
+    page.wait_for_load_state("networkidle")
     return context, page
 
 
@@ -89,6 +92,7 @@ PUSH_JS = """async () => {
 PULL_JS = """async () => {
   const db = await import('/static/js/db.js');
   const sync = await import('/static/js/sync.js');
+  await sync.syncNow();                   // let any sync the app started settle first
   const device = await db.getMeta('device');
   await db.wipe();                        // a fresh device: no records, no cursor ...
   await db.setMeta('device', device);     // ... but still registered

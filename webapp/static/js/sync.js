@@ -10,7 +10,8 @@ import { localChanges } from './outbox.js';
 import { pushable, toWire } from './records.js';
 import { storeSchema } from './schema.js';
 
-const BATCH = 200;
+// Changes per push: few round trips, yet each answer stays a few hundred kilobytes.
+const BATCH = 1000;
 const SCHEMA_MAX_AGE_MS = 60 * 60 * 1000;
 const RETRY_MS = 60 * 1000;
 
