@@ -4,14 +4,15 @@
 // transaction with durability 'strict'. Transactions are short and never wait on the
 // network: callers fetch first, then hand the answer to a function here.
 import { openDB } from '../vendor/idb/index.js';
-import { clientIdOf, conflictFromWire, inOrder, localFromServer, rebase, seenBefore } from './records.js';
+import { deferredEvictions, evictReady } from './db-sync.js';
+import { clientIdOf, inOrder, seenBefore } from './records.js';
 
 const NAME = 'fieldbook';
 const VERSION = 1;
 export const ENTITIES = ['client', 'case_history', 'acknowledgement', 'appointment', 'visit', 'finding',
   'sensation', 'sensation_rating', 'vocabulary_term'];
 const INDEXES = { finding: ['visit_id'], sensation_rating: ['visit_id', 'sensation_id'], vocabulary_term: ['kind'] };
-const ALL = [...ENTITIES, 'outbox', 'conflicts', 'meta'];
+export const ALL = [...ENTITIES, 'outbox', 'conflicts', 'meta'];
 const STRICT = { durability: 'strict' };
 let dbPromise = null;
 
@@ -79,7 +80,7 @@ function transaction(stores, mode, work) {
   });
 }
 const read = (stores, work) => transaction(stores, 'readonly', work);
-const write = (stores, work) => transaction(stores, 'readwrite', work);
+export const write = (stores, work) => transaction(stores, 'readwrite', work);
 
 // ---- reading ---------------------------------------------------------------------------
 export const getMeta = (key) => read(['meta'], (tx) => tx.objectStore('meta').get(key));
@@ -171,177 +172,8 @@ export function discardRejected(seq) {
   });
 }
 
-// ---- sync ------------------------------------------------------------------------------
-/**
- * Choose the next changes to push and count the attempt, in one transaction, before any
- * of them is sent: a change that may have reached the server is never edited in place, so
- * a retry carries exactly the same content under the same change id.
- */
-export function claimBatch(choose) {
-  return write(['outbox'], async (tx) => {
-    const outbox = tx.objectStore('outbox');
-    const batch = choose(inOrder(await outbox.getAll()));
-    // Issued together, not one after another: a push of thousands stays one short transaction.
-    await Promise.all(batch.map((entry) => outbox.put(Object.assign(entry, { attempts: entry.attempts + 1 }))));
-    return batch;
-  });
-}
-
-/** The outbox entries of each record, oldest first, read once for a whole transaction. */
-async function waitingByRecord(tx) {
-  const byRecord = new Map();
-  for (const entry of inOrder(await tx.objectStore('outbox').getAll())) {
-    if (!byRecord.has(entry.record_id)) byRecord.set(entry.record_id, []);
-    byRecord.get(entry.record_id).push(entry);
-  }
-  return byRecord;
-}
-
-/**
- * The server's copy a push answer stands for. A plain create is answered without the record
- * (the device holds what it sent): its copy is what was sent, the server-derived fields and
- * the new version.
- */
-function answeredRecord(entry, result, id) {
-  if (result.record) return result.record;
-  if (result.version == null || entry.op !== 'upsert') return null;
-  return { entity: entry.entity, id, version: result.version, deleted: false,
-    fields: { ...entry.fields, ...(result.derived || {}) } };
-}
-
-/** Store the server's answers; only now do the answered entries leave the outbox. */
-export function storePushResults(batch, results) {
-  const sent = new Map(batch.map((entry) => [entry.change_id, entry]));
-  return write(ALL, async (tx) => {
-    const outbox = tx.objectStore('outbox');
-    const byRecord = await waitingByRecord(tx);
-    const writes = [];
-    let settled = 0;
-    for (const result of results) {
-      const claimed = sent.get(result.change_id);
-      const entries = claimed ? byRecord.get(claimed.record_id) || [] : [];
-      const entry = entries.find((e) => e.seq === claimed.seq);
-      if (!entry || entry.change_id !== result.change_id) continue;
-      settled += 1;
-      if (result.status === 'rejected') {
-        Object.assign(entry, { status: 'rejected', errors: result.errors || {}, code: result.code || 'invalid',
-          rejected_at: new Date().toISOString() });
-        writes.push(outbox.put(entry));
-        continue;
-      }
-      writes.push(outbox.delete(entry.seq));
-      const id = result.id || entry.record_id;  // differs when the server merged two records
-      const server = answeredRecord(entry, result, id);
-      const rest = [];
-      let first = true;  // only the next change is rebased; later ones follow their predecessor's answer
-      for (const next of entries.filter((e) => e !== entry)) {
-        const pieces = first && next.attempts === 0 && next.status === 'pending'
-          ? rebase(next, server, result.version, id) : [{ ...next, record_id: id }];
-        first = false;
-        for (const piece of pieces) {
-          rest.push(piece);
-          writes.push(outbox[piece.seq ? 'put' : 'add'](piece));
-        }
-      }
-      byRecord.delete(entry.record_id);
-      byRecord.set(id, rest);
-      if (result.record) {
-        writes.push(storeServerRecord(tx, entry.entity, result.record, entry.record_id, entry.client_id, rest));
-      } else if (server) {
-        writes.push(stampCreated(tx, entry.entity, entry.record_id, result));
-      }
-      for (const conflict of result.conflicts || []) {
-        writes.push(tx.objectStore('conflicts').put(
-          conflictFromWire(conflict, { entity: entry.entity, id, client_id: entry.client_id })));
-      }
-    }
-    await Promise.all(writes);
-    return settled;
-  });
-}
-
-/** A record this device created is now on the server: note its version and derived fields. */
-async function stampCreated(tx, entity, id, result) {
-  const store = tx.objectStore(entity);
-  const local = await store.get(id);
-  if (local) await store.put({ ...local, ...(result.derived || {}), version: result.version });
-}
-
-function storeServerRecord(tx, entity, server, localId = server.id, clientId = null, waiting = []) {
-  const store = tx.objectStore(entity);
-  const writes = [];
-  if (localId !== server.id) writes.push(store.delete(localId));
-  if (server.deleted && waiting.length === 0) {
-    writes.push(store.delete(server.id));
-  } else {
-    const local = localFromServer(entity, server, waiting);
-    if (!local.client_id && clientId && entity !== 'vocabulary_term') local.client_id = clientId;
-    writes.push(store.put(local));
-  }
-  return Promise.all(writes);
-}
-
-/** Store one pulled page: records, evictions, open conflicts and the cursor, together. */
-export function storePull(page) {
-  return write(ALL, async (tx) => {
-    const pulled = new Map(ENTITIES.map((entity) => [entity, new Set()]));
-    const records = (page.records || []).filter((server) => pulled.has(server.entity));
-    const byRecord = await waitingByRecord(tx);
-    // All reads, then all writes, each issued together: thousands of records in one pass.
-    const locals = await Promise.all(records.map((server) => tx.objectStore(server.entity).get(server.id)));
-    const newest = new Map();
-    records.forEach((server, i) => {
-      pulled.get(server.entity).add(server.id);
-      const local = locals[i];
-      const seen = newest.get(server.id);
-      if ((local && local.version >= server.version) || (seen && seen.version >= server.version)) return;
-      newest.set(server.id, server);
-    });
-    await Promise.all([...newest.values()].map((server) => storeServerRecord(
-      tx, server.entity, server, server.id, null, byRecord.get(server.id) || [])));
-    if (page.snapshot) await dropUnlisted(tx, pulled, byRecord);
-    const meta = tx.objectStore('meta');
-    await evictReady(tx, new Set([...(await deferredEvictions(tx)), ...(page.evict || [])]));
-    const conflicts = tx.objectStore('conflicts');
-    await conflicts.clear();  // each page carries every open conflict of the caseload
-    for (const conflict of page.conflicts || []) await conflicts.put(conflictFromWire(conflict));
-    await meta.put(page.cursor, 'cursor');
-    if (page.api_version) await meta.put(page.api_version, 'api_version');
-  });
-}
-
-// A full snapshot lists everything the device may hold: drop synced records it omits.
-async function dropUnlisted(tx, pulled, byRecord) {
-  const drops = [];
-  for (const [entity, ids] of pulled) {
-    const store = tx.objectStore(entity);
-    for (const record of await store.getAll()) {
-      if (record.version > 0 && !ids.has(record.id) && !byRecord.has(record.id)) drops.push(store.delete(record.id));
-    }
-  }
-  await Promise.all(drops);
-}
-
-const deferredEvictions = async (tx) => new Set((await tx.objectStore('meta').get('deferred_evictions')) || []);
-
-// Remove clients that left the caseload, once nothing of theirs waits in the outbox.
-async function evictReady(tx, deferred) {
-  const waiting = tx.objectStore('outbox').index('client_id');
-  for (const clientId of [...deferred]) {
-    if ((await waiting.count(clientId)) > 0) continue;
-    for (const entity of ENTITIES.filter((name) => name !== 'vocabulary_term')) {
-      const index = tx.objectStore(entity).index('client_id');
-      for (const key of await index.getAllKeys(clientId)) await tx.objectStore(entity).delete(key);
-    }
-    const conflicts = tx.objectStore('conflicts');
-    for (const key of await conflicts.index('client_id').getAllKeys(clientId)) await conflicts.delete(key);
-    deferred.delete(clientId);
-  }
-  await tx.objectStore('meta').put([...deferred], 'deferred_evictions');
-}
-
-/** Evictions that waited for their client's changes to be pushed. */
-export const runDeferredEvictions = () => write(ALL, async (tx) => evictReady(tx, await deferredEvictions(tx)));
+// ---- sync: the database's half of push and pull lives in db-sync.js ----------------------
+export { claimBatch, runDeferredEvictions, storePull, storePushResults } from './db-sync.js';
 
 export const dropConflict = (id) => write(['conflicts'], (tx) => tx.objectStore('conflicts').delete(id));
 
