@@ -99,3 +99,43 @@ def test_chart_escapes_text_and_scales_points():
 def test_chart_with_one_point_or_none():
     assert "not yet re-rated" in intensity_chart("Knee", [Point(1, 4)])
     assert "No ratings yet" in intensity_chart("Knee", [])
+
+
+def _conflict(clinic, client, staff_or_user, entity="client", field="phone"):
+    from webapp.sync.models import SyncConflict
+
+    conflict = SyncConflict(id=uuid.uuid4(), clinic_id=clinic.id, client_id=client.id, entity=entity,
+                            entity_id=client.id, field=field, server_value={"value": "0100"},
+                            device_value={"value": "0999"}, base_version=1, change_id=uuid.uuid4(),
+                            user_id=staff_or_user.id)
+    db.session.add(conflict)
+    db.session.flush()
+    return conflict
+
+
+def test_desk_sees_and_resolves_a_conflict_on_client_details(login, staff, practitioner, clinic):
+    from webapp.clients.models import Client
+
+    client = factories.make_client(clinic, practitioner, phone="0100")
+    conflict = _conflict(clinic, client, practitioner)
+    browser = login(staff)
+    assert "Use the phone" in browser.get(f"/clients/{client.id}/record").get_data(as_text=True)
+    response = browser.post(f"/clients/{client.id}/conflicts/{conflict.id}/resolve", {"choice": "mine"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Client, client.id).phone == "0999" and conflict.resolution == "mine"
+
+
+def test_desk_cannot_settle_a_practitioners_findings(login, staff, practitioner, clinic):
+    client = factories.make_client(clinic, practitioner)
+    conflict = _conflict(clinic, client, practitioner, entity="finding", field="note")
+    browser = login(staff)
+    assert "decides this one on their phone" in browser.get(f"/clients/{client.id}/record").get_data(as_text=True)
+    assert browser.post(f"/clients/{client.id}/conflicts/{conflict.id}/resolve", {"choice": "mine"}).status_code == 404
+
+
+def test_another_clinics_conflict_is_not_found(login, other_clinic_staff, practitioner, clinic):
+    client = factories.make_client(clinic, practitioner)
+    conflict = _conflict(clinic, client, practitioner)
+    response = login(other_clinic_staff).post(f"/clients/{client.id}/conflicts/{conflict.id}/resolve", {"choice": "mine"})
+    assert response.status_code == 404 and conflict.resolved_at is None
