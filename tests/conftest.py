@@ -10,6 +10,7 @@ import re
 
 import pytest
 from flask import g
+from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
 from tests import factories
@@ -19,6 +20,10 @@ from webapp.core.instance_keys import ensure_vapid_private_key
 from webapp.extensions import db
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+# Browser assertions wait up to 15 s rather than Playwright's 5 s: on a loaded two-core
+# machine the service worker and IndexedDB can take longer, and the behaviour is the same.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
