@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests import factories
+from tests.conftest import POSTGRES_URL
 from webapp import create_app
 from webapp.auth.models import Role
 from webapp.extensions import db
@@ -84,8 +86,35 @@ def e2e_static(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory, vapid_private_key, _postgres_schema, e2e_static):
-    url = _postgres_schema or f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'e2e.sqlite3'}"
+def e2e_database_url(tmp_path_factory):
+    """A fresh SQLite file; or, with TEST_DATABASE_URL, a PostgreSQL database of this run's own.
+
+    Other test runs may share the TEST_DATABASE_URL database (its schema is dropped at the
+    start of each run), and a browser test's server must not lose its tables mid-test.
+    """
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'e2e.sqlite3'}"
+        return
+    given = make_url(POSTGRES_URL)
+    name = f"{given.database}_e2e_{os.getpid()}"
+    admin = create_engine(given, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except SQLAlchemyError:  # no right to create databases: use the given one
+        admin.dispose()
+        yield POSTGRES_URL
+        return
+    yield given.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, vapid_private_key, e2e_database_url, e2e_static):
+    url = e2e_database_url
     os.environ["FIELDBOOK_INSTANCE"] = str(tmp_path_factory.mktemp("e2e-instance"))
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "e2e-secret-key",
                       "VAPID_PRIVATE_KEY": vapid_private_key})
@@ -171,14 +200,17 @@ def chromium(playwright_instance):
 @pytest.fixture
 def new_context(chromium, server):
     """``new_context()`` opens a fresh browser profile (a phone) on the live server."""
-    opened = []
+    opened, errors = [], []
 
     def make(**options):
         context = chromium.new_context(base_url=server.url, viewport={"width": 360, "height": 740}, **options)
         context.set_default_timeout(TIMEOUT_MS)
+        # Any uncaught exception or unhandled rejection in the app fails the test.
+        context.on("weberror", lambda error: errors.append(f"{error.page.url if error.page else ''}: {error.error}"))
         opened.append(context)
         return context
 
     yield make
     for context in opened:
         context.close()
+    assert not errors, "uncaught errors in the app:\n" + "\n".join(errors)

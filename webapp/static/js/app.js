@@ -26,7 +26,7 @@ const ROUTES = [
   [/^#\/sign-out$/, renderSignOut, 'sign-out'],
 ];
 
-async function route({ focus = true } = {}) {
+async function route({ focus = true, unlessBusy = false } = {}) {
   const ticket = nextScreen();
   const found = ROUTES.map(([pattern, render, nav]) => [window.location.hash.match(pattern), render, nav])
     .find(([match]) => match);
@@ -36,22 +36,22 @@ async function route({ focus = true } = {}) {
   }
   if (!found) return show(main, [h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '#/' }, 'Back to clients'))]);
   const [match, render] = found;
-  return render(main, { focus, ticket }, ...match.slice(1));
+  return render(main, { focus, ticket, unlessBusy }, ...match.slice(1));
 }
 
 let stopped = false;  // the phone was signed out by the clinic: show nothing else
 
 function refreshAfterSync() {
-  if (stopped) return;
-  // New data from the server: redraw, unless the practitioner is in the middle of an entry.
-  const typing = main.contains(document.activeElement) && document.activeElement.matches('input, select, textarea');
-  if (!entryInProgress() && !typing) route({ focus: false });
+  // New data from the server: redraw, unless the practitioner is in the middle of an entry
+  // (checked again when the redraw is ready to show).
+  if (!stopped && !entryInProgress()) route({ focus: false, unlessBusy: true });
 }
 
-function showRevoked(event) {
+async function showRevoked(event) {
   const { lost } = event.detail;
   stopped = true;
-  endWebSession();
+  show(main, [h('h1', {}, 'Signing this phone out…')]);
+  await endWebSession();  // before saying so: a reload must not register the phone again
   show(main, [h('h1', {}, 'This phone was signed out by the clinic'),
     h('p', {}, 'Its client records have been removed from this phone.'
       + (lost ? ` ${plural(lost, 'change')} that had not reached the clinic were removed with them.` : '')),

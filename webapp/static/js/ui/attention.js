@@ -29,6 +29,14 @@ function shown(entity, name, value) {
 const fieldLabel = (entity, name) => (name === '_deleted' ? 'Deleted or kept'
   : (fieldOf(entity, name) || { label: name }).label);
 
+// An open box is a decision in progress: a redraw after a sync must not close it.
+function toggle(box, button) {
+  box.hidden = !box.hidden;
+  button.setAttribute('aria-expanded', String(!box.hidden));
+  if (box.hidden) delete box.dataset.busy;
+  else box.dataset.busy = 'true';
+}
+
 async function clientName(clientId) {
   const client = clientId ? await db.getRecord('client', clientId) : null;
   return client ? fullName(client) : 'a client';
@@ -54,8 +62,7 @@ async function rejectedItem(entry, redraw) {
       syncNow();
     } }, 'Yes, discard this change for good'));
   const discard = h('button', { type: 'button', class: 'link-button', 'aria-expanded': 'false', onclick: () => {
-    confirmDiscard.hidden = !confirmDiscard.hidden;
-    discard.setAttribute('aria-expanded', String(!confirmDiscard.hidden));
+    toggle(confirmDiscard, discard);
   } }, 'Discard this change…');
   return h('li', { class: 'panel attention-item', dataset: { kind: 'rejected', seq: entry.seq } },
     h('h3', {}, `${ENTITY_NAMES[entry.entity] || entry.entity} for ${await clientName(entry.client_id)}`),
@@ -96,8 +103,7 @@ async function conflictItem(conflict, redraw) {
     conflict.field !== '_deleted' && fieldOf(conflict.entity, conflict.field) ? h('button', {
       type: 'button', class: 'button', 'aria-expanded': 'false',
       onclick: (event) => {
-        editBox.hidden = !editBox.hidden;
-        event.currentTarget.setAttribute('aria-expanded', String(!editBox.hidden));
+        toggle(editBox, event.currentTarget);
         if (!editBox.hidden) editBox.querySelector('input, select, textarea').focus();
       },
     }, 'Edit') : null);

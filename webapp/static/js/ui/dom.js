@@ -26,8 +26,10 @@ export const nextScreen = () => { latestScreen += 1; return latestScreen; };
  * Replace what a screen shows, and move focus to its heading on a new screen. A screen
  * drawn for a route the practitioner has already left (its ``ticket`` is stale) is dropped.
  */
-export function show(main, nodes, { focus = true, ticket = null } = {}) {
+export function show(main, nodes, { focus = true, ticket = null, unlessBusy = false } = {}) {
   if (ticket !== null && ticket !== latestScreen) return;
+  if (unlessBusy && entryInProgress()) return;  // a redraw after sync never replaces a form in use
+  if (ticket === null) latestScreen += 1;  // a screen drawn directly outdates any route still loading
   main.replaceChildren(...[nodes].flat(Infinity).filter((node) => node !== null && node !== undefined && node !== false));
   const heading = main.querySelector('h1');
   if (heading) {
@@ -53,8 +55,12 @@ export function formatWhen(iso) {
 
 export const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** Whether the practitioner is typing something not yet saved on this screen. */
-export const entryInProgress = () => Boolean(document.querySelector('form[data-dirty]'));
+/** Whether the practitioner is typing (or saving) something, or a screen is busy. */
+export function entryInProgress() {
+  const active = document.activeElement;
+  return Boolean(document.querySelector('form[data-dirty], form[data-saving], [data-busy]')
+    || (active && active.closest('main form') && active.matches('input, select, textarea')));
+}
 
 export function notice(text, { kind = 'info', id = null } = {}) {
   const area = document.getElementById('notices');

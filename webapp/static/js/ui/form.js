@@ -87,8 +87,13 @@ export function recordForm({ entity, fields, values = {}, submitLabel, onSave, e
     const errors = validate(entity, entered, { partial: true });
     showErrors(form, summary, errors);
     if (Object.keys(errors).length) return;
-    delete form.dataset.dirty;
-    await onSave(entered, form);
+    form.dataset.saving = 'true';  // no redraw after a sync while this is being saved
+    try {
+      await onSave(entered, form);
+      delete form.dataset.dirty;
+    } finally {
+      delete form.dataset.saving;
+    }
   });
   return form;
 }

@@ -55,14 +55,12 @@ export async function renderSession(main, options, visitId) {
   const form = hasSchema() ? recordForm({
     entity: 'finding', fields: FINDING_FIELDS, values: { tension_found: true, released: true },
     submitLabel: 'Add finding',
-    onSave: async (values, formElement) => {
-      const position = list.children.length;
-      await createRecord('finding', { visit_id: visitId, position, ...values }, { clientId: visit.client_id });
-      list.append(findingLine({ ...values, position, version: 0 }));
-      heading.textContent = `Findings (${list.children.length})`;
-      formElement.reset();
-      formElement.querySelector('select, input').focus();
-      document.getElementById('finding-saved').textContent =
+    onSave: async (values) => {
+      await createRecord('finding', { visit_id: visitId, position: findings.length, ...values }, { clientId: visit.client_id });
+      // Drawn again from the phone's database, ready for the next finding.
+      await renderSession(main, { focus: false }, visitId);
+      main.querySelector('form select, form input').focus();
+      main.querySelector('#finding-saved').textContent =  // announced: the region is already on the page
         `Saved: ${labelOf('region', values.region)}, ${labelOf('side', values.side).toLowerCase()}.`;
     },
   }) : h('p', {}, 'The finding form arrives with the first sync.');

@@ -7,7 +7,8 @@ export async function renderSignOut(main, options) {
   const status = h('p', { role: 'status', 'aria-live': 'polite', id: 'sign-out-status' });
   const finish = async (discardUnsent) => {
     status.textContent = discardUnsent ? 'Removing the data from this phone…' : 'Sending your changes first…';
-    const result = await signOut({ discardUnsent });
+    document.body.dataset.busy = 'true';  // no redraw after the sync this starts
+    const result = await signOut({ discardUnsent }).finally(() => { delete document.body.dataset.busy; });
     if (result.signedOut && result.reachedServer) {
       window.location.replace(LOGIN_URL);
       return;
@@ -19,7 +20,7 @@ export async function renderSignOut(main, options) {
         h('p', {}, h('a', { class: 'button primary', href: LOGIN_URL }, 'Sign in again when connected'))]);
       return;
     }
-    status.textContent = `${plural(result.left, 'change')} could not be sent${result.offline ? ': this phone is offline'
+    status.textContent = `${plural(result.left, 'change')} could not be sent${result.offline ? ': there is no connection to the clinic server'
       : result.problem ? `: ${result.problem}` : ''}. You are still signed in, and nothing was removed.`;
     await renderSignOut(main, { focus: false });
     document.getElementById('sign-out-status').textContent = status.textContent;
