@@ -5,13 +5,14 @@ SQLite by default; PostgreSQL when TEST_DATABASE_URL is set (``make test`` runs 
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 
 import pytest
 from flask import g
 from playwright.sync_api import expect
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from tests import factories
 from webapp import create_app
@@ -19,7 +20,32 @@ from webapp.auth.models import Role
 from webapp.core.instance_keys import ensure_vapid_private_key
 from webapp.extensions import db
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+def _database_of_this_run(base_url: str | None) -> str | None:
+    """A PostgreSQL database for this test run alone, beside the one TEST_DATABASE_URL names.
+
+    Each run drops and rebuilds its schema, so two runs sharing one database (two
+    developers, or CI beside a local run) would pull tables from under each other.
+    """
+    if not base_url:
+        return None
+    base = make_url(base_url)
+    name = f"{base.database}_run{os.getpid()}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    atexit.register(drop)
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+POSTGRES_URL = _database_of_this_run(os.environ.get("TEST_DATABASE_URL"))
 
 # Browser assertions wait up to 15 s rather than Playwright's 5 s: on a loaded two-core
 # machine the service worker and IndexedDB can take longer, and the behaviour is the same.

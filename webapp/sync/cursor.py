@@ -47,10 +47,30 @@ def decode(cursor: str | None) -> tuple[int, int]:
     return txid, log_id
 
 
+# The oldest transaction of THIS database still running when the snapshot was taken. The
+# snapshot's own xmin is cluster-wide: a long transaction in any other database on the same
+# server would stall every pull. pg_stat_activity tells which running transactions are ours
+# (backend_xid is 32 bits; xip values carry the epoch, hence the modulo). Where the role may
+# not read other sessions' activity, fall back to the cluster-wide xmin, which is always safe.
+_HORIZON_SQL = text("""
+WITH snap AS (SELECT pg_current_snapshot() AS s)
+SELECT CASE WHEN (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+             OR pg_has_role(current_user, 'pg_read_all_stats', 'member')
+       THEN COALESCE(
+         (SELECT min(x::text::bigint) FROM snap, pg_snapshot_xip(snap.s) AS x
+           WHERE (x::text::bigint % 4294967296)::text IN (
+             SELECT backend_xid::text FROM pg_stat_activity
+              WHERE datname = current_database() AND backend_xid IS NOT NULL)),
+         (SELECT pg_snapshot_xmax(s)::text::bigint FROM snap))
+       ELSE (SELECT pg_snapshot_xmin(s)::text::bigint FROM snap)
+       END
+""")
+
+
 def horizon(session: Session) -> int | None:
     """Rows with txid below this are final (PostgreSQL); None means no limit (SQLite)."""
     if session.get_bind().dialect.name == "postgresql":
-        return int(session.execute(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")).scalar_one())
+        return int(session.execute(_HORIZON_SQL).scalar_one())
     return None
 
 
