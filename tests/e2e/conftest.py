@@ -87,10 +87,10 @@ def e2e_static(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def e2e_database_url(tmp_path_factory):
-    """A fresh SQLite file; or, with TEST_DATABASE_URL, a PostgreSQL database of this run's own.
+    """A fresh SQLite file; or, with TEST_DATABASE_URL, a PostgreSQL database of its own.
 
-    Other test runs may share the TEST_DATABASE_URL database (its schema is dropped at the
-    start of each run), and a browser test's server must not lose its tables mid-test.
+    The browser tests' server keeps its connections and tables for the whole session, so it
+    gets a database apart from the one the other tests rebuild and empty test by test.
     """
     if not POSTGRES_URL:
         yield f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'e2e.sqlite3'}"
