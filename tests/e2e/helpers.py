@@ -58,9 +58,22 @@ def idb_counts(page: Page) -> dict:
 
 
 def open_client(page: Page, name: str) -> None:
+    """Open a client from the list, as a practitioner taps it.
+
+    A sync finishing during the tap redraws the list, and the press and the release can
+    then land on different elements, so no click happens (a person simply taps again).
+    The tap is repeated, at most twice, only when the client did not open.
+    """
     page.goto("/app/#/")
-    page.get_by_role("link", name=name).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    heading = page.get_by_role("heading", level=1)
+    for attempt in range(3):
+        page.get_by_role("link", name=name).click()
+        try:
+            expect(heading).to_have_text(name, timeout=5_000)
+            return
+        except AssertionError:
+            if attempt == 2:
+                raise
 
 
 def record_session(page: Page, client_name: str, findings: list[tuple[str, str, bool]], notes: str = "") -> None:
