@@ -172,13 +172,16 @@ def data(server):
 
 @pytest.fixture
 def caseload(data):
-    """A clinic with a practitioner who has two clients, and a desk admin."""
+    """A clinic with a practitioner who has two clients (case history and acknowledgement taken), and a desk admin."""
     with data() as s:
         clinic = factories.make_clinic()
         pat = factories.make_user(clinic, Role.PRACTITIONER, name="Pat Practitioner", email="pat@example.test")
         admin = factories.make_user(clinic, Role.ADMIN, name="Ada Admin", email="ada@example.test")
         alex = factories.make_client(clinic, pat, first_name="Alex", last_name="Morgan", town="Ashford")
         bea = factories.make_client(clinic, pat, first_name="Bea", last_name="Lund", town="Wye")
+        for client in (alex, bea):  # past their first visit's paperwork: a visit starts at once
+            factories.make_case_history(client)
+            factories.make_acknowledgement(client, pat)
         ids = {"clinic": clinic.id, "pat": pat.id, "admin": admin.id, "alex": alex.id, "bea": bea.id}
         s.flush()
     return ids

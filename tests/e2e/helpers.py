@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from tests import factories
@@ -64,7 +66,7 @@ def open_client(page: Page, name: str) -> None:
     then land on different elements, so no click happens (a person simply taps again).
     The tap is repeated, at most twice, only when the client did not open.
     """
-    page.goto("/app/#/")
+    page.goto("/app/#/clients")
     heading = page.get_by_role("heading", level=1)
     for attempt in range(3):
         page.get_by_role("link", name=name).click()
@@ -76,19 +78,29 @@ def open_client(page: Page, name: str) -> None:
                 raise
 
 
+def add_finding(page: Page, region: str, side: str, released: bool = True) -> None:
+    """Record one finding on the visit's findings step, through the entry panel."""
+    form = page.locator("#finding-form")
+    form.get_by_label("Region").select_option(label=region)
+    form.locator("[data-field=side]").get_by_text(side, exact=True).click()
+    form.get_by_label("Tension found").check()
+    form.get_by_label("Released").set_checked(released)
+    form.get_by_role("button", name="Save finding").click()
+    expect(page.locator("#finding-saved")).to_contain_text(region)
+
+
 def record_session(page: Page, client_name: str, findings: list[tuple[str, str, bool]], notes: str = "") -> None:
-    """Start a session with ``client_name`` and add findings (region, side, released)."""
+    """Start a visit with ``client_name``, add findings (region, side, released), and notes."""
     open_client(page, client_name)
-    page.get_by_role("link", name="Record a session").click()
-    if notes:
-        page.get_by_label("Notes").fill(notes)
-    page.get_by_role("button", name="Start the session").click()
-    expect(page.get_by_role("heading", name="Add a finding")).to_be_visible()
+    page.get_by_role("link", name=re.compile(r"^Start (a|the first) visit$")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Since last time")
+    page.get_by_role("link", name="Findings ›").click()
+    expect(page.get_by_role("heading", name="Record a finding")).to_be_visible()
     for region, side, released in findings:
-        page.get_by_label("Region").select_option(label=region)
-        page.get_by_label("Side").select_option(label=side)
-        page.get_by_label("Tension found").check()
-        page.get_by_label("Released").set_checked(released)
-        page.get_by_role("button", name="Add finding").click()
-        expect(page.locator("#finding-saved")).to_contain_text(region)
+        add_finding(page, region, side, released)
     expect(page.locator("#finding-list > li")).to_have_count(len(findings))
+    if notes:
+        page.get_by_role("link", name="Close ›").click()
+        page.get_by_label("Notes (optional)").fill(notes)
+        page.get_by_role("link", name="‹ Findings").click()
+        expect(page.locator("#finding-list > li")).to_have_count(len(findings))

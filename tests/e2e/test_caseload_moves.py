@@ -37,7 +37,7 @@ def test_a_client_moved_to_a_colleague_is_removed_at_the_next_sync(new_context, 
     page.get_by_role("button", name="Sync now").click()
     wait_for_sync(page)
 
-    page.goto("/app/#/")
+    page.goto("/app/#/clients")
     expect(page.get_by_role("link", name="Alex Morgan")).to_be_visible()
     expect(page.get_by_role("link", name="Bea Lund")).to_have_count(0)
     counts = idb_counts(page)

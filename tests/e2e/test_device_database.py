@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.helpers import expect, go_offline, idb_counts, record_session, sign_in
+from tests.e2e.helpers import add_finding, expect, go_offline, idb_counts, record_session, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -44,10 +44,7 @@ def test_a_lost_database_connection_is_reopened_and_the_save_retried_once(new_co
     page.evaluate(WATCH_TRANSACTIONS)
 
     page.evaluate("() => { window.__idb.failNext = true; }")
-    page.get_by_label("Region").select_option(label="Buttock (gluteal)")
-    page.get_by_label("Side").select_option(label="Left")
-    page.get_by_role("button", name="Add finding").click()
-    expect(page.locator("#finding-saved")).to_contain_text("Buttock")
+    add_finding(page, "Buttock (gluteal)", "Left")
 
     assert page.evaluate("() => window.__idb.failed") == 1
     counts = idb_counts(page)

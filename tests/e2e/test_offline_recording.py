@@ -40,6 +40,7 @@ def test_the_app_opens_offline_after_one_visit_online(new_context, server, casel
     page = sign_in(context.new_page())
     go_offline(context, server)
 
+    page.goto("/app/#/clients")
     page.reload()
     wait_until_ready(page)
     expect(page.get_by_role("link", name="Alex Morgan")).to_be_visible()
@@ -49,6 +50,8 @@ def test_the_app_opens_offline_after_one_visit_online(new_context, server, casel
     again = context.new_page()
     again.goto("/app/")
     wait_until_ready(again)
+    expect(again.get_by_role("heading", level=1)).to_have_text("Today")
+    again.get_by_role("link", name="Clients", exact=True).click()
     expect(again.get_by_role("link", name="Bea Lund")).to_be_visible()
 
 

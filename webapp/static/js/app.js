@@ -8,43 +8,64 @@ import { askToKeepData } from './storage.js';
 import { startSync, syncEvents } from './sync.js';
 import { controllerVersion, registerWorker } from './sw-bridge.js';
 import { renderAttention } from './ui/attention.js';
-import { renderClient, renderClientEdit, renderClientList } from './ui/clients.js';
+import { flushAll } from './ui/chips.js';
+import { renderClient } from './ui/client-page.js';
+import { renderClientEdit, renderClientList, renderNewClient } from './ui/clients.js';
 import { entryInProgress, h, nextScreen, notice, plural, show } from './ui/dom.js';
-import { renderNewSession, renderSession } from './ui/session-record.js';
+import { renderCaseHistory, renderFirstVisit } from './ui/first-visit.js';
 import { renderSignOut } from './ui/sign-out.js';
 import { mountSyncIndicator } from './ui/sync-indicator.js';
+import { renderDay, renderWeek } from './ui/today.js';
 import { mountUpdateBanner } from './ui/update-banner.js';
+import { renderVisit, startForClient, startFromAppointment } from './ui/visit.js';
+import { visitInProgress } from './visits.js';
 
 const main = document.getElementById('main');
+const ID = '([\\w-]+)';
+const redirect = (to) => () => window.location.replace(to);
 const ROUTES = [
-  [/^#?\/?$/, renderClientList, 'clients'],
-  [/^#\/clients\/([\w-]+)$/, renderClient, 'clients'],
-  [/^#\/clients\/([\w-]+)\/edit$/, renderClientEdit, 'clients'],
-  [/^#\/clients\/([\w-]+)\/sessions\/new$/, renderNewSession, 'clients'],
-  [/^#\/sessions\/([\w-]+)$/, renderSession, 'clients'],
+  [/^#?\/?$/, renderDay, 'today'],
+  [/^#\/day\/(\d{4}-\d{2}-\d{2})$/, renderDay, 'today'],
+  [/^#\/week$/, renderWeek, 'today'],
+  [/^#\/clients$/, renderClientList, 'clients'],
+  [/^#\/clients\/new$/, renderNewClient, 'clients'],
+  [new RegExp(`^#/clients/${ID}$`), renderClient, 'clients'],
+  [new RegExp(`^#/clients/${ID}/edit$`), renderClientEdit, 'clients'],
+  [new RegExp(`^#/clients/${ID}/case-history$`), renderCaseHistory, 'clients'],
+  [new RegExp(`^#/clients/${ID}/first-visit(?:\\?(.*))?$`), renderFirstVisit, 'clients'],
+  [new RegExp(`^#/clients/${ID}/start$`), startForClient, 'clients'],
+  [new RegExp(`^#/appointments/${ID}/start$`), startFromAppointment, 'today'],
+  [new RegExp(`^#/visits/${ID}(?:/(\\w+))?$`), renderVisit, 'clients'],
+  [new RegExp(`^#/sessions/${ID}$`), (main, options, id) => redirect(`#/visits/${id}`)(), 'clients'],
   [/^#\/attention$/, renderAttention, 'attention'],
   [/^#\/sign-out$/, renderSignOut, 'sign-out'],
 ];
 
 async function route({ focus = true, unlessBusy = false } = {}) {
   const ticket = nextScreen();
+  await flushAll();  // text typed on the screen being left is saved before the next one reads
   const found = ROUTES.map(([pattern, render, nav]) => [window.location.hash.match(pattern), render, nav])
     .find(([match]) => match);
   for (const link of document.querySelectorAll('[data-nav]')) {
     if (found && link.dataset.nav === found[2]) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  if (!found) return show(main, [h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '#/' }, 'Back to clients'))]);
+  if (!found) return show(main, [h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '#/' }, 'Back to today'))]);
   const [match, render] = found;
   return render(main, { focus, ticket, unlessBusy }, ...match.slice(1));
 }
 
 let stopped = false;  // the phone was signed out by the clinic: show nothing else
 
-function refreshAfterSync() {
-  // New data from the server: redraw, unless the practitioner is in the middle of an entry
-  // (checked again when the redraw is ready to show).
-  if (!stopped && !entryInProgress()) route({ focus: false, unlessBusy: true });
+// Screens that only show data, and so are redrawn when a sync changed something. Entry
+// screens (a visit, a form) are never redrawn under the practitioner's thumb.
+const LIVE = new Set([renderDay, renderWeek, renderClientList, renderClient, renderAttention]);
+
+function refreshAfterSync(event) {
+  if (stopped || !(event.detail && event.detail.changed)) return;
+  const found = ROUTES.find(([pattern]) => pattern.test(window.location.hash));
+  // Checked again when the redraw is ready to show: typing may have started meanwhile.
+  if (found && LIVE.has(found[1]) && !entryInProgress()) route({ focus: false, unlessBusy: true });
 }
 
 async function showRevoked(event) {
@@ -104,6 +125,9 @@ async function boot() {
   window.addEventListener('hashchange', () => { if (!stopped) route(); });
   syncEvents.addEventListener('synced', refreshAfterSync);
   syncEvents.addEventListener('revoked', showRevoked);
+  // Opened afresh (from the home screen) in the middle of a visit: carry on with it.
+  const open = ['', '#', '#/'].includes(window.location.hash) ? await visitInProgress() : null;
+  if (open) window.location.replace(`#/visits/${open.visit_id}/${open.step || 'since'}`);
   await route({ focus: false });
   document.body.dataset.ready = 'true';
   askToKeepData().then(({ supported, persisted }) => {

@@ -141,6 +141,9 @@ export function storePull(page) {
     for (const conflict of page.conflicts || []) await conflicts.put(conflictFromWire(conflict));
     await meta.put(page.cursor, 'cursor');
     if (page.api_version) await meta.put(page.api_version, 'api_version');
+    // How much this page changed here (the device's own writes coming back count as none),
+    // so that screens redraw only when something they show may have changed.
+    return newest.size + (page.evict || []).length + (page.conflicts || []).length + (page.snapshot ? 1 : 0);
   });
 }
 

@@ -109,3 +109,10 @@ export function validate(entity, values, { partial = false } = {}) {
   }
   return errors;
 }
+
+/** The acknowledgement the client agrees to now: {version, text}, or null before a sync. */
+export function currentAcknowledgement() {
+  const wording = published && published.acknowledgement;
+  if (!wording) return null;
+  return { version: wording.current, text: wording.wordings[wording.current] };
+}

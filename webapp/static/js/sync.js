@@ -15,7 +15,7 @@ const BATCH = 1000;
 const SCHEMA_MAX_AGE_MS = 60 * 60 * 1000;
 const RETRY_MS = 60 * 1000;
 
-/** 'status' when the state below changes; 'synced' after each run (screens re-read). */
+/** 'status' when the state below changes; 'synced' after each run (detail.changed: re-read). */
 export const syncEvents = new EventTarget();
 const state = { running: false, offline: false, problem: null, needsSignIn: false, lastSync: null };
 export const syncState = () => ({ ...state });
@@ -26,20 +26,23 @@ function set(changes) {
 }
 
 async function pushAll(token) {
+  let settledAll = 0;
   for (;;) {
     const { waiting, rejected } = await db.counts();
     const batch = await db.claimBatch((entries) => pushable(entries, BATCH));
-    if (batch.length === 0) return;
+    if (batch.length === 0) return settledAll;
     const answer = await api('/api/v1/sync/push', {
       method: 'POST', token, body: { pending: waiting + rejected, changes: batch.map(toWire) },
     });
     const settled = await db.storePushResults(batch, answer.results || []);
     if (settled === 0) throw new ApiError(200, 'no_results', 'The server did not answer for the changes sent.');
+    settledAll += settled;
   }
 }
 
 async function pullAll(token) {
   let cursor = await db.getMeta('cursor');
+  let changed = 0;
   for (let page = 0; page < 10000; page += 1) {
     let answer;
     try {
@@ -49,10 +52,11 @@ async function pullAll(token) {
       if (error instanceof ApiError && error.code === 'bad_cursor' && cursor) { cursor = null; continue; }
       throw error;
     }
-    await db.storePull(answer);
+    changed += await db.storePull(answer);
     cursor = answer.cursor;
-    if (!answer.more) return;
+    if (!answer.more) return changed;
   }
+  return changed;
 }
 
 async function refreshSchema(token) {
@@ -87,10 +91,11 @@ async function once() {
     return;
   }
   set({ running: true });
+  let changed = 1;  // unless the run finishes and shows nothing changed, screens redraw
   try {
-    await pushAll(device.device_token);
+    const pushed = await pushAll(device.device_token);
     await db.runDeferredEvictions();
-    await pullAll(device.device_token);
+    changed = pushed + await pullAll(device.device_token);
     await refreshSchema(device.device_token);
     const now = new Date().toISOString();
     await db.setMeta('last_sync', now);
@@ -99,7 +104,7 @@ async function once() {
     await failed(error, device);
   } finally {
     set({ running: false });
-    syncEvents.dispatchEvent(new Event('synced'));
+    syncEvents.dispatchEvent(new CustomEvent('synced', { detail: { changed: changed > 0 } }));
   }
 }
 

@@ -1,8 +1,9 @@
-// The caseload on this phone: the list of clients, one client's page, and editing details.
+// The caseload on this phone: the list of clients (searchable as you type), registering a
+// new client, and editing a client's details. The client's own page is client-page.js.
 import * as db from '../db.js';
-import { updateRecord } from '../outbox.js';
-import { hasSchema, labelOf } from '../schema.js';
-import { formatWhen, h, plural, show } from './dom.js';
+import { createRecord, updateRecord } from '../outbox.js';
+import { hasSchema } from '../schema.js';
+import { h, show } from './dom.js';
 import { recordForm } from './form.js';
 
 const DETAILS = ['first_name', 'last_name', 'phone', 'email', 'date_of_birth', 'address_line', 'town', 'postcode'];
@@ -15,55 +16,45 @@ export async function renderClientList(main, options) {
     h('a', { href: `#/clients/${client.id}`, class: 'card-link' },
       h('span', { class: 'card-title' }, fullName(client)),
       h('span', { class: 'muted' }, [client.town, client.phone].filter(Boolean).join(' · '))))));
-  const search = h('input', { type: 'search', id: 'client-search', autocomplete: 'off' });
+  const search = h('input', { type: 'search', id: 'client-search', autocomplete: 'off', 'aria-controls': 'client-list' });
+  const found = h('p', { class: 'sr-status', role: 'status', 'aria-live': 'polite', id: 'client-search-status' });
+  const none = h('p', { class: 'empty', hidden: true }, 'No client matches. Check the spelling, or register a new client.');
   search.addEventListener('input', () => {
     const term = search.value.trim().toLowerCase();
-    for (const item of list.children) item.hidden = term && !item.textContent.toLowerCase().includes(term);
+    let shown = 0;
+    for (const item of list.children) {
+      item.hidden = Boolean(term) && !item.textContent.toLowerCase().includes(term);
+      if (!item.hidden) shown += 1;
+    }
+    none.hidden = shown > 0;
+    found.textContent = term ? `${shown} of ${clients.length} clients` : '';
   });
   show(main, [
-    h('h1', {}, 'Clients'),
+    h('h1', {}, 'My clients'),
+    h('div', { class: 'actions' }, h('a', { class: 'button primary', href: '#/clients/new' }, 'New client')),
     clients.length === 0
-      ? h('p', { class: 'empty' }, 'No clients on this phone yet. Your caseload arrives with the next sync.')
-      : [h('div', { class: 'field' }, h('label', { for: 'client-search' }, 'Find a client'), search), list],
+      ? h('p', { class: 'empty' }, 'No clients on this phone yet. Your caseload arrives with the next sync, '
+        + 'or register a new client.')
+      : [h('div', { class: 'field' }, h('label', { for: 'client-search' }, 'Find a client'), search), found, none, list],
   ], options);
 }
 
-function detailList(client) {
-  const rows = [['Phone', client.phone], ['Email', client.email], ['Date of birth', client.date_of_birth],
-    ['Address', [client.address_line, client.town, client.postcode].filter(Boolean).join(', ')]];
-  return h('dl', { class: 'dl-grid', id: 'client-details' },
-    rows.filter(([, value]) => value).map(([label, value]) => [h('dt', {}, label), h('dd', {}, value)]));
-}
-
-export async function renderClient(main, options, clientId) {
-  const client = await db.getRecord('client', clientId);
-  if (!client || client.deleted) {
-    show(main, [h('h1', {}, 'Client not on this phone'), h('p', {}, h('a', { href: '#/' }, 'Back to clients'))], options);
+export async function renderNewClient(main, options) {
+  if (!hasSchema()) {
+    show(main, [h('h1', {}, 'New client'), h('p', {}, 'The form arrives with the first sync. Connect and press “Sync now”.')], options);
     return;
   }
-  const visits = (await db.listRecords('visit', 'client_id', clientId))
-    .sort((a, b) => String(b.started_at).localeCompare(String(a.started_at)));
-  const findings = await db.listRecords('finding', 'client_id', clientId);
-  const conflicts = (await db.listConflicts()).filter((c) => c.client_id === clientId);
+  const form = recordForm({
+    entity: 'client', fields: [...DETAILS, 'heard_about'], submitLabel: 'Register the client',
+    onSave: async (values) => {
+      const id = await createRecord('client', values);
+      window.location.hash = `#/clients/${id}`;
+    },
+  });
   show(main, [
-    h('p', { class: 'breadcrumb' }, h('a', { href: '#/' }, 'Clients')),
-    h('h1', {}, fullName(client)),
-    conflicts.length ? h('div', { class: 'banner banner-warn', role: 'status' },
-      h('p', {}, `${plural(conflicts.length, 'conflict')} on this client need${conflicts.length === 1 ? 's' : ''} a decision. `,
-        h('a', { href: '#/attention' }, 'See what needs attention'))) : null,
-    detailList(client),
-    h('div', { class: 'actions' },
-      h('a', { class: 'button primary', href: `#/clients/${clientId}/sessions/new` }, 'Record a session'),
-      h('a', { class: 'button', href: `#/clients/${clientId}/edit` }, 'Edit details')),
-    h('h2', {}, 'Sessions'),
-    visits.length === 0 ? h('p', { class: 'empty' }, 'No sessions recorded yet.')
-      : h('ul', { class: 'card-list', id: 'visit-list' }, visits.map((visit) => {
-        const count = findings.filter((f) => f.visit_id === visit.id).length;
-        return h('li', {}, h('a', { href: `#/sessions/${visit.id}`, class: 'card-link' },
-          h('span', { class: 'card-title' }, `Session ${visit.number_in_course ?? ''} · ${formatWhen(visit.started_at)}`),
-          h('span', { class: 'muted' }, `${labelOf('location', visit.location)} · ${plural(count, 'finding')}`),
-          visit.version === 0 ? h('span', { class: 'badge' }, 'Not synced yet') : null));
-      })),
+    h('p', { class: 'breadcrumb' }, h('a', { href: '#/clients' }, 'My clients')),
+    h('h1', {}, 'New client'),
+    h('p', { class: 'hint' }, 'Saved on this phone at once, and sent to the clinic with the next sync.'), form,
   ], options);
 }
 

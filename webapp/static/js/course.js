@@ -1,0 +1,70 @@
+// The rhythm of a course of sessions, as DOMAIN.md describes it: an initial three on day 1,
+// day 4 and day 11, then weekly or fortnightly while needed, then maintenance every three to
+// six weeks. Pure functions: the screens propose, the practitioner decides.
+
+export const INITIAL_COURSE = 3;
+const DAY_MS = 24 * 60 * 60 * 1000;
+// Days after the first session for the second and third sessions of the initial course.
+const INITIAL_DAYS = [0, 3, 10];
+
+/** Whole days from a to b, by calendar date in the phone's time zone. */
+function daysBetween(a, b) {
+  const start = new Date(a.getFullYear(), a.getMonth(), a.getDate());
+  const end = new Date(b.getFullYear(), b.getMonth(), b.getDate());
+  return Math.round((end - start) / DAY_MS);
+}
+
+function addDays(when, days) {
+  const next = new Date(when);
+  next.setDate(next.getDate() + days);
+  return next;
+}
+
+/** The client's live visits, oldest first. */
+export const visitsInOrder = (visits) => visits.filter((v) => !v.deleted)
+  .sort((a, b) => String(a.started_at).localeCompare(String(b.started_at)));
+
+/** How far through the initial course: {done, of} (done never above `of`). */
+export function initialCourseProgress(visits) {
+  return { done: Math.min(visitsInOrder(visits).length, INITIAL_COURSE), of: INITIAL_COURSE };
+}
+
+/**
+ * Proposed options for the next session after ``visits`` (the one just held included).
+ * Returns [{label, when: Date, recommended}], the recommended one first. Times keep the
+ * time of day of the latest session, so a client's usual slot is proposed again.
+ */
+export function proposeNext(visits, now = new Date()) {
+  const ordered = visitsInOrder(visits);
+  const latest = ordered.length ? new Date(ordered[ordered.length - 1].started_at) : now;
+  const first = ordered.length ? new Date(ordered[0].started_at) : now;
+  const count = ordered.length;
+  const options = [];
+  if (count > 0 && count < INITIAL_COURSE) {
+    const target = addDays(first, INITIAL_DAYS[count]);
+    const label = `Day ${INITIAL_DAYS[count] + 1} of the course`;
+    // A session held late moves the next one on, never into the past.
+    options.push({ label, when: target > latest ? target : addDays(latest, 3), recommended: true });
+  }
+  options.push({ label: 'In a week', when: addDays(latest, 7), recommended: count >= INITIAL_COURSE });
+  options.push({ label: 'In two weeks', when: addDays(latest, 14), recommended: false });
+  options.push({ label: 'Maintenance, in four weeks', when: addDays(latest, 28), recommended: false });
+  return options.sort((a, b) => Number(b.recommended) - Number(a.recommended));
+}
+
+/** "Thu 4 Dec" style label, with "today"/"tomorrow" where they apply. */
+export function dayLabel(when, now = new Date()) {
+  const offset = daysBetween(now, when);
+  if (offset === 0) return 'Today';
+  if (offset === 1) return 'Tomorrow';
+  if (offset === -1) return 'Yesterday';
+  return when.toLocaleDateString([], { weekday: 'short', day: 'numeric', month: 'short' });
+}
+
+/** The local calendar date of an instant, as YYYY-MM-DD. */
+export function localDate(when) {
+  const d = new Date(when);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+export { addDays, daysBetween };

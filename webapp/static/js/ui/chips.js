@@ -1,0 +1,72 @@
+// Tap-sized choices: native radio buttons and checkboxes drawn as chips, so a thumb picks an
+// option in one tap while keyboards and screen readers get the real controls.
+import { h } from './dom.js';
+
+let counter = 0;
+
+/**
+ * A fieldset of chips. ``multiple`` makes checkboxes (value: array of codes), otherwise
+ * radios (value: one code). ``onChange(value)`` runs after every tap.
+ */
+export function chipGroup({ legend, name, options, value, multiple = false, onChange = null, hint = null, className = '' }) {
+  counter += 1;
+  const group = `${name}-${counter}`;
+  const chosen = new Set(multiple ? (value || []) : [value]);
+  const inputs = options.map((option) => h('input', {
+    type: multiple ? 'checkbox' : 'radio', name: group, value: option.code, id: `${group}-${option.code}`,
+    checked: chosen.has(option.code), class: 'chip-input',
+  }));
+  const read = () => (multiple ? inputs.filter((i) => i.checked).map((i) => i.value)
+    : (inputs.find((i) => i.checked) || {}).value ?? null);
+  const fieldset = h('fieldset', { class: `chips ${className}`.trim(), dataset: { field: name } },
+    h('legend', {}, legend),
+    hint ? h('p', { class: 'hint' }, hint) : null,
+    h('div', { class: 'chip-row' }, options.map((option, index) => [inputs[index],
+      h('label', { for: inputs[index].id, class: 'chip' }, option.label)])),
+    h('p', { class: 'error', hidden: true }));
+  fieldset.read = read;
+  if (onChange) fieldset.addEventListener('change', () => onChange(read()));
+  return fieldset;
+}
+
+/** An intensity scale, 0 to 10, as one row of chips. */
+export function intensityScale({ legend, name, value, onChange = null, min = 0, max = 10 }) {
+  const options = [];
+  for (let n = min; n <= max; n += 1) options.push({ code: String(n), label: String(n) });
+  const group = chipGroup({ legend, name, options, value: value === null || value === undefined ? null : String(value),
+    className: 'scale', onChange: onChange ? (v) => onChange(v === null ? null : Number(v)) : null,
+    hint: `${min} is none at all, ${max} the worst the client can imagine.` });
+  const read = group.read;
+  group.read = () => { const v = read(); return v === null ? null : Number(v); };
+  return group;
+}
+
+// Saves waiting for a pause in typing; all are flushed when the page hides.
+const waiting = new Set();
+/** Save everything still waiting for a pause in typing; resolves when it is stored. */
+export const flushAll = () => Promise.all([...waiting].map((flush) => flush()));
+// Switching apps or locking the phone hides the page first: save what was typed.
+document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flushAll(); });
+window.addEventListener('pagehide', flushAll);
+
+/** Call ``save`` once typing pauses for ``ms``, and at once when the page hides. */
+export function debounced(save, ms = 400) {
+  let timer = null;
+  let pending = null;
+  const flush = () => {
+    clearTimeout(timer);
+    waiting.delete(flush);
+    if (!pending) return null;
+    const args = pending;
+    pending = null;
+    return save(...args);
+  };
+  const call = (...args) => {
+    pending = args;
+    clearTimeout(timer);
+    timer = setTimeout(flush, ms);
+    waiting.add(flush);
+  };
+  call.flush = flush;
+  return call;
+}

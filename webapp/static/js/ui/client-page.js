@@ -1,0 +1,83 @@
+// One client: contact, case history and acknowledgement at a glance, progress against the
+// baseline, and the sessions so far. Starting a visit begins here or on Today.
+import * as db from '../db.js';
+import { visitsInOrder } from '../course.js';
+import { labelOf } from '../schema.js';
+import { addressOf } from '../visits.js';
+import { fullName } from './clients.js';
+import { formatWhen, h, plural, show } from './dom.js';
+
+function detailList(client) {
+  const rows = [['Phone', client.phone], ['Email', client.email], ['Date of birth', client.date_of_birth],
+    ['Address', addressOf(client)]];
+  const shown = rows.filter(([, value]) => value);
+  return h('dl', { class: 'dl-grid', id: 'client-details' },
+    shown.length ? shown.map(([label, value]) => [h('dt', {}, label), h('dd', {},
+      label === 'Phone' ? h('a', { href: `tel:${value}` }, value) : value)]) : [h('dt', {}, 'Contact'), h('dd', {}, 'None recorded')]);
+}
+
+function paperwork(client, history, acknowledgement) {
+  const facts = history ? [
+    history.occupation && `Occupation: ${history.occupation}`,
+    history.sitting_hours_per_day !== null && history.sitting_hours_per_day !== undefined && history.sitting_hours_per_day !== ''
+      && `sits ${history.sitting_hours_per_day} h a day`,
+    history.water_litres_per_day && `drinks ${history.water_litres_per_day} l of water a day`,
+    history.takes_magnesium ? 'takes magnesium' : null,
+    history.goals && `Goals: ${history.goals}`,
+  ].filter(Boolean) : [];
+  return h('section', { class: 'panel', 'aria-labelledby': 'paperwork-heading', id: 'paperwork' },
+    h('h2', { id: 'paperwork-heading' }, 'Case history'),
+    history ? h('p', {}, facts.length ? `${facts.join('; ')}.` : 'Taken.', ' ',
+      h('a', { href: `#/clients/${client.id}/case-history` }, 'Read or change it'))
+      : h('p', {}, 'Not taken yet: it is taken at the first visit.'),
+    history && history.reported_diagnoses ? h('p', {}, h('strong', {}, 'Diagnosed by a doctor (client-reported): '), history.reported_diagnoses) : null,
+    h('p', { id: 'acknowledgement-status' }, acknowledgement
+      ? `Acknowledgement given on ${acknowledgement.acknowledged_on} (${acknowledgement.method}).`
+      : h('strong', {}, 'No acknowledgement yet: the client gives it before the first session.')));
+}
+
+async function progress(clientId) {
+  try {
+    const { progressSection } = await import('./progress.js');
+    return await progressSection(clientId);
+  } catch (error) {
+    console.error(error);
+    return h('p', { class: 'empty' }, 'The progress chart could not be drawn on this phone.');
+  }
+}
+
+export async function renderClient(main, options, clientId) {
+  const client = await db.getRecord('client', clientId);
+  if (!client || client.deleted) {
+    show(main, [h('h1', {}, 'Client not on this phone'), h('p', {}, h('a', { href: '#/clients' }, 'Back to my clients'))], options);
+    return;
+  }
+  const [visits, findings, conflicts, [history], [acknowledgement]] = await Promise.all([
+    db.listRecords('visit', 'client_id', clientId), db.listRecords('finding', 'client_id', clientId),
+    db.listConflicts().then((all) => all.filter((c) => c.client_id === clientId)),
+    db.listRecords('case_history', 'client_id', clientId), db.listRecords('acknowledgement', 'client_id', clientId)]);
+  const first = visits.length === 0;
+  show(main, [
+    h('p', { class: 'breadcrumb' }, h('a', { href: '#/clients' }, 'My clients')),
+    h('h1', {}, fullName(client)),
+    conflicts.length ? h('div', { class: 'banner banner-warn', role: 'status' },
+      h('p', {}, `${plural(conflicts.length, 'conflict')} on this client need${conflicts.length === 1 ? 's' : ''} a decision. `,
+        h('a', { href: '#/attention' }, 'See what needs attention'))) : null,
+    h('div', { class: 'actions' },
+      h('a', { class: 'button primary', href: `#/clients/${clientId}/start` }, first ? 'Start the first visit' : 'Start a visit'),
+      h('a', { class: 'button', href: `#/clients/${clientId}/edit` }, 'Edit details')),
+    detailList(client),
+    paperwork(client, history, acknowledgement),
+    await progress(clientId),
+    h('h2', {}, 'Sessions'),
+    visits.length === 0 ? h('p', { class: 'empty' }, 'No sessions recorded yet.')
+      : h('ul', { class: 'card-list', id: 'visit-list' }, visitsInOrder(visits).reverse().map((visit) => {
+        const count = findings.filter((f) => f.visit_id === visit.id).length;
+        return h('li', {}, h('a', { href: `#/visits/${visit.id}/findings`, class: 'card-link' },
+          h('span', { class: 'card-title' }, `Session ${visit.number_in_course ?? ''} · ${formatWhen(visit.started_at)}`),
+          h('span', { class: 'muted' }, `${labelOf('location', visit.location)} · ${plural(count, 'finding')}`),
+          visit.referred ? h('span', { class: 'badge' }, 'referred') : null,
+          visit.version === 0 ? h('span', { class: 'badge' }, 'Not synced yet') : null));
+      })),
+  ], options);
+}

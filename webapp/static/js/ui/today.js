@@ -1,0 +1,120 @@
+// Today: the day's appointments in order, with where, who, which visit of the course, and
+// a reminder of what the client comes with. Other days are a tap (or a swipe) away.
+import * as db from '../db.js';
+import { addDays, dayLabel, localDate, visitsInOrder } from '../course.js';
+import { mainComplaints, visitInProgress } from '../visits.js';
+import { h, plural, show } from './dom.js';
+
+const time = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+const mapsLink = (address) => `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(address)}`;
+
+function parseDay(text) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text || '');
+  return match ? new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : new Date();
+}
+
+/** Booked appointments between two local dates (inclusive), in time order. */
+async function appointmentsBetween(first, last) {
+  const from = localDate(first);
+  const to = localDate(last);
+  return (await db.listRecords('appointment'))
+    .filter((a) => a.status !== 'cancelled' && localDate(a.starts_at) >= from && localDate(a.starts_at) <= to)
+    .sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)));
+}
+
+async function appointmentCard(appointment, visitsByClient) {
+  const client = await db.getRecord('client', appointment.client_id);
+  if (!client || client.deleted) return null;
+  const visits = visitsByClient.get(client.id) || [];
+  const held = visits.find((v) => v.appointment_id === appointment.id);
+  const before = visits.filter((v) => String(v.started_at) < String(appointment.starts_at) && v !== held).length;
+  const number = held ? held.number_in_course : before + 1;
+  const complaints = await mainComplaints(client.id);
+  const home = appointment.location === 'home';
+  const address = appointment.address || [client.address_line, client.town, client.postcode].filter(Boolean).join(', ');
+  return h('li', { class: 'appointment-card', dataset: { appointment: appointment.id } },
+    h('div', { class: 'appointment-time' }, time(appointment.starts_at),
+      h('span', { class: 'muted' }, ` · ${appointment.duration_minutes} min`)),
+    h('div', { class: 'appointment-body' },
+      h('a', { class: 'card-title', href: `#/clients/${client.id}` }, client.first_name || 'Client'),
+      h('span', { class: 'muted' }, number === 1 ? ' · first visit' : ` · visit ${number}`),
+      complaints ? h('p', { class: 'complaints' }, complaints) : null,
+      home ? h('p', { class: 'place' }, 'Home visit: ',
+        address ? h('a', { href: mapsLink(address), target: '_blank', rel: 'noopener' }, address, h('span', { class: 'sr-only' }, ' (opens maps)'))
+          : h('span', { class: 'muted' }, 'no address on record'))
+        : h('p', { class: 'place' }, 'At the clinic')),
+    h('div', { class: 'appointment-action' }, held
+      ? h('a', { class: 'button small', href: `#/visits/${held.id}` }, 'Open the session record')
+      : h('a', { class: 'button primary small', href: `#/appointments/${appointment.id}/start` }, 'Start the visit')));
+}
+
+async function visitsByClientId() {
+  const byClient = new Map();
+  for (const visit of visitsInOrder(await db.listRecords('visit'))) {
+    if (!byClient.has(visit.client_id)) byClient.set(visit.client_id, []);
+    byClient.get(visit.client_id).push(visit);
+  }
+  return byClient;
+}
+
+function dayNav(day) {
+  const link = (when, text, rel) => h('a', { class: 'button small', href: `#/day/${localDate(when)}`, rel }, text);
+  return h('nav', { class: 'day-nav', 'aria-label': 'Other days' },
+    link(addDays(day, -1), '‹ Previous day', 'prev'),
+    h('a', { class: 'button small', href: '#/week' }, 'The week'),
+    link(addDays(day, 1), 'Next day ›', 'next'));
+}
+
+async function resumeBanner() {
+  const open = await visitInProgress();
+  if (!open) return null;
+  const client = await db.getRecord('client', open.client_id);
+  return h('div', { class: 'banner banner-warn', role: 'status', id: 'resume-visit' },
+    h('p', {}, `The session with ${client ? client.first_name : 'a client'} is still open.`),
+    h('a', { class: 'button primary small', href: `#/visits/${open.visit_id}/${open.step || 'since'}` }, 'Resume the session'));
+}
+
+/** Swiping left or right on the day moves to the next or previous day. */
+function swipeable(element, day) {
+  let start = null;
+  element.addEventListener('touchstart', (e) => { start = e.touches.length === 1 ? e.touches[0] : null; }, { passive: true });
+  element.addEventListener('touchend', (e) => {
+    if (!start) return;
+    const dx = e.changedTouches[0].clientX - start.clientX;
+    const dy = e.changedTouches[0].clientY - start.clientY;
+    if (Math.abs(dx) > 80 && Math.abs(dx) > 2 * Math.abs(dy)) window.location.hash = `#/day/${localDate(addDays(day, dx < 0 ? 1 : -1))}`;
+  });
+  return element;
+}
+
+export async function renderDay(main, options, dayText = null) {
+  const day = parseDay(dayText);
+  const [appointments, visits] = await Promise.all([appointmentsBetween(day, day), visitsByClientId()]);
+  const cards = (await Promise.all(appointments.map((a) => appointmentCard(a, visits)))).filter(Boolean);
+  const title = dayLabel(day);
+  show(main, [
+    await resumeBanner(),
+    h('h1', {}, title === 'Today' ? 'Today' : `${title === 'Tomorrow' ? 'Tomorrow' : 'Day'}: ${day.toLocaleDateString([], { weekday: 'long', day: 'numeric', month: 'long' })}`),
+    dayNav(day),
+    swipeable(cards.length
+      ? h('ol', { class: 'card-list appointment-list', id: 'appointment-list', 'aria-label': plural(cards.length, 'appointment') }, cards)
+      : h('p', { class: 'empty' }, 'No appointments on this day.', h('br'), h('a', { href: '#/clients' }, 'See your clients')), day),
+  ], options);
+}
+
+export async function renderWeek(main, options) {
+  const today = new Date();
+  const appointments = await appointmentsBetween(today, addDays(today, 6));
+  const visits = await visitsByClientId();
+  const days = [];
+  for (let offset = 0; offset < 7; offset += 1) {
+    const day = addDays(today, offset);
+    const mine = appointments.filter((a) => localDate(a.starts_at) === localDate(day));
+    const cards = (await Promise.all(mine.map((a) => appointmentCard(a, visits)))).filter(Boolean);
+    days.push(h('section', { class: 'week-day', 'aria-labelledby': `day-${offset}` },
+      h('h2', { id: `day-${offset}` }, h('a', { href: `#/day/${localDate(day)}` }, dayLabel(day)),
+        h('span', { class: 'muted' }, ` · ${plural(cards.length, 'appointment')}`)),
+      cards.length ? h('ol', { class: 'card-list appointment-list' }, cards) : null));
+  }
+  show(main, [h('h1', {}, 'The week ahead'), h('p', {}, h('a', { href: '#/' }, 'Back to today')), days], options);
+}
