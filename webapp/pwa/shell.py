@@ -19,7 +19,7 @@ SCOPE = "/app/"
 SHELL_URL = "/app/shell.html"
 MANIFEST_URL = "/manifest.webmanifest"
 # Shell files under the static folder, as glob patterns.
-STATIC_PATTERNS = ("js/*.js", "js/ui/*.js", "vendor/idb/index.js", "css/app.css", "icons/*.png")
+STATIC_PATTERNS = ("js/*.js", "js/ui/*.js", "vendor/*/*.js", "vendor/*/*.css", "css/app.css", "icons/*.png")
 # The service worker's own source: not precached, but part of the version.
 WORKER_FILES = ("sw.js", "sw/strategies.js")
 THEME_COLOUR = "#1f5f8b"
