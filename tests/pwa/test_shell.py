@@ -12,7 +12,7 @@ import pytest
 
 from webapp.pwa.shell import MANIFEST_URL, SHELL_URL, build_shell
 
-SHELL_BUDGET_BYTES = 100 * 1024  # gzip-compressed, everything a phone downloads on first start
+SHELL_BUDGET_BYTES = 150 * 1024  # gzip-compressed, everything a phone downloads on first start (issue 4's target)
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_and_back(browser):
@@ -126,3 +126,13 @@ APP_JS = Path(__file__).resolve().parents[2] / "webapp" / "static" / "js"
 @pytest.mark.parametrize("module", sorted(p.relative_to(APP_JS).as_posix() for p in APP_JS.rglob("*.js")))
 def test_app_modules_stay_short(module):
     assert len((APP_JS / module).read_text().splitlines()) < 300
+
+
+def test_the_apps_own_files_are_sent_compressed_but_pages_are_not(browser):
+    script = browser.get("/static/js/app.js", headers={"Accept-Encoding": "gzip"})
+    assert script.headers.get("Content-Encoding") == "gzip"
+    assert gzip.decompress(script.get_data()).startswith(b"//")
+    assert "Accept-Encoding" in script.headers.get("Vary", "")
+    # Pages carry the CSRF token beside what users typed: never compressed (BREACH).
+    page = browser.get("/login", headers={"Accept-Encoding": "gzip"})
+    assert page.status_code == 200 and "Content-Encoding" not in page.headers
