@@ -206,7 +206,8 @@ def new_context(chromium, server):
     opened, errors = [], []
 
     def make(**options):
-        context = chromium.new_context(base_url=server.url, viewport={"width": 360, "height": 740}, **options)
+        options = {"viewport": {"width": 360, "height": 740}, **options}  # a phone, unless told otherwise
+        context = chromium.new_context(base_url=server.url, **options)
         context.set_default_timeout(TIMEOUT_MS)
         # Any uncaught exception or unhandled rejection in the app fails the test.
         context.on("weberror", lambda error: errors.append(f"{error.page.url if error.page else ''}: {error.error}"))

@@ -41,32 +41,37 @@ export function intensityScale({ legend, name, value, onChange = null, min = 0, 
   return group;
 }
 
-// Saves waiting for a pause in typing; all are flushed when the page hides.
-const waiting = new Set();
-/** Save everything still waiting for a pause in typing; resolves when it is stored. */
-export const flushAll = () => Promise.all([...waiting].map((flush) => flush()));
-// Switching apps or locking the phone hides the page first: save what was typed.
-document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flushAll(); });
-window.addEventListener('pagehide', flushAll);
+// Saves of what is being typed, still running; flushAll() waits for them.
+const running = new Set();
+/** Resolves once every save of typed text started so far is stored. */
+export const flushAll = () => Promise.all([...running]);
 
-/** Call ``save`` once typing pauses for ``ms``, and at once when the page hides. */
-export function debounced(save, ms = 400) {
-  let timer = null;
-  let pending = null;
-  const flush = () => {
-    clearTimeout(timer);
-    waiting.delete(flush);
-    if (!pending) return null;
-    const args = pending;
-    pending = null;
-    return save(...args);
+/**
+ * Save what is typed as it is typed, one save at a time and always the latest: keystrokes
+ * that arrive while a save runs are folded into the next one. Nothing waits for a pause,
+ * so a reload, a locked phone or a switch of apps loses at most the keystroke in flight.
+ */
+export function autosaver(save) {
+  let latest = null;
+  let current = null;
+  const drain = async () => {
+    try {
+      while (latest) {
+        const args = latest;
+        latest = null;
+        await save(...args);
+      }
+    } finally {
+      running.delete(current);
+      current = null;
+    }
   };
-  const call = (...args) => {
-    pending = args;
-    clearTimeout(timer);
-    timer = setTimeout(flush, ms);
-    waiting.add(flush);
+  return (...args) => {
+    latest = args;
+    if (!current) {
+      current = drain();
+      running.add(current);
+    }
+    return current;
   };
-  call.flush = flush;
-  return call;
 }

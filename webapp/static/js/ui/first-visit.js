@@ -5,7 +5,7 @@ import * as db from '../db.js';
 import { createRecord, updateRecord } from '../outbox.js';
 import { currentAcknowledgement, fieldsOf, hasSchema } from '../schema.js';
 import { dropDraft, loadDraft, saveDraft, startVisit } from '../visits.js';
-import { chipGroup, debounced } from './chips.js';
+import { chipGroup, autosaver } from './chips.js';
 import { h, show } from './dom.js';
 import { recordForm, showErrors } from './form.js';
 
@@ -22,7 +22,7 @@ function caseHistoryForm(client, history, draft, onSaved) {
       onSaved();
     },
   });
-  const keep = debounced(() => {
+  const keep = autosaver(() => {
     const values = {};
     for (const name of fields) {
       const input = form.elements[name];

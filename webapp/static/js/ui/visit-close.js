@@ -1,12 +1,12 @@
 // Step 3 of a visit: notes, advice given, a referral to a medical practitioner if one was
 // suggested, and booking the next visit at the date the course's rhythm proposes.
 import * as db from '../db.js';
-import { initialCourseProgress, proposeNext, visitsInOrder } from '../course.js';
+import { initialCourseProgress, localDate, proposeNext, visitsInOrder } from '../course.js';
 import { createRecord, updateRecord } from '../outbox.js';
 import { choicesFor, fieldOf } from '../schema.js';
 import { currentUser } from '../session.js';
 import { finishVisit } from '../visits.js';
-import { chipGroup, debounced, flushAll } from './chips.js';
+import { chipGroup, autosaver, flushAll } from './chips.js';
 import { h } from './dom.js';
 
 function toLocalInput(when) {
@@ -17,7 +17,7 @@ const whenText = (iso) => new Date(iso).toLocaleString([], { weekday: 'short', d
 
 function textField(visit, name, rows = 3) {
   const id = `close-${name}`;
-  const save = debounced((value) => updateRecord('visit', visit.id, { [name]: value }));
+  const save = autosaver((value) => updateRecord('visit', visit.id, { [name]: value }));
   const area = h('textarea', { id, name, rows, maxlength: fieldOf('visit', name).max_length }, visit[name] || '');
   area.addEventListener('input', () => save(area.value));
   return h('div', { class: 'field' }, h('label', { for: id }, `${fieldOf('visit', name).label} (optional)`), area);
@@ -38,7 +38,8 @@ async function nextBooking(visit, client) {
   const course = h('p', { id: 'course-progress' }, done < of ? `Initial course: ${done} of ${of} sessions done.`
     : `Initial course of ${of} sessions done${visits.length > of ? ` (this is session ${visit.number_in_course})` : ''}.`);
   const booked = (await db.listRecords('appointment', 'client_id', client.id))
-    .filter((a) => a.status !== 'cancelled' && Date.parse(a.starts_at) > Date.now())
+    // Booked for a later day (this visit's own appointment, or another today, is not the next).
+    .filter((a) => a.status !== 'cancelled' && a.id !== visit.appointment_id && localDate(a.starts_at) > localDate(visit.started_at))
     .sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)))[0];
   const section = h('section', { class: 'panel', 'aria-labelledby': 'next-heading' }, h('h2', { id: 'next-heading' }, 'The next visit'), course);
   if (booked) {

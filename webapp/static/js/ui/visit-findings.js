@@ -7,7 +7,7 @@ import { newId } from '../records.js';
 import { choicesFor, labelOf, validate } from '../schema.js';
 import { dropDraft, loadDraft, saveDraft } from '../visits.js';
 import { drawDiagram } from './body-diagram.js';
-import { chipGroup, debounced } from './chips.js';
+import { chipGroup, autosaver } from './chips.js';
 import { h } from './dom.js';
 import { showErrors } from './form.js';
 
@@ -32,7 +32,7 @@ function findingLine(finding, onRemove) {
 export async function renderFindings({ visit }) {
   const findings = (await db.listRecords('finding', 'visit_id', visit.id)).sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
   const draft = { ...EMPTY, view: 'back', line: null, ...((await loadDraft(`finding:${visit.id}`)) || {}) };
-  const keepDraft = debounced(() => saveDraft(`finding:${visit.id}`, draft), 250);
+  const keepDraft = autosaver(() => saveDraft(`finding:${visit.id}`, draft));
 
   const status = h('p', { class: 'sr-status', id: 'finding-saved', role: 'status', 'aria-live': 'polite' });
   const list = h('ol', { class: 'finding-list', id: 'finding-list', 'aria-labelledby': 'findings-heading' });

@@ -4,7 +4,7 @@ import * as db from '../db.js';
 import { createRecord, updateRecord } from '../outbox.js';
 import { choicesFor, fieldOf, labelOf, validate } from '../schema.js';
 import { sensationName, sensationsWithRatings } from '../visits.js';
-import { chipGroup, debounced, intensityScale } from './chips.js';
+import { chipGroup, autosaver, intensityScale } from './chips.js';
 import { h } from './dom.js';
 import { showErrors } from './form.js';
 
@@ -12,7 +12,7 @@ const vocab = (kind) => choicesFor({ vocabulary: kind });
 const labels = (kind, codes) => (codes || []).map((code) => labelOf(kind, code)).join(', ');
 
 function reactionsBlock(visit) {
-  const saveNote = debounced((text) => updateRecord('visit', visit.id, { reactions_note: text }));
+  const saveNote = autosaver((text) => updateRecord('visit', visit.id, { reactions_note: text }));
   const note = h('textarea', { id: 'reactions-note', rows: 2, maxlength: fieldOf('visit', 'reactions_note').max_length },
     visit.reactions_note || '');
   note.addEventListener('input', () => saveNote(note.value));
