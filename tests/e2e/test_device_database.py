@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.helpers import add_finding, expect, go_offline, idb_counts, record_session, sign_in
+from tests.e2e.helpers import add_finding, go_offline, idb_counts, record_session, sign_in
 
 pytestmark = pytest.mark.e2e
 
