@@ -61,3 +61,4 @@ bench: install-dev chromium
 	$(PY) bench/pull_scaling.py --database sqlite
 	$(PY) bench/browser_sync.py --database sqlite
 	$(PY) bench/browser_sync.py --database postgresql
+	$(PY) bench/app_screens.py

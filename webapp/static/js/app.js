@@ -130,6 +130,7 @@ async function boot() {
   if (open) window.location.replace(`#/visits/${open.visit_id}/${open.step || 'since'}`);
   await route({ focus: false });
   document.body.dataset.ready = 'true';
+  performance.mark('fieldbook-ready');  // bench/app_screens.py times opening the app to here
   askToKeepData().then(({ supported, persisted }) => {
     if (!persisted) {
       notice(supported
