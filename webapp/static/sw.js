@@ -9,6 +9,7 @@
  *    network untouched. Client data never enters Cache Storage: it lives in IndexedDB.
  *  - sync ('fieldbook-push'): Background Sync is only a trigger; an open page runs the
  *    same sync code as every other trigger (the outbox in IndexedDB is the record).
+ *  - push / notificationclick: show a reminder; a tap opens its screen (see docs/reminders.md).
  */
 /* global FieldbookStrategies */
 importScripts('/static/sw/strategies.js');
@@ -36,6 +37,15 @@ self.addEventListener('message', (event) => {
   } else if (message.type === 'GET_VERSION' && event.ports[0]) {
     event.ports[0].postMessage({ version: strategies.version });
   }
+});
+
+self.addEventListener('push', (event) => {
+  event.waitUntil(strategies.showReminder(event.data));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil(strategies.openFromNotification(event.notification));
 });
 
 self.addEventListener('sync', (event) => {

@@ -10,6 +10,7 @@ import { controllerVersion, registerWorker } from './sw-bridge.js';
 import { renderAttention } from './ui/attention.js';
 import { flushAll } from './ui/chips.js';
 import { renderClient } from './ui/client-page.js';
+import { renderReminders } from './ui/reminders.js';
 import { renderClientEdit, renderClientList, renderNewClient } from './ui/clients.js';
 import { entryInProgress, h, nextScreen, notice, plural, show } from './ui/dom.js';
 import { renderCaseHistory, renderFirstVisit } from './ui/first-visit.js';
@@ -38,6 +39,7 @@ const ROUTES = [
   [new RegExp(`^#/visits/${ID}(?:/(\\w+))?$`), renderVisit, 'clients'],
   [new RegExp(`^#/sessions/${ID}$`), (main, options, id) => redirect(`#/visits/${id}`)(), 'clients'],
   [/^#\/attention$/, renderAttention, 'attention'],
+  [/^#\/reminders$/, renderReminders, 'reminders'],
   [/^#\/sign-out$/, renderSignOut, 'sign-out'],
 ];
 
@@ -140,7 +142,14 @@ async function boot() {
     }
   });
   showVersion();
-  if ('serviceWorker' in navigator) navigator.serviceWorker.addEventListener('controllerchange', showVersion);
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.addEventListener('controllerchange', showVersion);
+    // A tapped reminder, with the app already open: go to its screen (no reload).
+    navigator.serviceWorker.addEventListener('message', (event) => {
+      const { type, url } = event.data || {};
+      if (type === 'OPEN' && url && new URL(url).origin === window.location.origin) window.location.hash = new URL(url).hash || '#/';
+    });
+  }
   startSync();
   return null;
 }

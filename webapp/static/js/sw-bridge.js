@@ -3,7 +3,7 @@
 // Page → worker: {type: 'SKIP_WAITING'} applies a waiting version (only when the
 //   practitioner pressed "Reload"); {type: 'GET_VERSION'} (with a port) asks the version.
 // Worker → page: {type: 'SYNC_REQUESTED'} (with a port) from Background Sync; sync.js
-//   answers {ok, error}.
+//   answers {ok, error}. {type: 'OPEN', url}: a reminder was tapped; app.js shows its screen.
 // Events on `updates`: 'available' (a new version waits), 'replaced' (another tab applied one).
 
 export const updates = new EventTarget();

@@ -85,5 +85,45 @@ function FieldbookStrategies(shell) {
     if (!reply.ok) throw new Error(reply.error || 'The sync did not finish.');
   }
 
-  return { version: shell.version, precache, activate, respond, askPageToSync };
+  // A reminder arrived (push): show it. The payload is {title, body, url}, kept small and
+  // free of health details by the server; anything unreadable still shows a notification,
+  // because a push that shows nothing is held against the site by browsers.
+  function showReminder(data) {
+    let message = {};
+    try { message = data ? data.json() : {}; } catch { message = { body: data ? data.text() : '' }; }
+    const url = sameOriginPath(message.url) || shell.scope;
+    return self.registration.showNotification(message.title || 'Fieldbook', {
+      body: message.body || '', tag: message.tag || url, data: { url },
+      icon: '/static/icons/icon-192.png', badge: '/static/icons/icon-192.png', lang: 'en',
+    });
+  }
+
+  function sameOriginPath(url) {
+    if (!url) return null;
+    try {
+      const target = new URL(url, self.location.origin);
+      return target.origin === self.location.origin ? target.pathname + target.search + target.hash : null;
+    } catch { return null; }
+  }
+
+  // A reminder was tapped: open its screen in a Fieldbook window already open (the app's
+  // own, for an app screen), or in a new one when none is (the app may have been closed).
+  async function openFromNotification(notification) {
+    const path = sameOriginPath(notification.data && notification.data.url) || shell.scope;
+    const target = new URL(path, self.location.origin);
+    const inApp = target.pathname.startsWith(shell.scope);
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    const open = windows.find((w) => new URL(w.url).pathname.startsWith(shell.scope) === inApp);
+    if (open) {
+      const focused = await open.focus();
+      if (inApp) {  // the app changes screen itself: no reload, nothing typed is lost
+        focused.postMessage({ type: 'OPEN', url: target.href });
+        return focused;
+      }
+      return focused.navigate(target.href);
+    }
+    return self.clients.openWindow(target.href);
+  }
+
+  return { version: shell.version, precache, activate, respond, askPageToSync, showReminder, openFromNotification };
 }
