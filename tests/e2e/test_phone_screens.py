@@ -46,6 +46,9 @@ def test_a_later_visit_records_reactions_and_rerates_each_sensation_with_a_tap(n
     page.get_by_role("navigation", name="Steps of the session").get_by_role("link", name="Close").click()
     expect(page.locator("#course-progress")).to_have_text("Initial course: 2 of 3 sessions done.")
     expect(page.locator("main")).to_contain_text("Proposed: day 11 of the course.")
+    expect(page.get_by_label("Reason for the referral (optional)")).to_be_hidden()
+    page.get_by_label("Referred to a medical practitioner").check()
+    page.get_by_label("Reason for the referral (optional)").fill("Numbness in the foot: to see the GP")
 
     go_online(context, server)
     page.get_by_role("button", name="Sync now").click()
@@ -53,6 +56,7 @@ def test_a_later_visit_records_reactions_and_rerates_each_sensation_with_a_tap(n
     with data() as s:
         second = s.scalars(select(Visit).where(Visit.client_id == caseload["alex"], Visit.number_in_course == 2)).one()
         assert second.reactions == ["tiredness"]
+        assert second.referred and second.referral_reason == "Numbness in the foot: to see the GP"
         rating = s.scalars(select(SensationRating).where(SensationRating.visit_id == second.id)).one()
         # Re-rated with one tap: the intensity is new, when and how often carried over.
         assert (rating.intensity, rating.frequency, rating.times_of_day) == (4, "several_daily", ["night"])
@@ -136,3 +140,29 @@ def test_no_screen_scrolls_sideways(new_context, server, caseload, data, width, 
         page.wait_for_timeout(100)  # charts size themselves to their box
         overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{screen} scrolls sideways by {overflow} px at {width} px"
+
+
+def test_findings_traced_as_a_line_of_tension_share_the_line_in_order(new_context, server, caseload, data):
+    context = new_context()
+    page = sign_in(context.new_page())
+    open_client(page, "Alex Morgan")
+    page.get_by_role("link", name="Start the first visit").click()
+    page.get_by_role("link", name="Findings ›").click()
+    page.get_by_role("button", name="Trace a line of tension").click()
+    for region in ("Lower back, L5", "Buttock (gluteal), left", "Calf, left"):
+        page.get_by_role("button", name=region, exact=True).click()
+        if region == "Lower back, L5":
+            page.locator("#finding-form [data-field=side]").get_by_text("Left", exact=True).click()
+        page.get_by_role("button", name="Save finding").click()
+        expect(page.locator("#finding-saved")).to_contain_text(region.split(",")[0])
+    expect(page.locator("#line-status")).to_contain_text("3 findings so far")
+    expect(page.locator(".body-diagram polyline.tension-line")).to_have_count(1)
+    page.get_by_role("button", name="End the line of tension").click()
+    page.get_by_role("button", name="Sync now").click()
+    wait_for_sync(page)
+    with data() as s:
+        from webapp.visits.models import Finding
+        line = s.scalars(select(Finding).where(Finding.client_id == caseload["alex"]).order_by(Finding.position)).all()
+        assert [f.region for f in line] == ["lumbar_l5", "buttock", "calf"]
+        assert len({f.tension_line_id for f in line}) == 1 and line[0].tension_line_id is not None
+        assert [f.position for f in line] == [0, 1, 2]
