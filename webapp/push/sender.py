@@ -33,7 +33,7 @@ from webapp.push.models import (
     NotificationStatus,
     PushSubscription,
 )
-from webapp.push.services import encode_payload
+from webapp.push.services import Planned, encode_payload, payload_json, plan
 
 log = logging.getLogger(__name__)
 REQUEST_TIMEOUT = 10  # seconds; well inside the lease, which is renewed before each request
@@ -268,3 +268,16 @@ def _finish(session: Session, notification: Notification, worker: str, settings:
         Notification.status == NotificationStatus.SENDING).values(**values)).rowcount
     session.commit()
     return values["status"] if released else "lost"
+
+
+def send_test(session: Session, settings: SenderSettings, subscription: PushSubscription) -> str:
+    """Send a test notification to one browser now; the notification's status afterwards."""
+    key = f"test:{subscription.id}:{uuid.uuid4().hex}"
+    payload = payload_json("Test notification", f"Fieldbook reminders reach {subscription.label or 'this browser'}.",
+                           "/settings/notifications")
+    plan(session, Planned(subscription.user_id, "test", key, payload, due_at=now_utc(), ttl=600,
+                          subscription_id=subscription.id))
+    session.commit()
+    notification_id = session.scalar(select(Notification.id).where(Notification.dedupe_key == key))
+    report = send_due(session, settings, only=notification_id, limit=1)
+    return next(iter(report.outcomes), "pending")
