@@ -208,7 +208,8 @@ def morning_follow_ups(session: Session, user: User, preference: PushPreference,
         return []
     names = ", ".join(_short_name(f.client) for f in due[:5]) + (f" and {len(due) - 5} more" if len(due) > 5 else "")
     clients = "1 client is" if len(due) == 1 else f"{len(due)} clients are"
-    payload = payload_json("Follow-ups due", f"{clients} waiting for their next booking: {names}.",
+    body = f"{clients} waiting for their next booking: {names}"
+    payload = payload_json("Follow-ups due", body if body.endswith(".") else f"{body}.",
                            "/appointments/follow-ups")
     today = local_now.date()
     due_at = combine_local(today, dt.time(MORNING_HOUR), zone)
