@@ -42,6 +42,15 @@ def test_a_due_notification_arrives_encrypted_and_signed_with_its_ttl_and_urgenc
     assert db.session.get(PushSubscription, subscription.id).last_success_at == clock()
 
 
+def test_a_person_deactivated_after_planning_is_sent_nothing(practitioner, subscribe, push_service, send, clock):
+    subscribe(practitioner)
+    notification = _notify(practitioner, clock)
+    practitioner.active = False
+    db.session.commit()
+    assert send().outcomes == {"failed": 1}
+    assert push_service.requests == [] and _status(notification) == "failed"
+
+
 def test_nothing_is_sent_before_it_is_due_and_nothing_twice(practitioner, subscribe, push_service, send, clock):
     subscribe(practitioner)
     _notify(practitioner, clock, due_at=clock() + dt.timedelta(minutes=5))

@@ -25,6 +25,7 @@ from pywebpush import WebPushException, webpush
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from webapp.auth.models import User
 from webapp.db import now_utc
 from webapp.push.models import (
     AttemptOutcome,
@@ -175,8 +176,9 @@ def _targets(session: Session, notification: Notification) -> list[PushSubscript
     """The person's browsers that have not had (or may have had) this notification."""
     done = select(DeliveryAttempt.subscription_id).where(
         DeliveryAttempt.notification_id == notification.id, DeliveryAttempt.outcome.in_(AttemptOutcome.FINAL))
-    query = select(PushSubscription).where(PushSubscription.user_id == notification.user_id,
-                                           PushSubscription.id.not_in(done))
+    # A person deactivated since the reminder was planned gets nothing more.
+    query = select(PushSubscription).join(User, User.id == PushSubscription.user_id).where(
+        PushSubscription.user_id == notification.user_id, User.active.is_(True), PushSubscription.id.not_in(done))
     if notification.subscription_id is not None:
         query = query.where(PushSubscription.id == notification.subscription_id)
     return list(session.scalars(query.order_by(PushSubscription.created_at)))
