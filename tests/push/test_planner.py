@@ -230,3 +230,40 @@ def test_flask_push_send_plans_and_sends_what_is_due(clinic, practitioner, subsc
     assert [p["body"].split(",")[0] for p in push_service.payloads(receiver)] == ["Dee"]
     again = runner.invoke(args=["push", "send"])
     assert "planned 0" in again.output and len(push_service.received) == 1
+
+
+class _StopAfter:
+    """Stands in for the loop's stop event: the loop ends after ``runs`` runs."""
+
+    def __init__(self, runs: int):
+        self.runs = runs
+
+    def set(self):
+        pass
+
+    def wait(self, interval):
+        self.runs -= 1
+        return self.runs <= 0
+
+
+def test_loop_mode_keeps_going_after_a_failed_run(clinic, practitioner, subscribe, push_service, runner, monkeypatch):
+    from webapp.push import commands
+
+    receiver, _ = subscribe(practitioner)
+    factories.make_appointment(factories.make_client(clinic, practitioner, first_name="Eve"),
+                               starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=30), location="home")
+    db.session.commit()
+    real_plan, calls = commands.plan_now, []
+
+    def flaky_plan():
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database went away")
+        return real_plan()
+
+    monkeypatch.setattr(commands, "plan_now", flaky_plan)
+    monkeypatch.setattr(commands, "_stop_on_signal", lambda: _StopAfter(2))
+    result = runner.invoke(args=["push", "send", "--loop", "--interval", "1"])
+    assert result.exit_code == 0, result.output
+    assert len(calls) == 2 and "1 sent" in result.output
+    assert [p["body"].split(",")[0] for p in push_service.payloads(receiver)] == ["Eve"]

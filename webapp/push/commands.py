@@ -38,6 +38,14 @@ def _describe(planned: int | None, report: SendReport) -> str:
     return "; ".join([*parts, f"sent: {done}"])
 
 
+def _stop_on_signal() -> threading.Event:
+    """An event set by SIGTERM or Ctrl-C: the loop finishes the run in hand, then stops."""
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    return stop
+
+
 @push_cli.command("plan")
 def plan_command() -> None:
     """Plan the reminders due now (``send`` does this too unless told --no-plan)."""
@@ -52,10 +60,7 @@ def plan_command() -> None:
               help="Seconds between runs in --loop mode.")
 def send_command(also_plan: bool, loop: bool, interval: int) -> None:
     """Send every notification that is due, once, and exit (or keep going with --loop)."""
-    stop = threading.Event()
-    if loop:  # on SIGTERM or Ctrl-C, finish the run in hand, then stop
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: stop.set())
+    stop = _stop_on_signal() if loop else threading.Event()
     while True:
         try:
             planned = plan_now() if also_plan else None
