@@ -86,11 +86,14 @@ def register_blueprints(app: Flask) -> None:
     from webapp.auth.views import bp as auth_bp
     from webapp.clients.views import bp as clients_bp
     from webapp.core.views import bp as core_bp
+    from webapp.push.views import api as push_api_bp
+    from webapp.push.views import bp as push_bp
     from webapp.pwa.views import bp as pwa_bp
     from webapp.records.views import bp as records_bp
     from webapp.sync.api import bp as sync_api_bp
 
-    for blueprint in (core_bp, auth_bp, clients_bp, records_bp, appointments_bp, admin_bp, sync_api_bp, pwa_bp):
+    for blueprint in (core_bp, auth_bp, clients_bp, records_bp, appointments_bp, admin_bp, sync_api_bp, pwa_bp,
+                      push_bp, push_api_bp):
         app.register_blueprint(blueprint)
 
 

@@ -8,11 +8,13 @@ from sqlalchemy import select
 
 from webapp.auth.models import Clinic, Role
 from webapp.extensions import db
+from webapp.push.commands import push_cli
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(load_demo)
+    app.cli.add_command(push_cli)
 
 
 @click.command("create-user")

@@ -51,6 +51,13 @@ def load_config(instance_path: str) -> dict:
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],  # static files are sent as streams
         "COMPRESS_MIN_SIZE": 512,
+        # Reminders by Web Push (docs/reminders.md).
+        "PUSH_STALE_DEVICE_DAYS": int(os.environ.get("PUSH_STALE_DEVICE_DAYS", 3)),
+        "PUSH_MAX_ATTEMPTS": int(os.environ.get("PUSH_MAX_ATTEMPTS", 5)),
+        "PUSH_RETRY_BASE_SECONDS": int(os.environ.get("PUSH_RETRY_BASE_SECONDS", 60)),
+        "PUSH_LEASE_SECONDS": int(os.environ.get("PUSH_LEASE_SECONDS", 300)),
+        # Real push services are https; plain http endpoints are for a local test service only.
+        "PUSH_ALLOW_HTTP_ENDPOINTS": _flag("PUSH_ALLOW_HTTP_ENDPOINTS", False),
         # A push of 10,000 changes is about 5 MB of JSON.
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     }

@@ -4,12 +4,14 @@ from webapp.appointments.models import Appointment
 from webapp.audit.models import AuditEvent
 from webapp.auth.models import Clinic, LoginFailure, User
 from webapp.clients.models import Acknowledgement, CaseHistory, Client
+from webapp.push.models import DeliveryAttempt, Notification, PushPreference, PushSubscription
 from webapp.sync.models import AppliedChange, ChangeLog, Device, SyncClock, SyncConflict
 from webapp.visits.models import Finding, Sensation, SensationRating, Visit
 from webapp.vocab.models import VocabularyTerm
 
 __all__ = [
     "Acknowledgement", "AppliedChange", "Appointment", "AuditEvent", "CaseHistory", "ChangeLog", "Client",
-    "Clinic", "Device", "Finding", "LoginFailure", "Sensation", "SensationRating", "SyncClock", "SyncConflict",
-    "User", "Visit", "VocabularyTerm",
+    "Clinic", "DeliveryAttempt", "Device", "Finding", "LoginFailure", "Notification", "PushPreference",
+    "PushSubscription", "Sensation", "SensationRating", "SyncClock", "SyncConflict", "User", "Visit",
+    "VocabularyTerm",
 ]

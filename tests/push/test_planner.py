@@ -1,0 +1,269 @@
+"""What is due, planned once, and what each reminder says when it arrives (decrypted)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from tests import factories
+from tests.push.conftest import Clock
+from webapp.extensions import db
+from webapp.push.models import Notification, PushPreference
+from webapp.push.planner import plan_all
+from webapp.push.services import MAX_PAYLOAD_BYTES, payload_json
+from webapp.sync.models import AppliedChange, Device, SyncConflict
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def london(day: int, hour: int, minute: int = 0) -> dt.datetime:
+    """A time in June 2030 (British Summer Time, an hour ahead of UTC)."""
+    return dt.datetime(2030, 6, day, hour, minute, tzinfo=LONDON).astimezone(dt.UTC)
+
+
+@pytest.fixture
+def at(settings, push_service):
+    """``at(when)`` plans and sends as if the clock said ``when``; returns the new notifications."""
+
+    def run(when: dt.datetime, stale_days: int = 3) -> int:
+        added = plan_all(db.session, when, stale_days)
+        db.session.commit()
+        from webapp.push.sender import send_due
+
+        send_due(db.session, settings, clock=Clock(when))
+        return added
+
+    return run
+
+
+def _count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Notification))
+
+
+def test_the_evening_before_names_the_first_appointment_by_first_name_only(
+        clinic, practitioner, subscribe, push_service, at):
+    receiver, _ = subscribe(practitioner)
+    alex = factories.make_client(clinic, practitioner, first_name="Alex", last_name="Quartermaine",
+                                 address_line="1 Mill Lane", town="Ashford", postcode="TN23 1AA")
+    bea = factories.make_client(clinic, practitioner, first_name="Bea")
+    factories.make_appointment(bea, starts_at=london(12, 8), status="cancelled")
+    factories.make_appointment(alex, starts_at=london(12, 9, 30), location="home")
+    factories.make_appointment(bea, starts_at=london(12, 14))
+    factories.make_appointment(bea, starts_at=london(11, 19))  # later today: not tomorrow's
+    db.session.commit()
+
+    assert at(london(11, 17, 59)) == 0
+    assert at(london(11, 18, 30)) == 1
+    assert push_service.payloads(receiver) == [{
+        "title": "Wednesday: 2 appointments",
+        "body": "First at 09:30 with Alex (home visit: 1 Mill Lane, Ashford, TN23 1AA).",
+        "url": "/appointments/day?date=2030-06-12"}]
+    [got] = push_service.received
+    assert "Quartermaine" not in str(got.payload)
+    assert got.ttl == int((london(12, 9, 30) - london(11, 18, 30)).total_seconds())
+
+
+def test_planning_twice_plans_once(clinic, practitioner, subscribe, push_service, at):
+    subscribe(practitioner)
+    factories.make_appointment(factories.make_client(clinic, practitioner), starts_at=london(12, 10))
+    db.session.commit()
+    assert at(london(11, 18, 0)) == 1
+    assert at(london(11, 18, 1)) == 0
+    assert plan_all(db.session, london(11, 21)) == 0
+    assert _count() == 1 and len(push_service.received) == 1
+
+
+def test_the_evening_reminder_follows_the_persons_settings(clinic, practitioner, subscribe, push_service, at):
+    subscribe(practitioner)
+    factories.make_appointment(factories.make_client(clinic, practitioner), starts_at=london(12, 10))
+    db.session.add(PushPreference(user_id=practitioner.id, evening_hour=20))
+    db.session.commit()
+    assert at(london(11, 19, 59)) == 0
+    assert at(london(11, 20, 0)) == 1
+    db.session.get(PushPreference, practitioner.id).evening_before = False
+    factories.make_appointment(factories.make_client(clinic, practitioner), starts_at=london(13, 10))
+    db.session.commit()
+    assert at(london(12, 20, 0)) == 0
+
+
+def test_nobody_without_a_subscription_gets_anything_planned(clinic, practitioner, at):
+    factories.make_appointment(factories.make_client(clinic, practitioner), starts_at=london(12, 10))
+    db.session.commit()
+    assert at(london(11, 18, 30)) == 0
+
+
+def test_a_home_visit_is_reminded_an_hour_before_with_its_address(
+        clinic, practitioner, subscribe, push_service, at):
+    receiver, _ = subscribe(practitioner)
+    bea = factories.make_client(clinic, practitioner, first_name="Bea", address_line="2 Mill Lane", town="Ashford",
+                                postcode="TN23 1AB")
+    visit = factories.make_appointment(bea, starts_at=london(11, 14), location="home")
+    factories.make_appointment(bea, starts_at=london(11, 13, 30))  # at the clinic: no such reminder
+    db.session.commit()
+    assert at(london(11, 12, 59)) == 0
+    assert at(london(11, 13, 0)) == 1
+    assert push_service.payloads(receiver) == [{"title": "Home visit at 14:00",
+                                                "body": "Bea, 2 Mill Lane, Ashford, TN23 1AB.",
+                                                "url": f"/app/#/clients/{bea.id}"}]
+    assert push_service.received[0].urgency == "high"
+    visit.starts_at = london(11, 15)  # moved: the new time gets its own reminder
+    db.session.commit()
+    assert at(london(11, 14, 0)) == 1
+    assert [p["title"] for p in push_service.payloads(receiver)] == ["Home visit at 14:00", "Home visit at 15:00"]
+
+
+def test_no_home_visit_reminder_when_turned_off(clinic, practitioner, subscribe, at):
+    subscribe(practitioner)
+    factories.make_appointment(factories.make_client(clinic, practitioner), starts_at=london(11, 14), location="home")
+    db.session.add(PushPreference(user_id=practitioner.id, home_visit_minutes=0, evening_before=False))
+    db.session.commit()
+    assert at(london(11, 13, 30)) == 0
+
+
+def _device(user, *, pending: int, last_sync: dt.datetime | None, label="Chrome on Android") -> Device:
+    device = Device(user_id=user.id, label=label, pending_reported=pending, last_sync_at=last_sync,
+                    created_at=london(1, 9))
+    db.session.add(device)
+    db.session.flush()
+    return device
+
+
+def test_changes_waiting_on_a_phone_for_over_a_day_get_a_daily_digest(practitioner, subscribe, push_service, at):
+    receiver, _ = subscribe(practitioner)
+    _device(practitioner, pending=4, last_sync=london(9, 10))
+    _device(practitioner, pending=0, last_sync=london(8, 10), label="Old phone")  # nothing waiting
+    db.session.commit()
+    assert at(london(11, 7, 59)) == 0  # not before the morning
+    assert at(london(11, 8, 30)) == 1
+    assert at(london(11, 17, 0)) == 0  # once a day
+    assert push_service.payloads(receiver) == [{
+        "title": "Changes waiting to reach the clinic",
+        "body": "4 changes on Chrome on Android have not reached the clinic for 1 day. "
+                "Open Fieldbook where there is a signal to send them.",
+        "url": "/app/"}]
+    assert at(london(12, 8, 30)) == 1
+
+
+def test_a_phone_that_synced_within_a_day_gets_no_digest(practitioner, subscribe, at):
+    subscribe(practitioner)
+    _device(practitioner, pending=4, last_sync=london(10, 20))
+    db.session.commit()
+    assert at(london(11, 9)) == 0
+
+
+def test_refused_and_clashing_changes_get_one_notice_per_client_a_day(
+        clinic, practitioner, subscribe, push_service, at):
+    receiver, _ = subscribe(practitioner)
+    alex = factories.make_client(clinic, practitioner, first_name="Alex")
+    visit = factories.make_visit(alex, started_at=london(10, 10))
+    db.session.add(SyncConflict(clinic_id=clinic.id, client_id=alex.id, entity="visit", entity_id=visit.id,
+                                field="notes", server_value={"value": "a"}, device_value={"value": "b"},
+                                base_version=1, change_id=uuid.uuid4(), user_id=practitioner.id,
+                                created_at=london(11, 9)))
+    db.session.add(AppliedChange(change_id=uuid.uuid4(), user_id=practitioner.id, content_hash="x" * 64,
+                                 created_at=london(11, 9, 5),
+                                 result={"status": "rejected", "entity": "visit", "id": str(visit.id)}))
+    db.session.add(AppliedChange(change_id=uuid.uuid4(), user_id=practitioner.id, content_hash="y" * 64,
+                                 created_at=london(11, 9, 5),
+                                 result={"status": "applied", "entity": "client", "id": str(alex.id)}))
+    db.session.commit()
+    assert at(london(11, 9, 10)) == 1
+    assert at(london(11, 9, 20)) == 0
+    assert push_service.payloads(receiver) == [{
+        "title": "A change needs your attention",
+        "body": "2 changes to Alex's record need a look: the clinic could not take 1 and 1 clash with a change "
+                "made elsewhere.",
+        "url": "/app/#/attention"}]
+
+
+def test_the_desk_gets_the_mornings_follow_ups(clinic, practitioner, desk, subscribe, push_service, at):
+    desk_browser, _ = subscribe(desk)
+    practitioner_browser, _ = subscribe(practitioner)
+    cara = factories.make_client(clinic, practitioner, first_name="Cara", last_name="Moss")
+    factories.make_visit(cara, started_at=london(9, 10))
+    db.session.commit()
+    assert at(london(11, 7, 59)) == 0
+    assert at(london(11, 8, 5)) == 1
+    assert push_service.payloads(desk_browser) == [{
+        "title": "Follow-ups due", "body": "1 client is waiting for their next booking: Cara M.",
+        "url": "/appointments/follow-ups"}]
+    assert push_service.payloads(practitioner_browser) == []
+
+
+def test_the_desk_hears_of_a_silent_phone_whose_practitioner_has_appointments_coming(
+        clinic, practitioner, other_practitioner, desk, subscribe, push_service, at):
+    receiver, _ = subscribe(desk)
+    db.session.add(PushPreference(user_id=desk.id, morning_follow_ups=False))
+    _device(practitioner, pending=0, last_sync=london(7, 9))
+    _device(other_practitioner, pending=0, last_sync=london(7, 9))  # silent too, but nothing booked
+    factories.make_appointment(factories.make_client(clinic, practitioner), starts_at=london(13, 10))
+    db.session.commit()
+    assert at(london(11, 9), stale_days=5) == 0
+    assert at(london(11, 9), stale_days=3) == 1
+    assert at(london(12, 9), stale_days=3) == 0  # once for this silent spell
+    assert push_service.payloads(receiver) == [{
+        "title": "A phone has stopped syncing",
+        "body": "Pat's phone (Chrome on Android) has not synced for 4 days, and Pat has 1 appointment in the next week.",
+        "url": f"/appointments/day?practitioner={practitioner.id}"}]
+
+
+def test_payloads_over_three_kilobytes_are_refused():
+    assert payload_json("t", "x" * 2000, "/app/")
+    with pytest.raises(ValueError):
+        payload_json("t", "x" * MAX_PAYLOAD_BYTES, "/app/")
+
+
+def test_flask_push_send_plans_and_sends_what_is_due(clinic, practitioner, subscribe, push_service, runner):
+    receiver, _ = subscribe(practitioner)
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=30)
+    factories.make_appointment(factories.make_client(clinic, practitioner, first_name="Dee"), starts_at=soon,
+                               location="home")
+    db.session.commit()
+    assert runner.invoke(args=["push", "send", "--no-plan"]).output.strip() == "sent: nothing due"
+    result = runner.invoke(args=["push", "send"])
+    assert result.exit_code == 0, result.output
+    assert "planned 1" in result.output and "1 sent" in result.output
+    assert [p["body"].split(",")[0] for p in push_service.payloads(receiver)] == ["Dee"]
+    again = runner.invoke(args=["push", "send"])
+    assert "planned 0" in again.output and len(push_service.received) == 1
+
+
+class _StopAfter:
+    """Stands in for the loop's stop event: the loop ends after ``runs`` runs."""
+
+    def __init__(self, runs: int):
+        self.runs = runs
+
+    def set(self):
+        pass
+
+    def wait(self, interval):
+        self.runs -= 1
+        return self.runs <= 0
+
+
+def test_loop_mode_keeps_going_after_a_failed_run(clinic, practitioner, subscribe, push_service, runner, monkeypatch):
+    from webapp.push import commands
+
+    receiver, _ = subscribe(practitioner)
+    factories.make_appointment(factories.make_client(clinic, practitioner, first_name="Eve"),
+                               starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=30), location="home")
+    db.session.commit()
+    real_plan, calls = commands.plan_now, []
+
+    def flaky_plan():
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database went away")
+        return real_plan()
+
+    monkeypatch.setattr(commands, "plan_now", flaky_plan)
+    monkeypatch.setattr(commands, "_stop_on_signal", lambda: _StopAfter(2))
+    result = runner.invoke(args=["push", "send", "--loop", "--interval", "1"])
+    assert result.exit_code == 0, result.output
+    assert len(calls) == 2 and "1 sent" in result.output
+    assert [p["body"].split(",")[0] for p in push_service.payloads(receiver)] == ["Eve"]

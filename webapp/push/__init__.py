@@ -1,0 +1,1 @@
+"""Reminders by Web Push: subscriptions, planning what is due, delivery."""
