@@ -106,21 +106,20 @@ function FieldbookStrategies(shell) {
     } catch { return null; }
   }
 
-  // A reminder was tapped: open its screen in a Fieldbook window already open (the app's
-  // own, for an app screen), or in a new one when none is (the app may have been closed).
+  // A reminder was tapped: show its screen in the app if the app is open (it changes screen
+  // itself, so nothing typed is lost), else open it in a new window: the app's screens and
+  // the desk's pages alike (desk pages are outside this worker's scope, so it cannot steer
+  // a desk tab already open).
   async function openFromNotification(notification) {
     const path = sameOriginPath(notification.data && notification.data.url) || shell.scope;
     const target = new URL(path, self.location.origin);
-    const inApp = target.pathname.startsWith(shell.scope);
-    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-    const open = windows.find((w) => new URL(w.url).pathname.startsWith(shell.scope) === inApp);
-    if (open) {
-      const focused = await open.focus();
-      if (inApp) {  // the app changes screen itself: no reload, nothing typed is lost
-        focused.postMessage({ type: 'OPEN', url: target.href });
-        return focused;
+    if (target.pathname.startsWith(shell.scope)) {
+      const windows = await self.clients.matchAll({ type: 'window' });
+      const app = windows.find((w) => new URL(w.url).pathname.startsWith(shell.scope));
+      if (app) {
+        app.postMessage({ type: 'OPEN', url: target.href });
+        return app.focus();
       }
-      return focused.navigate(target.href);
     }
     return self.clients.openWindow(target.href);
   }
