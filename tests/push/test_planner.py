@@ -61,7 +61,7 @@ def test_the_evening_before_names_the_first_appointment_by_first_name_only(
     assert push_service.payloads(receiver) == [{
         "title": "Wednesday: 2 appointments",
         "body": "First at 09:30 with Alex (home visit: 1 Mill Lane, Ashford, TN23 1AA).",
-        "url": "/appointments/day?date=2030-06-12"}]
+        "url": "/app/#/day/2030-06-12"}]
     [got] = push_service.received
     assert "Quartermaine" not in str(got.payload)
     assert got.ttl == int((london(12, 9, 30) - london(11, 18, 30)).total_seconds())

@@ -91,8 +91,9 @@ def evening_before(session: Session, user: User, preference: PushPreference, zon
     day_name = tomorrow.strftime("%A")
     where = f" (home visit: {first.address})" if first.is_home_visit and first.address else ""
     count = f"{len(appointments)} appointments" if len(appointments) > 1 else "1 appointment"
+    # The app's own day screen: it opens on the phone with no signal, unlike a desk page.
     payload = payload_json(f"{day_name}: {count}", f"First at {at} with {first.client.first_name}{where}.",
-                           f"/appointments/day?date={tomorrow.isoformat()}")
+                           f"{APP}#/day/{tomorrow.isoformat()}")
     due_at = combine_local(local_now.date(), dt.time(preference.evening_hour), zone)
     return [Planned(user.id, "appointment_evening", f"evening:{user.id}:{tomorrow.isoformat()}", payload,
                     due_at=due_at, ttl=_seconds(first.starts_at, due_at))]
