@@ -117,3 +117,28 @@ def test_a_phone_revoked_while_offline_is_wiped_when_it_reconnects(new_context, 
     _assert_no_client_data(page)
     page.reload()
     page.wait_for_url("**/login?next=/app/")
+
+
+def test_signing_out_offline_ends_the_web_session_once_online_before_anything_else(new_context, server, caseload):
+    context = new_context()
+    page = sign_in(context.new_page())
+    go_offline(context, server)
+    page.get_by_role("link", name="Sign out").click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Signed out on this phone")).to_be_visible()
+
+    # Opened again while still offline: it says so, and does not start.
+    page.goto("/app/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Signed out on this phone")
+
+    # Online again: the old web session is ended first, so the phone is not silently
+    # registered again with the caseload copied back onto it.
+    go_online(context, server)
+    page.goto("/app/")
+    page.wait_for_url("**/login?next=/app/")
+    assert page.evaluate("() => fetch('/api/v1/session').then((r) => r.status)") == 401
+    _assert_no_client_data(page)
+
+    # Signing in again is a clear wish: the app starts as usual.
+    sign_in(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Today")

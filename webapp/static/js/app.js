@@ -115,6 +115,13 @@ async function boot() {
   if (status === 'sign-in') return window.location.replace(LOGIN_URL);
   if (status === 'other-user') return showOtherUser();
   if (status === 'desk') return window.location.replace('/');
+  if (status === 'signed-out-offline') {
+    show(main, [h('h1', {}, 'Signed out on this phone'),
+      h('p', {}, 'You signed out without a connection. Fieldbook finishes signing out with the clinic as soon as '
+        + 'this phone is online again; then you can sign in.')]);
+    window.addEventListener('online', () => window.location.reload(), { once: true });
+    return null;
+  }
   if (status === 'offline') {
     show(main, [h('h1', {}, 'Connect once to set up Fieldbook'),
       h('p', {}, 'The first start needs the internet, to sign this phone in and copy your caseload. '

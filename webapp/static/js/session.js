@@ -1,6 +1,7 @@
 // This phone's place in the practice: its device registration, and signing out.
 import * as db from './db.js';
 import { api, ApiError, NetworkError } from './api.js';
+import { SIGN_OUT_PENDING } from './sign-out-flag.js';
 import { syncNow } from './sync.js';
 
 export const LOGIN_URL = '/login?next=/app/';
@@ -13,9 +14,15 @@ function deviceLabel() {
 /**
  * Make sure this phone holds a device token. Answers 'ready', 'sign-in' (no session),
  * 'desk' (a desk account: the app is for practitioners), 'offline' (first start needs the
- * server) or 'other-user' (changes of another practitioner still wait here).
+ * server), 'other-user' (changes of another practitioner still wait here) or
+ * 'signed-out-offline' (signed out with no connection; the server session ends first).
  */
 export async function ensureDevice() {
+  if (localStorage.getItem(SIGN_OUT_PENDING)) {
+    if (!(await endWebSession())) return 'signed-out-offline';
+    localStorage.removeItem(SIGN_OUT_PENDING);
+    return 'sign-in';
+  }
   const device = await db.getMeta('device');
   if (device && !device.invalid) return 'ready';
   let session;
@@ -85,6 +92,7 @@ export async function signOut({ discardUnsent = false } = {}) {
     } catch { /* offline: the token is wiped below and cannot be used from here again */ }
   }
   const reachedServer = await endWebSession();
+  if (!reachedServer) localStorage.setItem(SIGN_OUT_PENDING, new Date().toISOString());
   await db.wipe();
   return { signedOut: true, reachedServer };
 }
