@@ -1,4 +1,5 @@
-"""A change the server refuses stays on the phone, visible, and can be fixed and sent again."""
+"""A change the server refuses stays on the phone, visible, and can be fixed and sent again;
+the clinic's own terms reach the phone's forms at the next sync."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from tests.e2e.helpers import (
     go_offline,
     go_online,
     idb_counts,
+    open_client,
     record_session,
     sign_in,
     wait_for_sync,
@@ -61,3 +63,15 @@ def test_a_refused_finding_is_kept_marked_and_can_be_fixed_and_resent(new_contex
         findings = s.scalars(select(Finding)).all()
         assert [(f.region, f.side) for f in findings] == [("calf", "left")]
     assert idb_counts(page)["outbox"] == 0
+
+
+def test_a_term_the_clinic_adds_is_in_the_phones_forms_after_the_next_sync(new_context, server, caseload, data):
+    page = sign_in(new_context().new_page())
+    with data() as s:
+        s.add(VocabularyTerm(clinic_id=caseload["clinic"], kind="region", code="neck", label="Neck"))
+    page.get_by_role("button", name="Sync now").click()
+    wait_for_sync(page)
+    open_client(page, "Alex Morgan")
+    page.get_by_role("link", name="Start the first visit").click()
+    page.get_by_role("link", name="Findings ›").click()
+    expect(page.locator("#finding-region option", has_text="Neck")).to_have_count(1)

@@ -157,6 +157,18 @@ def test_schema_and_openapi_are_published(make_device, practitioner, app):
     assert spec["openapi"].startswith("3.") and "/sync/push" in spec["paths"]
 
 
+def test_every_answer_names_the_rules_revision_so_devices_refresh_their_rules(make_device, practitioner, monkeypatch):
+    from webapp.sync import publish
+
+    device = make_device(practitioner)
+    schema = device.http.get("/api/v1/schema", headers=device.auth).get_json()
+    pulled = device.http.get("/api/v1/sync/pull", headers=device.auth).get_json()
+    assert schema["rules_revision"] == pulled["rules_revision"] == publish.RULES_REVISION
+    # A release that changes a rule (here: a new starting region) changes the revision.
+    monkeypatch.setattr(publish.defaults, "REGIONS", [*publish.defaults.REGIONS, ("neck", "Neck", "neck")])
+    assert publish._rules_revision() != publish.RULES_REVISION
+
+
 def test_staff_accounts_cannot_be_used_for_device_sync(make_device, staff):
     assert staff.role == Role.STAFF
     with pytest.raises(AssertionError):

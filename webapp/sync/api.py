@@ -25,7 +25,7 @@ bp = Blueprint("sync_api", __name__, url_prefix="/api/v1")
 
 
 def ok(**body):
-    return jsonify({"ok": True, "api_version": API_VERSION, **body})
+    return jsonify({"ok": True, "api_version": API_VERSION, "rules_revision": publish.RULES_REVISION, **body})
 
 
 def session_user_required(view):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 
 from webapp.sync.entities import ENTITIES
@@ -12,9 +14,24 @@ from webapp.vocab.services import terms
 VOCABULARIES = ("region", "side", "complaint", "time_of_day", "frequency", "reaction", "advice", "location")
 
 
+def _rules_revision() -> str:
+    """A hash of everything in the schema document that only a new release changes.
+
+    Every API answer carries it, so a device learns of new rules at its next sync rather
+    than at its next hourly refresh; the clinic's own terms reach it as pulled records.
+    """
+    rules = {"entities": {name: entity.schema.to_json() for name, entity in ENTITIES.items()},
+             "defaults": {kind: getattr(defaults, kind) for kind in sorted(dir(defaults)) if kind.isupper()}}
+    return hashlib.sha256(json.dumps(rules, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+RULES_REVISION = _rules_revision()
+
+
 def schema_document(clinic_id: uuid.UUID) -> dict:
     """The field rules of every synced entity and the clinic's vocabularies."""
     return {
+        "rules_revision": RULES_REVISION,
         "entities": {name: entity.schema.to_json() | {"fixed": list(entity.fixed), "derived": list(entity.derived)}
                      for name, entity in ENTITIES.items()},
         "vocabularies": {kind: [{"code": c, "label": label} for c, label in terms(kind, clinic_id)]

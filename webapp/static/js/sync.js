@@ -12,7 +12,7 @@ import { storeSchema } from './schema.js';
 
 // Changes per push: few round trips, yet each answer stays a few hundred kilobytes.
 const BATCH = 1000;
-const SCHEMA_MAX_AGE_MS = 60 * 60 * 1000;
+const SCHEMA_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 const RETRY_MS = 60 * 1000;
 
 /** 'status' when the state below changes; 'synced' after each run (detail.changed: re-read). */
@@ -40,9 +40,14 @@ async function pushAll(token) {
   }
 }
 
+/** What the last pull saw that matters to the published rules. */
+const pulled = { revision: null, vocabularyChanged: false };
+
 async function pullAll(token) {
   let cursor = await db.getMeta('cursor');
   let changed = 0;
+  pulled.revision = null;
+  pulled.vocabularyChanged = false;
   for (let page = 0; page < 10000; page += 1) {
     let answer;
     try {
@@ -53,15 +58,22 @@ async function pullAll(token) {
       throw error;
     }
     changed += await db.storePull(answer);
+    pulled.revision = answer.rules_revision || pulled.revision;
+    pulled.vocabularyChanged ||= (answer.records || []).some((r) => r.entity === 'vocabulary_term');
     cursor = answer.cursor;
     if (!answer.more) return changed;
   }
   return changed;
 }
 
-async function refreshSchema(token) {
+// Fetch the published rules again when the server's rules changed (a new release: every
+// answer carries rules_revision), when the clinic's own terms came in with the pull, or
+// once they are a day old.
+async function refreshSchema(token, { revision = null, vocabularyChanged = false } = {}) {
   const cached = await db.getMeta('schema');
-  if (cached && Date.now() - Date.parse(cached.fetched_at) < SCHEMA_MAX_AGE_MS) return;
+  const fresh = cached && Date.now() - Date.parse(cached.fetched_at) < SCHEMA_MAX_AGE_MS
+    && (!revision || cached.rules_revision === revision) && !vocabularyChanged;
+  if (fresh) return;
   const answer = await api('/api/v1/schema', { token });
   delete answer.ok;
   await storeSchema(answer);
@@ -96,7 +108,7 @@ async function once() {
     const pushed = await pushAll(device.device_token);
     await db.runDeferredEvictions();
     changed = pushed + await pullAll(device.device_token);
-    await refreshSchema(device.device_token);
+    await refreshSchema(device.device_token, pulled);
     const now = new Date().toISOString();
     await db.setMeta('last_sync', now);
     set({ offline: false, problem: null, needsSignIn: false, lastSync: now });
