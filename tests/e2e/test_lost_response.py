@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from sqlalchemy import func, select
@@ -62,3 +63,50 @@ def test_a_retry_after_a_lost_answer_is_recognised_not_applied_twice(new_context
     assert retried[0]["changes"] == sent[0]["changes"]  # the same content under the same ids
     assert _count(data, Visit) == 1 and _count(data, Finding) == 1 and _count(data, AppliedChange) == 2
     assert idb_counts(page)["outbox"] == 0
+
+
+def test_an_edit_made_after_a_lost_answer_is_queued_apart_and_never_changes_what_was_sent(
+        new_context, server, caseload, data):
+    context = new_context(service_workers="block")
+    page = sign_in(context.new_page(), worker=False)
+    go_offline(context, server)
+    record_session(page, "Bea Lund", [("Hip", "Right", True)])
+    sent = []
+
+    def deliver_then_lose_the_answer(route):
+        sent.append(json.loads(route.request.post_data))
+        route.fetch()
+        route.abort("connectionreset")
+
+    page.route("**/api/v1/sync/push", deliver_then_lose_the_answer, times=1)
+    go_online(context, server)
+    expect(page.locator("#sync-indicator")).to_have_attribute("data-state", "offline")
+    unreachable = "**/api/v1/sync/**"
+    page.route(unreachable, lambda route: route.abort("internetdisconnected"))
+
+    # The visit is edited before the phone learns whether its creation arrived: the edit may
+    # not be folded into the change already sent, and the app being reopened changes nothing.
+    visit_id = next(c["id"] for c in sent[0]["changes"] if c["entity"] == "visit")
+    page.evaluate("""async (id) => {
+        const outbox = await import('/static/js/outbox.js');
+        await outbox.updateRecord('visit', id, { notes: 'Written after the lost answer' });
+    }""", visit_id)
+    page.reload()
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#sync-indicator")).to_have_attribute("data-state", "offline")
+    waiting = page.evaluate("""async () => (await (await import('/static/js/db.js')).outboxEntries())
+        .map((e) => ({ entity: e.entity, fields: e.fields, attempts: e.attempts }))""")
+    first, edit = [e for e in waiting if e["entity"] == "visit"]
+    assert first["fields"]["notes"] == "" and first["attempts"] >= 1
+    assert edit["fields"] == {"notes": "Written after the lost answer"} and edit["attempts"] == 0
+
+    retried = []
+    page.on("request", lambda r: retried.append(json.loads(r.post_data))
+            if r.url.endswith("/api/v1/sync/push") else None)
+    page.unroute(unreachable)
+    page.get_by_role("button", name="Sync now").click()
+    wait_for_sync(page)
+    assert retried[0]["changes"] == sent[0]["changes"]  # exactly what was sent the first time
+    with data() as s:
+        assert s.get(Visit, uuid.UUID(visit_id)).notes == "Written after the lost answer"
+    assert _count(data, AppliedChange) == 3

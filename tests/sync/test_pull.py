@@ -40,6 +40,29 @@ def test_incremental_pull_returns_only_changes_after_the_cursor(make_device, pra
     assert device.pull()["records"] == []
 
 
+def test_a_devices_own_changes_are_not_sent_back_but_reach_its_colleagues_and_later_edits_do(
+        make_device, practitioner, clinic):
+    client = factories.make_client(clinic, practitioner)
+    phone, tablet = make_device(practitioner), make_device(practitioner)
+    phone.pull(cursor=None)
+    tablet.pull(cursor=None)
+    visit_id = uuid.uuid4()
+    [created] = phone.push(change("visit", visit_id, client_id=client.id, started_at="2026-11-24T09:00:00Z",
+                                  location="clinic", number_in_course=1))
+    # The push answer told the phone everything; the same change would only be sent back.
+    assert phone.pull()["records"] == []
+    assert _ids(tablet.pull()) == {str(visit_id)}
+    # The phone's edit is not sent back to it either; the desk's later edit is.
+    phone.push(change("visit", visit_id, base_version=created["version"], notes="From the phone"))
+    assert phone.pull()["records"] == []
+    from webapp.visits.models import Visit
+
+    db.session.get(Visit, visit_id).next_step = "Book in a week"
+    db.session.commit()
+    [record] = phone.pull()["records"]
+    assert record["fields"]["notes"] == "From the phone" and record["fields"]["next_step"] == "Book in a week"
+
+
 def test_pull_pages_with_more_until_done(make_device, practitioner, clinic):
     client = factories.make_client(clinic, practitioner)
     device = make_device(practitioner)

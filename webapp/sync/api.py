@@ -127,7 +127,7 @@ def _audit_push(results: list[dict]) -> None:
 def sync_pull():
     try:
         limit = min(max(int(request.args.get("limit", DEFAULT_LIMIT)), 1), DEFAULT_LIMIT)
-        body = pull(db.session, g.device_user, request.args.get("cursor"), limit)
+        body = pull(db.session, g.device_user, request.args.get("cursor"), limit, device_id=g.device.id)
     except BadCursor as problem:
         return error_response(400, str(problem), code="bad_cursor")
     except ValueError:

@@ -121,13 +121,18 @@ def insert_new_records(session: Session, model: type, rows: list[dict]) -> None:
         return
     tick, txid, now = allocate_tick(session), current_txid(session), now_utc()
     defaults = _column_defaults(model.__table__)
+    table = model.__tablename__
+    owners: dict = {}  # thousands of rows share a handful of clients: look each up once
     entries = []
     for row in rows:
         for name, default in defaults.items():
             if row.get(name) is None:
                 row[name] = default()
         row.update(version=tick, field_versions={}, created_at=now, updated_at=now, deleted_at=None)
-        entries.append(_log_entry(session, model.__tablename__, row, tick, txid))
+        key = row.get("client_id") if table != "client" else row["id"]
+        if key is None or key not in owners:
+            owners[key] = _owner_of(session, table, row)
+        entries.append(_log_entry(session, table, row, tick, txid, owners[key]))
     session.execute(insert(model.__table__), rows)
     session.execute(ChangeLog.__table__.insert(), entries)
 
@@ -150,8 +155,19 @@ def _column_defaults(table) -> dict:
     return found
 
 
-def _log_entry(session: Session, table: str, values: dict, tick: int, txid: int) -> dict:
-    clinic_id, client_id, practitioner_id = _owner_of(session, table, values)
+def pushed_by(session: Session, device_id: uuid.UUID | None, record_ids) -> None:
+    """Mark the records a device's push is about to write: their log rows name the device.
+
+    Only the pushed records themselves: anything else a push touches still reaches every
+    device, the pusher included. ``device_id`` None clears the mark.
+    """
+    session.info["pushing_device"] = device_id
+    session.info["pushed_records"] = set(record_ids) if device_id else set()
+
+
+def _log_entry(session: Session, table: str, values: dict, tick: int, txid: int, owner=None) -> dict:
+    clinic_id, client_id, practitioner_id = owner or _owner_of(session, table, values)
+    pushed = values["id"] in session.info.get("pushed_records", ())
     return {
         "tick": tick,
         "txid": txid,
@@ -161,6 +177,7 @@ def _log_entry(session: Session, table: str, values: dict, tick: int, txid: int)
         "clinic_id": clinic_id,
         "client_id": client_id,
         "practitioner_id": practitioner_id,
+        "device_id": session.info.get("pushing_device") if pushed else None,
     }
 
 
@@ -168,7 +185,7 @@ def _caseload_moves(client, tick: int, txid: int) -> list[dict]:
     """Log rows telling the old owner's devices to evict and the new one's to adopt."""
     history = inspect(client).attrs["practitioner_id"].history
     base = {"tick": tick, "txid": txid, "entity": "client", "entity_id": client.id,
-            "clinic_id": client.clinic_id, "client_id": client.id}
+            "clinic_id": client.clinic_id, "client_id": client.id, "device_id": None}
     rows = [dict(base, kind="evict", practitioner_id=old) for old in history.deleted if old]
     if client.practitioner_id is not None:
         rows.append(dict(base, kind="adopt", practitioner_id=client.practitioner_id))

@@ -48,7 +48,9 @@ class ChangeLog(Base):
     ``practitioner_id`` is the owner of the record's client when the change was made, so a
     pull reads only its own caseload's rows. ``kind`` is "upsert" for an ordinary change,
     "adopt" when a client joins a caseload (the device then receives all of that client's
-    records) and "evict" when a client leaves it (the device removes them).
+    records) and "evict" when a client leaves it (the device removes them). ``device_id`` is
+    the device whose push made the change: its own pull skips the row, since the push's
+    answer already gave it the record as stored.
     """
 
     __tablename__ = "change_log"
@@ -66,6 +68,7 @@ class ChangeLog(Base):
     clinic_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     client_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     practitioner_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
 
 class Device(Base):

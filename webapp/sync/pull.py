@@ -26,8 +26,13 @@ def _chunks(values, size=CHUNK):
         yield chunk
 
 
-def pull(session: Session, user: User, cursor: str | None, limit: int = DEFAULT_LIMIT) -> dict:
-    """Records changed on ``user``'s caseload after ``cursor`` (all of it without one)."""
+def pull(session: Session, user: User, cursor: str | None, limit: int = DEFAULT_LIMIT,
+         device_id: uuid.UUID | None = None) -> dict:
+    """Records changed on ``user``'s caseload after ``cursor`` (all of it without one).
+
+    Changes ``device_id`` pushed itself are not sent back to it: its push's answer gave it
+    each record as stored. A record changed since by anyone else comes, through that row.
+    """
     if not cursor:
         return _snapshot(session, user)
     position = cursors.decode(cursor)
@@ -40,7 +45,8 @@ def pull(session: Session, user: User, cursor: str | None, limit: int = DEFAULT_
     moved_clients: set[uuid.UUID] = set()
     for row in rows:
         if row.kind == "upsert":
-            wanted[row.entity].add(row.entity_id)
+            if device_id is None or row.device_id != device_id:
+                wanted[row.entity].add(row.entity_id)
         else:
             moved_clients.add(row.client_id)
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from webapp.auth.models import User
 from webapp.clients.models import CaseHistory, Client
 from webapp.db import now_utc
-from webapp.sync.changelog import insert_new_records
+from webapp.sync.changelog import insert_new_records, pushed_by
 from webapp.sync.entities import ENTITIES, Entity, OutOfScope, owning_client_id, serialise, to_wire
 from webapp.sync.models import AppliedChange, SyncConflict
 from webapp.sync.pull import _chunks
@@ -140,12 +140,16 @@ def push(session: Session, user: User, device_id: uuid.UUID | None, changes: lis
     applier = _Applier(session, user, device_id)
     applier.preload([c for _, c in fresh])
     outcomes: dict[int, Outcome] = {}
-    for rank in sorted({c.entity.rank for _, c in fresh}):
-        for index, change in fresh:
-            if change.entity.rank == rank:
-                outcomes[index] = applier.apply(change)
-        applier.insert_new()
-        session.flush()  # parents get their rows before children are checked against them
+    pushed_by(session, device_id, [c.id for _, c in fresh])
+    try:
+        for rank in sorted({c.entity.rank for _, c in fresh}):
+            for index, change in fresh:
+                if change.entity.rank == rank:
+                    outcomes[index] = applier.apply(change)
+            applier.insert_new()
+            session.flush()  # parents get their rows before children are checked against them
+    finally:
+        pushed_by(session, None, ())
 
     remembered = []
     for index, outcome in outcomes.items():

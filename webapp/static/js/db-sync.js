@@ -6,17 +6,39 @@
 import { ALL, ENTITIES, write } from './db.js';
 import { conflictFromWire, inOrder, localFromServer, rebase } from './records.js';
 
+// The changes of a push under way are named in one meta record ('in_flight': their outbox
+// seqs) rather than by rewriting each entry: one write instead of a thousand. Until the
+// answer is stored, saveChange() sees them there and never folds an edit into one.
+const IN_FLIGHT = 'in_flight';
+
+/** The outbox seqs of the push under way (or of one whose answer never came). */
+export async function inFlight(tx) {
+  const marker = await tx.objectStore('meta').get(IN_FLIGHT);
+  return new Set(marker ? marker.seqs : []);
+}
+
 /**
- * Choose the next changes to push and count the attempt, in one transaction, before any
- * of them is sent: a change that may have reached the server is never edited in place, so
- * a retry carries exactly the same content under the same change id.
+ * A push whose answer never came (the connection dropped, the app was closed) may have
+ * reached the server: count the attempt on each of its entries, for good, so none is ever
+ * edited in place (a retry must carry exactly the same content under the same change id).
+ */
+async function settleUnanswered(tx) {
+  const outbox = tx.objectStore('outbox');
+  const seqs = await inFlight(tx);
+  const entries = await Promise.all([...seqs].map((seq) => outbox.get(seq)));
+  await Promise.all(entries.filter(Boolean).map((entry) => outbox.put({ ...entry, attempts: entry.attempts + 1 })));
+  await tx.objectStore('meta').delete(IN_FLIGHT);
+}
+
+/**
+ * Choose the next changes to push and mark them in flight, in one transaction, before any
+ * of them is sent.
  */
 export function claimBatch(choose) {
-  return write(['outbox'], async (tx) => {
-    const outbox = tx.objectStore('outbox');
-    const batch = choose(inOrder(await outbox.getAll()));
-    // Issued together, not one after another: a push of thousands stays one short transaction.
-    await Promise.all(batch.map((entry) => outbox.put(Object.assign(entry, { attempts: entry.attempts + 1 }))));
+  return write(['outbox', 'meta'], async (tx) => {
+    await settleUnanswered(tx);
+    const batch = choose(inOrder(await tx.objectStore('outbox').getAll()));
+    if (batch.length) await tx.objectStore('meta').put({ seqs: batch.map((e) => e.seq), at: new Date().toISOString() }, IN_FLIGHT);
     return batch;
   });
 }
@@ -50,6 +72,7 @@ export function storePushResults(batch, results) {
     const outbox = tx.objectStore('outbox');
     const byRecord = await waitingByRecord(tx);
     const writes = [];
+    const answered = [];  // seqs of entries the server took: they leave the outbox
     let settled = 0;
     for (const result of results) {
       const claimed = sent.get(result.change_id);
@@ -63,7 +86,7 @@ export function storePushResults(batch, results) {
         writes.push(outbox.put(entry));
         continue;
       }
-      writes.push(outbox.delete(entry.seq));
+      answered.push(entry.seq);
       const id = result.id || entry.record_id;  // differs when the server merged two records
       const server = answeredRecord(entry, result, id);
       const rest = [];
@@ -81,6 +104,10 @@ export function storePushResults(batch, results) {
       byRecord.set(id, rest);
       if (result.record) {
         writes.push(storeServerRecord(tx, entry.entity, result.record, entry.record_id, entry.client_id, rest));
+      } else if (server && rest.length === 0 && entry.base_version === 0 && id === entry.record_id) {
+        // A plain create with nothing waiting after it: the local record is exactly what was
+        // sent, so it is written without reading it first.
+        writes.push(tx.objectStore(entry.entity).put(createdRecord(entry, result)));
       } else if (server) {
         writes.push(stampCreated(tx, entry.entity, entry.record_id, result));
       }
@@ -89,9 +116,31 @@ export function storePushResults(batch, results) {
           conflictFromWire(conflict, { entity: entry.entity, id, client_id: entry.client_id })));
       }
     }
+    writes.push(...deleteSeqs(outbox, answered));
     await Promise.all(writes);
+    // Entries of the batch left unanswered count an attempt (see settleUnanswered).
+    const marker = await inFlight(tx);
+    for (const seq of answered) marker.delete(seq);
+    await tx.objectStore('meta').put({ seqs: [...marker], at: new Date().toISOString() }, IN_FLIGHT);
+    await settleUnanswered(tx);
     return settled;
   });
+}
+
+/** Delete outbox entries; a run of consecutive seqs (the usual push) goes in one request. */
+function deleteSeqs(outbox, seqs) {
+  if (seqs.length === 0) return [];
+  const low = Math.min(...seqs);
+  const high = Math.max(...seqs);
+  if (new Set(seqs).size === high - low + 1) return [outbox.delete(IDBKeyRange.bound(low, high))];
+  return seqs.map((seq) => outbox.delete(seq));
+}
+
+/** The local copy of a record this device created, once the server took it. */
+function createdRecord(entry, result) {
+  const record = { ...entry.fields, ...(result.derived || {}), id: entry.record_id, version: result.version, deleted: false };
+  if (entry.client_id) record.client_id = entry.client_id;
+  return record;
 }
 
 /** A record this device created is now on the server: note its version and derived fields. */

@@ -4,7 +4,7 @@
 // transaction with durability 'strict'. Transactions are short and never wait on the
 // network: callers fetch first, then hand the answer to a function here.
 import { openDB } from '../vendor/idb/index.js';
-import { deferredEvictions, evictReady } from './db-sync.js';
+import { deferredEvictions, evictReady, inFlight } from './db-sync.js';
 import { clientIdOf, inOrder, seenBefore } from './records.js';
 
 const NAME = 'fieldbook';
@@ -108,7 +108,7 @@ export function counts() {
 // ---- local changes ---------------------------------------------------------------------
 /** Save a change to a record and its outbox entry, in one strict transaction. */
 export function saveChange({ entity, id, fields = {}, op = 'upsert', clientId = null, changeId }) {
-  return write([entity, 'outbox'], async (tx) => {
+  return write([entity, 'outbox', 'meta'], async (tx) => {
     const store = tx.objectStore(entity);
     const outbox = tx.objectStore('outbox');
     if ((await outbox.index('change_id').getKey(changeId)) !== undefined) return;  // a repeat
@@ -119,7 +119,8 @@ export function saveChange({ entity, id, fields = {}, op = 'upsert', clientId = 
     if (op === 'delete') record.deleted = true;
     const entries = inOrder(await outbox.index('record_id').getAll(id));
     const last = entries[entries.length - 1];
-    if (op === 'upsert' && last && last.op === 'upsert' && last.status === 'pending' && last.attempts === 0) {
+    if (op === 'upsert' && last && last.op === 'upsert' && last.status === 'pending' && last.attempts === 0
+        && !(await inFlight(tx)).has(last.seq)) {
       // Not sent yet: fold the edit into the waiting change instead of queueing another.
       await outbox.put({ ...last, fields: { ...last.fields, ...fields }, seen: seenBefore(current, fields, last.seen),
         updated_at: new Date().toISOString() });
