@@ -70,3 +70,31 @@ def test_unsent_work_for_a_client_who_left_stays_until_the_practitioner_lets_it_
     wait_for_sync(page)
     counts = idb_counts(page)
     assert (counts["client"], counts["visit"], counts["finding"], counts["outbox"]) == (1, 0, 0, 0)
+
+
+def test_unsent_work_for_a_client_who_left_can_be_handed_to_the_clinic_desk(new_context, server, caseload, data):
+    context = new_context()
+    page = sign_in(context.new_page())
+    go_offline(context, server)
+    record_session(page, "Bea Lund", [("Knee", "Left", True)], notes="Knee easier on the stairs")
+    _move_to_another_practitioner(data, caseload, "bea")
+    go_online(context, server)
+
+    page.locator("#sync-indicator").get_by_role("link", name="2 need attention").click()
+    for _ in range(2):
+        item = page.locator("[data-kind=rejected]").first
+        item.get_by_role("button", name="Hand it to the clinic desk").click()
+    expect(page.get_by_text("Nothing needs your attention.")).to_be_visible()
+    wait_for_sync(page)
+    counts = idb_counts(page)
+    assert (counts["client"], counts["visit"], counts["outbox"]) == (1, 0, 0)  # gone from the phone ...
+
+    desk = new_context(viewport={"width": 1440, "height": 900}).new_page()  # ... and on the desk
+    desk.goto(f"/login?next=/clients/{caseload['bea']}/record")
+    desk.get_by_label("Email").fill("ada@example.test")
+    desk.get_by_label("Password").fill(factories.PASSWORD)
+    desk.get_by_role("button", name="Sign in").click()
+    handed = desk.locator("#parked-changes")
+    expect(handed.locator(".parked-change")).to_have_count(2)
+    expect(handed).to_contain_text("Knee easier on the stairs")
+    expect(handed).to_contain_text("Finding — Pat Practitioner")

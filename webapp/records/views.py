@@ -10,7 +10,7 @@ from webapp.core.access import client_or_404
 from webapp.core.templating import vocab
 from webapp.extensions import db
 from webapp.records import services
-from webapp.sync import conflicts
+from webapp.sync import conflicts, parking
 
 bp = Blueprint("records", __name__)
 
@@ -22,8 +22,10 @@ def client_record(client_id):
     record = services.client_record(client, lambda kind, code: vocab(code, kind))
     for item in record["progress"]:
         item.chart_svg = Markup(item.chart_svg)  # built by chart.py with every text escaped
+    parked = [(row, *parking.describe(row, lambda code, kind: vocab(code, kind)))
+              for row in parking.parked_for(db.session, client)]
     page = render_template("records/client.html", client=client, confirm=ConfirmForm(),
-                           desk_resolvable=DESK_RESOLVABLE, **record)
+                           desk_resolvable=DESK_RESOLVABLE, parked=parked, **record)
     # Committed after rendering: a commit expires every loaded row, and the page would
     # then reload each one by one.
     record_event("client.view", user=current_user, subject_type="client", subject_id=client.id)
@@ -58,4 +60,20 @@ def resolve_conflict(client_id, conflict_id):
                  detail={"entity": conflict.entity, "field": conflict.field, "choice": choice})
     db.session.commit()
     flash("Decided: the record now shows the value you chose.", "success")
+    return redirect(url_for("records.client_record", client_id=client.id))
+
+
+@bp.route("/clients/<client_id>/parked/<change_id>/handled", methods=["POST"])
+@login_required
+def parked_handled(client_id, change_id):
+    """Someone at the clinic has dealt with a change a phone handed over."""
+    client = client_or_404(current_user, client_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not parking.mark_handled(db.session, current_user, client, change_id):
+        abort(404)
+    record_event("sync.park_handled", user=current_user, subject_type="client", subject_id=client.id,
+                 detail={"change_id": str(change_id)})
+    db.session.commit()
+    flash("Marked as dealt with.", "success")
     return redirect(url_for("records.client_record", client_id=client.id))

@@ -14,7 +14,7 @@ from webapp.db import now_utc
 from webapp.errors import error_response
 from webapp.extensions import csrf, db
 from webapp.sync import conflicts as conflict_rules
-from webapp.sync import devices, publish
+from webapp.sync import devices, parking, publish
 from webapp.sync.cursor import BadCursor
 from webapp.sync.entities import ENTITIES, serialise
 from webapp.sync.pull import DEFAULT_LIMIT, conflict_to_wire, pull
@@ -107,6 +107,22 @@ def sync_push():
     _audit_push(results)
     db.session.commit()
     return ok(results=results, server_time=now_utc().isoformat())
+
+
+@bp.post("/sync/park")
+@device_required
+def sync_park():
+    """Hand refused changes for a client who left the caseload to the clinic desk."""
+    try:
+        added = parking.park(db.session, g.device_user, g.device.id, request.get_json(silent=True))
+    except parking.ParkRefused as refused:
+        db.session.rollback()
+        return error_response(404 if refused.code == "not_found" else 400, str(refused), code=refused.code)
+    if added:
+        record_event("sync.park", user=g.device_user, subject_type="client",
+                     subject_id=request.get_json()["client_id"], detail={"changes": added, "device": str(g.device.id)})
+    db.session.commit()
+    return ok(parked=added)
 
 
 def _audit_push(results: list[dict]) -> None:

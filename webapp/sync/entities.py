@@ -57,6 +57,11 @@ ENTITIES: dict[str, Entity] = {e.name: e for e in [
 
 BY_TABLE = {e.model.__tablename__: e for e in ENTITIES.values()}
 
+# What each entity is called on screen (published to devices with the field rules).
+ENTITY_LABELS = {"vocabulary_term": "Vocabulary term", "client": "Client details", "case_history": "Case history",
+                 "acknowledgement": "Acknowledgement", "appointment": "Appointment", "visit": "Session",
+                 "sensation": "Sensation", "finding": "Finding", "sensation_rating": "Sensation rating"}
+
 
 def on_caseload(session: Session, user: User, client_id, get=None) -> Client:
     """The client ``client_id`` if it is on ``user``'s caseload; else OutOfScope."""

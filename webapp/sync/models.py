@@ -131,3 +131,31 @@ class SyncConflict(Base):
     resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("user_account.id"))
     resolution: Mapped[str | None] = mapped_column(String(10))  # mine | theirs | edit
+
+
+class ParkedChange(Base):
+    """A change the server could not apply, handed over to the clinic desk instead of lost.
+
+    A practitioner's work for a client who left their caseload while the phone was offline
+    is refused (the client is someone else's now). Rather than discard it, the phone parks
+    it here; the desk reads it on the client's record and decides what to copy over.
+    """
+
+    __tablename__ = "parked_change"
+    __table_args__ = (Index("ix_parked_change_open", "clinic_id", "handled_at"),)
+
+    change_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)  # a retry parks nothing twice
+    clinic_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("client.id"), index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    op: Mapped[str] = mapped_column(String(10))
+    fields: Mapped[dict] = mapped_column(JSON, default=dict)
+    made_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    parked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    handled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    handled_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

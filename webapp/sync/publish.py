@@ -6,7 +6,7 @@ import hashlib
 import json
 import uuid
 
-from webapp.sync.entities import ENTITIES
+from webapp.sync.entities import ENTITIES, ENTITY_LABELS
 from webapp.sync.push import MAX_CHANGES
 from webapp.vocab import defaults
 from webapp.vocab.services import terms
@@ -32,7 +32,8 @@ def schema_document(clinic_id: uuid.UUID) -> dict:
     """The field rules of every synced entity and the clinic's vocabularies."""
     return {
         "rules_revision": RULES_REVISION,
-        "entities": {name: entity.schema.to_json() | {"fixed": list(entity.fixed), "derived": list(entity.derived)}
+        "entities": {name: entity.schema.to_json() | {"fixed": list(entity.fixed), "derived": list(entity.derived),
+                                                      "label": ENTITY_LABELS[name]}
                      for name, entity in ENTITIES.items()},
         "vocabularies": {kind: [{"code": c, "label": label} for c, label in terms(kind, clinic_id)]
                          for kind in VOCABULARIES},
@@ -139,6 +140,15 @@ def openapi_document() -> dict:
                                                  "conflicts": {"type": "array", "items": _ref("Conflict")},
                                                  "cursor": {"type": "string"}, "more": {"type": "boolean"}}}),
                               **ERRORS}}},
+            "/sync/park": {"post": {"summary": "Hand refused changes for a client who left the caseload to the desk",
+                                    "security": [{"device": []}],
+                                    "requestBody": _json_body({"type": "object", "required": ["client_id", "changes"],
+                                                               "properties": {"client_id": uuid_string,
+                                                                              "changes": {"type": "array",
+                                                                                          "maxItems": 1000}}}),
+                                    "responses": {"200": _answer("Parked (a retry parks nothing twice)"),
+                                                  "404": _answer("Not a client of this caseload", _ref("Error")),
+                                                  **ERRORS}}},
             "/sync/device/retire": {"post": {"summary": "Sign this device out (its token stops working)",
                                              "security": [{"device": []}],
                                              "responses": {"200": _answer("Retired"), **ERRORS}}},

@@ -116,3 +116,9 @@ export function currentAcknowledgement() {
   if (!wording) return null;
   return { version: wording.current, text: wording.wordings[wording.current] };
 }
+
+/** What an entity is called on screen ("Session" for a visit), as the server publishes it. */
+export function entityLabel(entity) {
+  const spec = published && published.entities && published.entities[entity];
+  return (spec && spec.label) || humanise(entity);
+}

@@ -3,15 +3,12 @@
 import * as db from '../db.js';
 import { api, NetworkError } from '../api.js';
 import { discardRejected, resendFixed } from '../outbox.js';
-import { fieldOf, labelOf } from '../schema.js';
+import { entityLabel, fieldOf, labelOf } from '../schema.js';
 import { syncNow } from '../sync.js';
 import { fullName } from './clients.js';
 import { formatWhen, h, show } from './dom.js';
 import { recordForm } from './form.js';
 
-const ENTITY_NAMES = { client: 'Client details', case_history: 'Case history', acknowledgement: 'Acknowledgement',
-  appointment: 'Appointment', visit: 'Session', finding: 'Finding', sensation: 'Sensation',
-  sensation_rating: 'Sensation rating', vocabulary_term: 'Vocabulary term' };
 const WHY = { not_found: 'This record is not on your caseload (any more), so the clinic cannot take it.',
   change_id_reused: 'The server already had a different change under this change’s id.' };
 
@@ -64,13 +61,42 @@ async function rejectedItem(entry, redraw) {
   const discard = h('button', { type: 'button', class: 'link-button', 'aria-expanded': 'false', onclick: () => {
     toggle(confirmDiscard, discard);
   } }, 'Discard this change…');
+  const handOver = entry.code === 'not_found' && entry.client_id ? handOverButton(entry, redraw) : null;
   return h('li', { class: 'panel attention-item', dataset: { kind: 'rejected', seq: entry.seq } },
-    h('h3', {}, `${ENTITY_NAMES[entry.entity] || entry.entity} for ${await clientName(entry.client_id)}`),
+    h('h3', {}, `${entityLabel(entry.entity)} for ${await clientName(entry.client_id)}`),
     h('p', {}, `The clinic did not accept this change (${formatWhen(entry.rejected_at)}). It is kept on this phone until you fix it.`),
     h('ul', { class: 'server-errors' }, Object.entries(errors).map(([name, message]) =>
       h('li', {}, `${fieldLabel(entry.entity, name)}: ${message}`))),
     WHY[entry.code] ? h('p', {}, WHY[entry.code]) : null,
-    form, discard, confirmDiscard);
+    handOver, form, discard, confirmDiscard);
+}
+
+/**
+ * Work for a client who has left the caseload: hand it to the clinic desk, which reads it on
+ * the client's record, rather than lose it. Once the desk has it, it leaves this phone.
+ */
+function handOverButton(entry, redraw) {
+  const status = h('p', { role: 'status', 'aria-live': 'polite' });
+  const button = h('button', { type: 'button', class: 'button primary', onclick: async () => {
+    button.disabled = true;
+    status.textContent = 'Handing it to the clinic desk…';
+    try {
+      const device = await db.getMeta('device');
+      await api('/api/v1/sync/park', { method: 'POST', token: device.device_token, body: {
+        client_id: entry.client_id,
+        changes: [{ change_id: entry.change_id, entity: entry.entity, id: entry.record_id, op: entry.op,
+          fields: entry.fields || {}, made_at: entry.created_at }] } });
+      await discardRejected(entry);
+      await redraw();
+      syncNow();
+    } catch (error) {
+      button.disabled = false;
+      status.textContent = error instanceof NetworkError ? 'This needs a connection to the clinic. Try again when online.'
+        : `The desk could not take it: ${error.message}`;
+    }
+  } }, 'Hand it to the clinic desk');
+  return h('div', { class: 'hand-over' }, h('p', {}, 'The clinic desk can take it instead, and copy what is needed '
+    + 'into the client’s record.'), button, status);
 }
 
 async function resolve(conflict, choice, value, status, redraw) {
@@ -115,7 +141,7 @@ async function conflictItem(conflict, redraw) {
     }));
   }
   return h('li', { class: 'panel attention-item', dataset: { kind: 'conflict', conflict: conflict.conflict_id } },
-    h('h3', {}, `${label}: ${ENTITY_NAMES[conflict.entity] || conflict.entity} of ${await clientName(conflict.client_id)}`),
+    h('h3', {}, `${label}: ${entityLabel(conflict.entity)} of ${await clientName(conflict.client_id)}`),
     h('p', {}, 'This was changed on this phone and at the clinic (or on another device) at the same time.'),
     h('dl', { class: 'dl-grid' },
       h('dt', {}, 'On this phone'), h('dd', { class: 'mine' }, shown(conflict.entity, conflict.field, conflict.device_value)),

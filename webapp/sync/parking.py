@@ -1,0 +1,118 @@
+"""Parking: changes the server refused for a client who left the pusher's caseload go to
+the clinic desk instead of being discarded on the phone (docs/sync-protocol.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from webapp.auth.models import User
+from webapp.clients.models import Client
+from webapp.db import now_utc
+from webapp.sync.entities import ENTITIES, ENTITY_LABELS
+from webapp.sync.models import ChangeLog, ParkedChange
+
+MAX_PARKED = 1000
+
+
+class ParkRefused(Exception):
+    """Nothing was parked: the reason is the message; ``code`` is the API's error code."""
+
+    def __init__(self, message: str, code: str = "invalid_request"):
+        super().__init__(message)
+        self.code = code
+
+
+def _was_on_caseload(session: Session, user: User, client: Client) -> bool:
+    """Whether ``client`` is, or was, on ``user``'s caseload (a move left an evict row)."""
+    if client.practitioner_id == user.id:
+        return True
+    return session.scalar(select(exists().where(
+        ChangeLog.kind == "evict", ChangeLog.client_id == client.id, ChangeLog.practitioner_id == user.id)))
+
+
+def _parse_time(text) -> dt.datetime | None:
+    try:
+        when = dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else None
+
+
+def park(session: Session, user: User, device_id: uuid.UUID | None, body: object) -> int:
+    """Park the changes in ``body`` ({client_id, changes: [{change_id, entity, id, op,
+    fields, made_at}]}); all or nothing. Returns how many were new (a retry adds none)."""
+    if not isinstance(body, dict) or not isinstance(body.get("changes"), list) or not body["changes"]:
+        raise ParkRefused("Send {client_id, changes: [...]} with at least one change.")
+    if len(body["changes"]) > MAX_PARKED:
+        raise ParkRefused(f"At most {MAX_PARKED} changes at once.", "too_many_changes")
+    try:
+        client_id = uuid.UUID(str(body.get("client_id")))
+    except ValueError:
+        raise ParkRefused("client_id is not a valid id.") from None
+    client = session.get(Client, client_id)
+    if client is None or client.clinic_id != user.clinic_id or not _was_on_caseload(session, user, client):
+        raise ParkRefused("That client was never on your caseload.", "not_found")
+    rows = []
+    for change in body["changes"]:
+        try:
+            row = ParkedChange(
+                change_id=uuid.UUID(str(change["change_id"])), clinic_id=client.clinic_id, client_id=client.id,
+                user_id=user.id, device_id=device_id, entity=change["entity"], entity_id=uuid.UUID(str(change["id"])),
+                op=change["op"], fields=change.get("fields") or {}, made_at=_parse_time(change.get("made_at")))
+        except (KeyError, TypeError, ValueError):
+            raise ParkRefused("Each change needs change_id, entity, id and op.") from None
+        if row.entity not in ENTITIES or row.op not in ("upsert", "delete") or not isinstance(row.fields, dict):
+            raise ParkRefused(f"Change {row.change_id} is not a change Fieldbook knows.")
+        rows.append(row)
+    known = set(session.scalars(select(ParkedChange.change_id).where(
+        ParkedChange.change_id.in_([r.change_id for r in rows]))))
+    fresh = [r for r in rows if r.change_id not in known]
+    session.add_all(fresh)
+    session.flush()
+    return len(fresh)
+
+
+def parked_for(session: Session, client: Client) -> list[ParkedChange]:
+    """The parked changes of ``client`` the desk has not handled yet, oldest first."""
+    return list(session.scalars(select(ParkedChange).where(
+        ParkedChange.client_id == client.id, ParkedChange.handled_at.is_(None)).order_by(ParkedChange.parked_at)))
+
+
+def mark_handled(session: Session, user: User, client: Client, change_id) -> bool:
+    try:
+        key = uuid.UUID(str(change_id))
+    except ValueError:
+        return False
+    row = session.get(ParkedChange, key)
+    if row is None or row.client_id != client.id or row.clinic_id != user.clinic_id or row.handled_at:
+        return False
+    row.handled_at, row.handled_by_id = now_utc(), user.id
+    return True
+
+
+def describe(row: ParkedChange, vocab) -> tuple[str, list[tuple[str, str]]]:
+    """What a parked change says, in the desk's words: a title and (label, value) lines.
+
+    ``vocab(code, kind)`` gives a vocabulary code's words; references (ids) are left out.
+    """
+    title = ENTITY_LABELS.get(row.entity, row.entity) + (" (removed on the phone)" if row.op == "delete" else "")
+    schema = ENTITIES[row.entity].schema.fields if row.entity in ENTITIES else {}
+    lines = []
+    for name, value in (row.fields or {}).items():
+        spec = schema.get(name)
+        if spec is None or spec.kind == "uuid" or value in (None, "", []):
+            continue
+        if spec.kind == "bool":
+            text = "yes" if value else "no"
+        elif spec.vocabulary and spec.kind == "choice":
+            text = vocab(value, spec.vocabulary)
+        elif spec.vocabulary and spec.kind == "choices" and isinstance(value, list):
+            text = ", ".join(vocab(code, spec.vocabulary) for code in value)
+        else:
+            text = str(value)
+        lines.append((spec.label, text))
+    return title, lines
