@@ -68,14 +68,28 @@ def test_edits_from_two_offline_phones_merge_and_the_clash_is_shown_not_lost(new
     open_client(page_a, "Alex Morgan")
     expect(page_a.locator("#client-details")).to_contain_text("alex@example.test")
 
-    # The practitioner decides on phone B: keep the number typed there.
+    # The practitioner decides on phone B, with no signal: keep the number typed there. The
+    # decision is kept on the phone, shown at once, and survives a reload and a pull.
+    phone_b.set_offline(True)
+    server.stop()
     page_b.goto("/app/#/attention")
     page_b.locator("[data-kind=conflict]").get_by_role("button", name="Keep mine").click()
     expect(page_b.get_by_text("Nothing needs your attention.")).to_be_visible()
-    fields, conflicts = _server_client(data, caseload["alex"])
-    assert fields["phone"] == "07700 222222" and conflicts[0][3] == "mine"
+    expect(page_b.locator("#decisions-waiting")).to_contain_text("kept on this phone")
+    expect(indicator_b).to_have_attribute("data-waiting", "1")
+    page_b.reload()
+    expect(page_b.get_by_text("Nothing needs your attention.")).to_be_visible()
     open_client(page_b, "Alex Morgan")
     expect(page_b.locator("#client-details")).to_contain_text("07700 222222")
+    assert _server_client(data, caseload["alex"])[1][0][3] is None  # not sent yet
+
+    go_online(phone_b, server)
+    page_b.get_by_role("button", name="Sync now").click()
+    wait_for_sync(page_b)
+    fields, conflicts = _server_client(data, caseload["alex"])
+    assert fields["phone"] == "07700 222222" and conflicts[0][3] == "mine"
+    expect(page_b.locator("#client-details")).to_contain_text("07700 222222")
+    expect(indicator_b).to_have_attribute("data-attention", "0")
 
 
 def test_a_second_edit_made_after_a_failed_push_neither_conflicts_with_itself_nor_hides_a_desk_edit(

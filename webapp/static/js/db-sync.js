@@ -186,8 +186,11 @@ export function storePull(page) {
     const meta = tx.objectStore('meta');
     await evictReady(tx, new Set([...(await deferredEvictions(tx)), ...(page.evict || [])]));
     const conflicts = tx.objectStore('conflicts');
-    await conflicts.clear();  // each page carries every open conflict of the caseload
-    for (const conflict of page.conflicts || []) await conflicts.put(conflictFromWire(conflict));
+    await conflicts.clear();  // each page carries every open conflict of the caseload ...
+    const decided = new Set(((await meta.get('decisions')) || []).map((d) => d.conflict_id));
+    for (const conflict of page.conflicts || []) {  // ... but those decided here wait to be sent
+      if (!decided.has(conflict.conflict_id)) await conflicts.put(conflictFromWire(conflict));
+    }
     await meta.put(page.cursor, 'cursor');
     if (page.api_version) await meta.put(page.api_version, 'api_version');
     // How much this page changed here (the device's own writes coming back count as none),

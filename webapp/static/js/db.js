@@ -96,12 +96,48 @@ export const listRecords = (entity, index = null, value = null) => read([entity]
 export const outboxEntries = () => read(['outbox'], async (tx) => inOrder(await tx.objectStore('outbox').getAll()));
 export const listConflicts = () => read(['conflicts'], (tx) => tx.objectStore('conflicts').getAll());
 
-/** How many changes wait, how many the server refused, how many conflicts are open. */
+/**
+ * How many changes wait (conflict decisions not yet sent count as changes), how many the
+ * server refused, how many conflicts are open.
+ */
 export function counts() {
-  return read(['outbox', 'conflicts'], async (tx) => {
+  return read(['outbox', 'conflicts', 'meta'], async (tx) => {
     const status = tx.objectStore('outbox').index('status');
-    return { waiting: await status.count('pending'), rejected: await status.count('rejected'),
+    const decisions = (await tx.objectStore('meta').get(DECISIONS)) || [];
+    return { waiting: await status.count('pending') + decisions.length, rejected: await status.count('rejected'),
       conflicts: await tx.objectStore('conflicts').count() };
+  });
+}
+
+// ---- conflict decisions ------------------------------------------------------------------
+// A decision on a conflict is taken offline like any other entry: it is queued here (meta
+// 'decisions'), the conflict leaves the list, and the record shows the chosen value at once.
+// sync.js sends the queue before pushing; until then a pull does not bring the conflict back.
+const DECISIONS = 'decisions';
+
+export function decideConflict(conflict, choice, value) {
+  return write(['conflicts', 'meta', conflict.entity], async (tx) => {
+    const meta = tx.objectStore('meta');
+    const queued = ((await meta.get(DECISIONS)) || []).filter((d) => d.conflict_id !== conflict.conflict_id);
+    queued.push({ conflict_id: conflict.conflict_id, choice, value, decided_at: new Date().toISOString() });
+    await meta.put(queued, DECISIONS);
+    await tx.objectStore('conflicts').delete(conflict.conflict_id);
+    const store = tx.objectStore(conflict.entity);
+    const record = await store.get(conflict.id);
+    if (record && conflict.field !== '_deleted') {
+      const shown = choice === 'theirs' ? conflict.server_value : choice === 'mine' ? conflict.device_value : value;
+      await store.put({ ...record, [conflict.field]: shown });
+    }
+  });
+}
+
+export const queuedDecisions = () => getMeta(DECISIONS).then((queued) => queued || []);
+
+/** A decision the server has answered (or can never take) leaves the queue. */
+export function dropDecision(conflictId) {
+  return write(['meta'], async (tx) => {
+    const meta = tx.objectStore('meta');
+    await meta.put(((await meta.get(DECISIONS)) || []).filter((d) => d.conflict_id !== conflictId), DECISIONS);
   });
 }
 

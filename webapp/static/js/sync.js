@@ -25,6 +25,25 @@ function set(changes) {
   syncEvents.dispatchEvent(new Event('status'));
 }
 
+/**
+ * Send the conflict decisions taken on this phone. One the server no longer has open (another
+ * device or the desk decided it, or it is gone) or cannot take leaves the queue: the next
+ * pull shows the record as it now stands, and brings the conflict back if still open.
+ */
+async function sendDecisions(token) {
+  for (const decision of await db.queuedDecisions()) {
+    try {
+      await api(`/api/v1/sync/conflicts/${decision.conflict_id}/resolve`, {
+        method: 'POST', token, body: { choice: decision.choice, value: decision.value },
+      });
+    } catch (error) {
+      if (!(error instanceof ApiError) || ['unauthenticated', 'device_revoked'].includes(error.code)
+          || error.status >= 500) throw error;
+    }
+    await db.dropDecision(decision.conflict_id);
+  }
+}
+
 async function pushAll(token) {
   let settledAll = 0;
   for (;;) {
@@ -105,6 +124,7 @@ async function once() {
   set({ running: true });
   let changed = 1;  // unless the run finishes and shows nothing changed, screens redraw
   try {
+    await sendDecisions(device.device_token);
     const pushed = await pushAll(device.device_token);
     await db.runDeferredEvictions();
     changed = pushed + await pullAll(device.device_token);

@@ -99,21 +99,10 @@ function handOverButton(entry, redraw) {
     + 'into the client’s record.'), button, status);
 }
 
-async function resolve(conflict, choice, value, status, redraw) {
-  const device = await db.getMeta('device');
-  status.textContent = 'Sending your decision…';
-  try {
-    await api(`/api/v1/sync/conflicts/${conflict.conflict_id}/resolve`, {
-      method: 'POST', token: device && device.device_token, body: { choice, value },
-    });
-  } catch (error) {
-    status.textContent = error instanceof NetworkError
-      ? 'You are offline. Your decision needs the clinic server: try again when connected.'
-      : `That did not work: ${error.message}`;
-    return;
-  }
-  await db.dropConflict(conflict.conflict_id);
-  await syncNow();
+/** Decide a conflict: kept on this phone at once, sent with the next sync (offline too). */
+async function resolve(conflict, choice, value, redraw) {
+  await db.decideConflict(conflict, choice, value);
+  syncNow();
   await redraw();
 }
 
@@ -122,9 +111,9 @@ async function conflictItem(conflict, redraw) {
   const label = fieldLabel(conflict.entity, conflict.field);
   const editBox = h('div', { hidden: true });
   const buttons = h('div', { class: 'actions' },
-    h('button', { type: 'button', class: 'button', onclick: () => resolve(conflict, 'mine', null, status, redraw) },
+    h('button', { type: 'button', class: 'button', onclick: () => resolve(conflict, 'mine', null, redraw) },
       'Keep mine'),
-    h('button', { type: 'button', class: 'button', onclick: () => resolve(conflict, 'theirs', null, status, redraw) },
+    h('button', { type: 'button', class: 'button', onclick: () => resolve(conflict, 'theirs', null, redraw) },
       'Keep theirs'),
     conflict.field !== '_deleted' && fieldOf(conflict.entity, conflict.field) ? h('button', {
       type: 'button', class: 'button', 'aria-expanded': 'false',
@@ -137,7 +126,7 @@ async function conflictItem(conflict, redraw) {
     editBox.append(recordForm({
       entity: conflict.entity, fields: [conflict.field], values: { [conflict.field]: conflict.device_value },
       submitLabel: 'Save this value',
-      onSave: (values) => resolve(conflict, 'edit', values[conflict.field], status, redraw),
+      onSave: (values) => resolve(conflict, 'edit', values[conflict.field], redraw),
     }));
   }
   return h('li', { class: 'panel attention-item', dataset: { kind: 'conflict', conflict: conflict.conflict_id } },
@@ -153,8 +142,11 @@ export async function renderAttention(main, options) {
   const redraw = () => renderAttention(main, { focus: false });
   const rejected = (await db.outboxEntries()).filter((entry) => entry.status === 'rejected');
   const conflicts = await db.listConflicts();
+  const decided = (await db.queuedDecisions()).length;
   show(main, [
     h('h1', {}, 'Needs attention'),
+    decided ? h('p', { class: 'banner', id: 'decisions-waiting' }, `${decided === 1 ? 'Your decision on 1 conflict is'
+      : `Your decisions on ${decided} conflicts are`} kept on this phone and will be sent with the next sync.`) : null,
     rejected.length + conflicts.length === 0 ? h('p', { class: 'empty' }, 'Nothing needs your attention.') : null,
     rejected.length ? [h('h2', {}, 'Changes the clinic did not accept'),
       h('ul', { class: 'plain-list', id: 'rejected-list' }, await Promise.all(rejected.map((e) => rejectedItem(e, redraw))))] : null,
