@@ -131,10 +131,9 @@ def test_signing_out_offline_ends_the_web_session_once_online_before_anything_el
     page.goto("/app/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Signed out on this phone")
 
-    # Online again: the old web session is ended first, so the phone is not silently
-    # registered again with the caseload copied back onto it.
+    # Online again (the waiting screen reloads itself): the old web session is ended first,
+    # so the phone is not silently registered again with the caseload copied back onto it.
     go_online(context, server)
-    page.goto("/app/")
     page.wait_for_url("**/login?next=/app/")
     assert page.evaluate("() => fetch('/api/v1/session').then((r) => r.status)") == 401
     _assert_no_client_data(page)
