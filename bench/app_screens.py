@@ -90,6 +90,8 @@ def sign_in(browser, base: str):
 
 
 READY_MS = "() => performance.getEntriesByName('fieldbook-ready')[0].startTime"
+STEPS_JS = """() => Object.fromEntries(['fieldbook-boot', 'fieldbook-device', 'fieldbook-ready']
+    .map((name) => [name, Math.round(performance.getEntriesByName(name)[0].startTime)]))"""
 
 # One tap on "Save finding", timed until the new finding is in the list on screen.
 SAVE_JS = """async (n) => {
@@ -129,7 +131,7 @@ def main() -> int:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         context, page = sign_in(browser, base)
         context.set_offline(True)
-        opens = []
+        opens, steps = [], []
         for _ in range(args.opens):  # a repeat visit: worker, shell and data already on the phone
             again = context.new_page()
             again.goto("/app/")
@@ -137,6 +139,7 @@ def main() -> int:
             assert again.locator("h1").inner_text() == "Today", again.locator("h1").inner_text()
             assert again.locator("[data-appointment]").count() >= 1
             opens.append(again.evaluate(READY_MS))
+            steps.append(again.evaluate(STEPS_JS))
             again.close()
         page.goto(f"/app/#/visits/{ids['visit']}/findings")
         page.wait_for_selector("#finding-form")
@@ -147,6 +150,8 @@ def main() -> int:
     kb = wire_bytes / 1024
     print(f"open offline to a usable Today ({args.database}): median {open_ms:.0f} ms, slowest {max(opens):.0f} ms "
           f"of {len(opens)}  target {OPEN_TARGET_MS} ms: {'meets' if open_ms < OPEN_TARGET_MS else 'MISSES'}")
+    print("  where the time goes (ms from navigation start, median):",
+          {name: statistics.median(s[name] for s in steps) for name in steps[0]})
     print(f"tap to a saved finding on screen: median {save_ms:.1f} ms, 95th percentile {save_p95:.1f} ms of {len(saves)}"
           f"  target {SAVE_TARGET_MS} ms: {'meets' if save_p95 < SAVE_TARGET_MS else 'MISSES'}")
     print(f"first load: {kb:.1f} KB on the wire for {files} files  target {FIRST_LOAD_TARGET_KB} KB: "

@@ -7,40 +7,60 @@ import { currentUser, endWebSession, ensureDevice, LOGIN_URL, unsentCount } from
 import { askToKeepData } from './storage.js';
 import { startSync, syncEvents } from './sync.js';
 import { controllerVersion, registerWorker } from './sw-bridge.js';
-import { renderAttention } from './ui/attention.js';
 import { flushAll } from './ui/chips.js';
-import { renderClient } from './ui/client-page.js';
-import { renderReminders } from './ui/reminders.js';
-import { renderClientEdit, renderClientList, renderNewClient } from './ui/clients.js';
 import { entryInProgress, h, nextScreen, notice, plural, show } from './ui/dom.js';
-import { renderCaseHistory, renderFirstVisit } from './ui/first-visit.js';
-import { renderSignOut } from './ui/sign-out.js';
 import { mountSyncIndicator } from './ui/sync-indicator.js';
 import { renderDay, renderWeek } from './ui/today.js';
 import { mountUpdateBanner } from './ui/update-banner.js';
-import { renderVisit, startForClient, startFromAppointment } from './ui/visit.js';
 import { visitInProgress } from './visits.js';
 
 const main = document.getElementById('main');
 const ID = '([\\w-]+)';
 const redirect = (to) => () => window.location.replace(to);
+// Every screen but Today loads when first shown (all are precached, so offline too):
+// opening the app parses only what Today needs.
+const LOADERS = {
+  clients: () => import('./ui/clients.js'),
+  clientPage: () => import('./ui/client-page.js'),
+  firstVisit: () => import('./ui/first-visit.js'),
+  visit: () => import('./ui/visit.js'),
+  attention: () => import('./ui/attention.js'),
+  reminders: () => import('./ui/reminders.js'),
+  signOut: () => import('./ui/sign-out.js'),
+};
+const lazy = (load, name) => async (main, options, ...args) => {
+  let screen;
+  try {
+    screen = await load();
+  } catch {  // only without the service worker's copy (it was blocked, or not installed yet)
+    return show(main, [h('h1', {}, 'This screen is not on this phone yet'),
+      h('p', {}, 'Connect to the internet once and open Fieldbook again: it then keeps every screen for offline use.')]);
+  }
+  return screen[name](main, options, ...args);
+};
+/** Load every screen once the app is up, so all of them are at hand even without the worker. */
+const warmScreens = () => Object.values(LOADERS).forEach((load) => load().catch(() => {}));
+const { clients, firstVisit, visit } = LOADERS;
+// [pattern, render, navigation item, live]: live screens only show data, and are redrawn
+// when a sync changed something; entry screens (a visit, a form) are never redrawn under
+// the practitioner's thumb.
 const ROUTES = [
-  [/^#?\/?$/, renderDay, 'today'],
-  [/^#\/day\/(\d{4}-\d{2}-\d{2})$/, renderDay, 'today'],
-  [/^#\/week$/, renderWeek, 'today'],
-  [/^#\/clients$/, renderClientList, 'clients'],
-  [/^#\/clients\/new$/, renderNewClient, 'clients'],
-  [new RegExp(`^#/clients/${ID}$`), renderClient, 'clients'],
-  [new RegExp(`^#/clients/${ID}/edit$`), renderClientEdit, 'clients'],
-  [new RegExp(`^#/clients/${ID}/case-history$`), renderCaseHistory, 'clients'],
-  [new RegExp(`^#/clients/${ID}/first-visit(?:\\?(.*))?$`), renderFirstVisit, 'clients'],
-  [new RegExp(`^#/clients/${ID}/start$`), startForClient, 'clients'],
-  [new RegExp(`^#/appointments/${ID}/start$`), startFromAppointment, 'today'],
-  [new RegExp(`^#/visits/${ID}(?:/(\\w+))?$`), renderVisit, 'clients'],
+  [/^#?\/?$/, renderDay, 'today', true],
+  [/^#\/day\/(\d{4}-\d{2}-\d{2})$/, renderDay, 'today', true],
+  [/^#\/week$/, renderWeek, 'today', true],
+  [/^#\/clients$/, lazy(clients, 'renderClientList'), 'clients', true],
+  [/^#\/clients\/new$/, lazy(clients, 'renderNewClient'), 'clients'],
+  [new RegExp(`^#/clients/${ID}$`), lazy(LOADERS.clientPage, 'renderClient'), 'clients', true],
+  [new RegExp(`^#/clients/${ID}/edit$`), lazy(clients, 'renderClientEdit'), 'clients'],
+  [new RegExp(`^#/clients/${ID}/case-history$`), lazy(firstVisit, 'renderCaseHistory'), 'clients'],
+  [new RegExp(`^#/clients/${ID}/first-visit(?:\\?(.*))?$`), lazy(firstVisit, 'renderFirstVisit'), 'clients'],
+  [new RegExp(`^#/clients/${ID}/start$`), lazy(visit, 'startForClient'), 'clients'],
+  [new RegExp(`^#/appointments/${ID}/start$`), lazy(visit, 'startFromAppointment'), 'today'],
+  [new RegExp(`^#/visits/${ID}(?:/(\\w+))?$`), lazy(visit, 'renderVisit'), 'clients'],
   [new RegExp(`^#/sessions/${ID}$`), (main, options, id) => redirect(`#/visits/${id}`)(), 'clients'],
-  [/^#\/attention$/, renderAttention, 'attention'],
-  [/^#\/reminders$/, renderReminders, 'reminders'],
-  [/^#\/sign-out$/, renderSignOut, 'sign-out'],
+  [/^#\/attention$/, lazy(LOADERS.attention, 'renderAttention'), 'attention', true],
+  [/^#\/reminders$/, lazy(LOADERS.reminders, 'renderReminders'), 'reminders'],
+  [/^#\/sign-out$/, lazy(LOADERS.signOut, 'renderSignOut'), 'sign-out'],
 ];
 
 async function route({ focus = true, unlessBusy = false } = {}) {
@@ -59,15 +79,11 @@ async function route({ focus = true, unlessBusy = false } = {}) {
 
 let stopped = false;  // the phone was signed out by the clinic: show nothing else
 
-// Screens that only show data, and so are redrawn when a sync changed something. Entry
-// screens (a visit, a form) are never redrawn under the practitioner's thumb.
-const LIVE = new Set([renderDay, renderWeek, renderClientList, renderClient, renderAttention]);
-
 function refreshAfterSync(event) {
   if (stopped || !(event.detail && event.detail.changed)) return;
   const found = ROUTES.find(([pattern]) => pattern.test(window.location.hash));
   // Checked again when the redraw is ready to show: typing may have started meanwhile.
-  if (found && LIVE.has(found[1]) && !entryInProgress()) route({ focus: false, unlessBusy: true });
+  if (found && found[3] && !entryInProgress()) route({ focus: false, unlessBusy: true });
 }
 
 async function showRevoked(event) {
@@ -102,6 +118,7 @@ async function showOtherUser() {
 }
 
 async function boot() {
+  performance.mark('fieldbook-boot');  // modules loaded; bench/app_screens.py reports the steps
   registerWorker().catch(() => notice('This browser could not set Fieldbook up for offline use.', { kind: 'warn' }));
   mountUpdateBanner(document.getElementById('update-banner'));
   await loadSchema();
@@ -130,6 +147,7 @@ async function boot() {
     return null;
   }
   if (status !== 'ready') return null;
+  performance.mark('fieldbook-device');
   mountSyncIndicator(document.getElementById('sync-indicator'));
   window.addEventListener('hashchange', () => { if (!stopped) route(); });
   syncEvents.addEventListener('synced', refreshAfterSync);
@@ -140,6 +158,7 @@ async function boot() {
   await route({ focus: false });
   document.body.dataset.ready = 'true';
   performance.mark('fieldbook-ready');  // bench/app_screens.py times opening the app to here
+  setTimeout(warmScreens, 0);
   askToKeepData().then(({ supported, persisted }) => {
     if (!persisted) {
       notice(supported

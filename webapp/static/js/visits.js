@@ -46,14 +46,10 @@ export const loadDraft = (key) => db.getMeta(`draft:${key}`);
 export const dropDraft = (key) => db.setMeta(`draft:${key}`, null);
 
 /**
- * Each live sensation of a client with its ratings in visit order: [{sensation, ratings:
- * [{rating, visit}]}]; the first rating is the baseline.
+ * Each live sensation with its ratings in visit order: [{sensation, ratings: [{rating, visit,
+ * index}]}]; the first rating is the baseline. Pure: give it one client's records.
  */
-export async function sensationsWithRatings(clientId) {
-  const [sensations, ratings, visits] = await Promise.all([
-    db.listRecords('sensation', 'client_id', clientId),
-    db.listRecords('sensation_rating', 'client_id', clientId),
-    db.listRecords('visit', 'client_id', clientId)]);
+export function trackSensations(sensations, ratings, visits) {
   const order = new Map(visitsInOrder(visits).map((visit, index) => [visit.id, { visit, index }]));
   return sensations.map((sensation) => ({
     sensation,
@@ -63,14 +59,22 @@ export async function sensationsWithRatings(clientId) {
   }));
 }
 
+/** trackSensations() for one client, read from the phone's database. */
+export async function sensationsWithRatings(clientId) {
+  const [sensations, ratings, visits] = await Promise.all([
+    db.listRecords('sensation', 'client_id', clientId),
+    db.listRecords('sensation_rating', 'client_id', clientId),
+    db.listRecords('visit', 'client_id', clientId)]);
+  return trackSensations(sensations, ratings, visits);
+}
+
 /** What the client feels, in a few words: their own words if given, else the vocabulary's. */
 export const sensationName = (sensation) => sensation.client_words || labelOf('complaint', sensation.kind);
 
-/** A one-line reminder of a client's main complaints (the most intense first). */
-export async function mainComplaints(clientId, limit = 2) {
-  const tracked = await sensationsWithRatings(clientId);
+/** A one-line reminder of the main complaints in ``tracked`` (the most intense first). */
+export function complaintsLine(tracked, limit = 2) {
   const latest = (item) => (item.ratings.length ? item.ratings[item.ratings.length - 1].rating.intensity : -1);
-  const names = tracked.sort((a, b) => latest(b) - latest(a)).map((item) => sensationName(item.sensation));
+  const names = [...tracked].sort((a, b) => latest(b) - latest(a)).map((item) => sensationName(item.sensation));
   if (names.length === 0) return '';
   return names.slice(0, limit).join(', ') + (names.length > limit ? ` and ${names.length - limit} more` : '');
 }

@@ -2,7 +2,7 @@
 // a reminder of what the client comes with. Other days are a tap (or a swipe) away.
 import * as db from '../db.js';
 import { addDays, dayLabel, localDate, visitsInOrder } from '../course.js';
-import { mainComplaints, visitInProgress } from '../visits.js';
+import { complaintsLine, trackSensations, visitInProgress } from '../visits.js';
 import { h, plural, show } from './dom.js';
 
 const time = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -13,23 +13,43 @@ function parseDay(text) {
   return match ? new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : new Date();
 }
 
-/** Booked appointments between two local dates (inclusive), in time order. */
-async function appointmentsBetween(first, last) {
+/**
+ * What the day screens show, read in one pass (a handful of reads, however many
+ * appointments): booked appointments between two local dates in time order, and per client
+ * their record, visits in order and complaints.
+ */
+async function caseload(first, last) {
   const from = localDate(first);
   const to = localDate(last);
-  return (await db.listRecords('appointment'))
-    .filter((a) => a.status !== 'cancelled' && localDate(a.starts_at) >= from && localDate(a.starts_at) <= to)
-    .sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)));
+  const [appointments, clients, visits, sensations, ratings] = await Promise.all(
+    ['appointment', 'client', 'visit', 'sensation', 'sensation_rating'].map((entity) => db.listRecords(entity)));
+  const byClient = (rows) => {
+    const map = new Map();
+    for (const row of rows) {
+      if (!map.has(row.client_id)) map.set(row.client_id, []);
+      map.get(row.client_id).push(row);
+    }
+    return map;
+  };
+  const [visitsOf, sensationsOf, ratingsOf] = [byClient(visits), byClient(sensations), byClient(ratings)];
+  return {
+    appointments: appointments
+      .filter((a) => a.status !== 'cancelled' && localDate(a.starts_at) >= from && localDate(a.starts_at) <= to)
+      .sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at))),
+    client: new Map(clients.map((c) => [c.id, c])),
+    visits: (id) => visitsInOrder(visitsOf.get(id) || []),
+    complaints: (id) => complaintsLine(trackSensations(sensationsOf.get(id) || [], ratingsOf.get(id) || [], visitsOf.get(id) || [])),
+  };
 }
 
-async function appointmentCard(appointment, visitsByClient) {
-  const client = await db.getRecord('client', appointment.client_id);
+function appointmentCard(appointment, data) {
+  const client = data.client.get(appointment.client_id);
   if (!client || client.deleted) return null;
-  const visits = visitsByClient.get(client.id) || [];
+  const visits = data.visits(client.id);
   const held = visits.find((v) => v.appointment_id === appointment.id);
   const before = visits.filter((v) => String(v.started_at) < String(appointment.starts_at) && v !== held).length;
   const number = held ? held.number_in_course : before + 1;
-  const complaints = await mainComplaints(client.id);
+  const complaints = data.complaints(client.id);
   const home = appointment.location === 'home';
   const address = appointment.address || [client.address_line, client.town, client.postcode].filter(Boolean).join(', ');
   return h('li', { class: 'appointment-card', dataset: { appointment: appointment.id } },
@@ -46,15 +66,6 @@ async function appointmentCard(appointment, visitsByClient) {
     h('div', { class: 'appointment-action' }, held
       ? h('a', { class: 'button small', href: `#/visits/${held.id}` }, 'Open the session record')
       : h('a', { class: 'button primary small', href: `#/appointments/${appointment.id}/start` }, 'Start the visit')));
-}
-
-async function visitsByClientId() {
-  const byClient = new Map();
-  for (const visit of visitsInOrder(await db.listRecords('visit'))) {
-    if (!byClient.has(visit.client_id)) byClient.set(visit.client_id, []);
-    byClient.get(visit.client_id).push(visit);
-  }
-  return byClient;
 }
 
 function dayNav(day) {
@@ -89,8 +100,8 @@ function swipeable(element, day) {
 
 export async function renderDay(main, options, dayText = null) {
   const day = parseDay(dayText);
-  const [appointments, visits] = await Promise.all([appointmentsBetween(day, day), visitsByClientId()]);
-  const cards = (await Promise.all(appointments.map((a) => appointmentCard(a, visits)))).filter(Boolean);
+  const data = await caseload(day, day);
+  const cards = data.appointments.map((a) => appointmentCard(a, data)).filter(Boolean);
   const title = dayLabel(day);
   show(main, [
     await resumeBanner(),
@@ -104,13 +115,12 @@ export async function renderDay(main, options, dayText = null) {
 
 export async function renderWeek(main, options) {
   const today = new Date();
-  const appointments = await appointmentsBetween(today, addDays(today, 6));
-  const visits = await visitsByClientId();
+  const data = await caseload(today, addDays(today, 6));
   const days = [];
   for (let offset = 0; offset < 7; offset += 1) {
     const day = addDays(today, offset);
-    const mine = appointments.filter((a) => localDate(a.starts_at) === localDate(day));
-    const cards = (await Promise.all(mine.map((a) => appointmentCard(a, visits)))).filter(Boolean);
+    const mine = data.appointments.filter((a) => localDate(a.starts_at) === localDate(day));
+    const cards = mine.map((a) => appointmentCard(a, data)).filter(Boolean);
     days.push(h('section', { class: 'week-day', 'aria-labelledby': `day-${offset}` },
       h('h2', { id: `day-${offset}` }, h('a', { href: `#/day/${localDate(day)}` }, dayLabel(day)),
         h('span', { class: 'muted' }, ` · ${plural(cards.length, 'appointment')}`)),
