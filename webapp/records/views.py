@@ -22,7 +22,7 @@ def client_record(client_id):
     record = services.client_record(client, lambda kind, code: vocab(code, kind))
     for item in record["progress"]:
         item.chart_svg = Markup(item.chart_svg)  # built by chart.py with every text escaped
-    parked = [(row, *parking.describe(row, lambda code, kind: vocab(code, kind)))
+    parked = [(row, *parking.describe(row, vocab))
               for row in parking.parked_for(db.session, client)]
     page = render_template("records/client.html", client=client, confirm=ConfirmForm(),
                            desk_resolvable=DESK_RESOLVABLE, parked=parked, **record)

@@ -117,6 +117,14 @@ async function showOtherUser() {
     } }, `Sign out, to sign in as ${name}`))]);
 }
 
+// Start-up answers that need the server before the app can go on: start again once online.
+const WAITING_FOR_NETWORK = {
+  offline: ['Connect once to set up Fieldbook', 'The first start needs the internet, to sign this phone in and copy '
+    + 'your caseload. After that, Fieldbook works without a connection.'],
+  'signed-out-offline': ['Signed out on this phone', 'You signed out without a connection. Fieldbook finishes '
+    + 'signing out with the clinic as soon as this phone is online again; then you can sign in.'],
+};
+
 async function boot() {
   performance.mark('fieldbook-boot');  // modules loaded; bench/app_screens.py reports the steps
   registerWorker().catch(() => notice('This browser could not set Fieldbook up for offline use.', { kind: 'warn' }));
@@ -132,17 +140,9 @@ async function boot() {
   if (status === 'sign-in') return window.location.replace(LOGIN_URL);
   if (status === 'other-user') return showOtherUser();
   if (status === 'desk') return window.location.replace('/');
-  if (status === 'signed-out-offline') {
-    show(main, [h('h1', {}, 'Signed out on this phone'),
-      h('p', {}, 'You signed out without a connection. Fieldbook finishes signing out with the clinic as soon as '
-        + 'this phone is online again; then you can sign in.')]);
-    window.addEventListener('online', () => window.location.reload(), { once: true });
-    return null;
-  }
-  if (status === 'offline') {
-    show(main, [h('h1', {}, 'Connect once to set up Fieldbook'),
-      h('p', {}, 'The first start needs the internet, to sign this phone in and copy your caseload. '
-        + 'After that, Fieldbook works without a connection.')]);
+  if (WAITING_FOR_NETWORK[status]) {
+    const [title, text] = WAITING_FOR_NETWORK[status];
+    show(main, [h('h1', {}, title), h('p', {}, text)]);
     window.addEventListener('online', () => window.location.reload(), { once: true });
     return null;
   }

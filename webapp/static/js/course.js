@@ -20,9 +20,15 @@ function addDays(when, days) {
   return next;
 }
 
-/** The client's live visits, oldest first. */
+const startTime = (iso) => {
+  const value = Date.parse(iso);
+  return Number.isNaN(value) ? Infinity : value;  // a visit with no usable start time sorts last
+};
+
+/** The client's live visits in the order they happened: start time, then number in the course. */
 export const visitsInOrder = (visits) => visits.filter((v) => !v.deleted)
-  .sort((a, b) => String(a.started_at).localeCompare(String(b.started_at)));
+  .sort((a, b) => startTime(a.started_at) - startTime(b.started_at)
+    || (a.number_in_course ?? 0) - (b.number_in_course ?? 0) || String(a.id).localeCompare(String(b.id)));
 
 /** How far through the initial course: {done, of} (done never above `of`). */
 export function initialCourseProgress(visits) {

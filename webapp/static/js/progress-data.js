@@ -3,16 +3,7 @@
 // Intensities are the client's own 0–10 ratings; the words here only compare numbers and never
 // say why a sensation changed.
 
-const time = (iso) => {
-  const value = Date.parse(iso);
-  return Number.isNaN(value) ? Infinity : value;  // a visit with no usable start time sorts last
-};
-
-/** The client's visits in the order they happened: start time, then number in the course. */
-export function inVisitOrder(visits) {
-  return [...visits].sort((a, b) => time(a.started_at) - time(b.started_at)
-    || (a.number_in_course ?? 0) - (b.number_in_course ?? 0) || String(a.id).localeCompare(String(b.id)));
-}
+import { visitsInOrder } from './course.js';
 
 /**
  * For each sensation, its ratings in visit order. A point's ``x`` is the visit's place among
@@ -21,7 +12,7 @@ export function inVisitOrder(visits) {
  * first rating's intensity, ``latest`` the last point (both null while it has no rating).
  */
 export function sensationProgress(sensations, ratings, visits) {
-  const ordered = inVisitOrder(visits);
+  const ordered = visitsInOrder(visits);
   const place = new Map(ordered.map((visit, index) => [visit.id, { visit, x: index + 1 }]));
   const items = sensations.map((sensation) => {
     const points = ratings

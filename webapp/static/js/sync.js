@@ -59,14 +59,10 @@ async function pushAll(token) {
   }
 }
 
-/** What the last pull saw that matters to the published rules. */
-const pulled = { revision: null, vocabularyChanged: false };
-
 async function pullAll(token) {
   let cursor = await db.getMeta('cursor');
-  let changed = 0;
-  pulled.revision = null;
-  pulled.vocabularyChanged = false;
+  // How much changed here, and what matters to the published rules (see refreshSchema).
+  const pulled = { changed: 0, revision: null, vocabularyChanged: false };
   for (let page = 0; page < 10000; page += 1) {
     let answer;
     try {
@@ -76,13 +72,13 @@ async function pullAll(token) {
       if (error instanceof ApiError && error.code === 'bad_cursor' && cursor) { cursor = null; continue; }
       throw error;
     }
-    changed += await db.storePull(answer);
+    pulled.changed += await db.storePull(answer);
     pulled.revision = answer.rules_revision || pulled.revision;
     pulled.vocabularyChanged ||= (answer.records || []).some((r) => r.entity === 'vocabulary_term');
     cursor = answer.cursor;
-    if (!answer.more) return changed;
+    if (!answer.more) return pulled;
   }
-  return changed;
+  return pulled;
 }
 
 // Fetch the published rules again when the server's rules changed (a new release: every
@@ -127,7 +123,8 @@ async function once() {
     await sendDecisions(device.device_token);
     const pushed = await pushAll(device.device_token);
     await db.runDeferredEvictions();
-    changed = pushed + await pullAll(device.device_token);
+    const pulled = await pullAll(device.device_token);
+    changed = pushed + pulled.changed;
     await refreshSchema(device.device_token, pulled);
     const now = new Date().toISOString();
     await db.setMeta('last_sync', now);

@@ -4,7 +4,8 @@ import { h } from './dom.js';
 
 let counter = 0;
 
-function toLocalInput(iso) {
+/** A stored time (ISO text or a Date) as a datetime-local input value, in the phone's zone. */
+export function toLocalInput(iso) {
   if (!iso) return '';
   const when = new Date(iso);
   const local = new Date(when.getTime() - when.getTimezoneOffset() * 60000);

@@ -2,7 +2,8 @@
 // its baseline, with the figures as a table and a summary in words the client can be shown.
 // The numbers are worked out in ../progress-data.js; this module only draws them.
 import * as db from '../db.js';
-import { sensationProgress, chartSeries, summaryText, inVisitOrder, shortDate } from '../progress-data.js';
+import { visitsInOrder } from '../course.js';
+import { sensationProgress, chartSeries, summaryText, shortDate } from '../progress-data.js';
 import { labelOf } from '../schema.js';
 import { h } from './dom.js';
 
@@ -157,7 +158,7 @@ export async function progressSection(clientId) {
     return section;
   }
   const items = sensationProgress(sensations, ratings, visits);
-  const firstVisit = inVisitOrder(visits)[0];
+  const firstVisit = visitsInOrder(visits)[0];
   const boxes = new Map();
   section.append(
     h('p', { class: 'progress-summary' }, summaryText(items, { nameOf, firstVisitId: firstVisit && firstVisit.id })),

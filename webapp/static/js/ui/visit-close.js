@@ -8,11 +8,8 @@ import { currentUser } from '../session.js';
 import { finishVisit } from '../visits.js';
 import { chipGroup, autosaver, flushAll } from './chips.js';
 import { h } from './dom.js';
+import { toLocalInput } from './form.js';
 
-function toLocalInput(when) {
-  const local = new Date(when.getTime() - when.getTimezoneOffset() * 60000);
-  return local.toISOString().slice(0, 16);
-}
 const whenText = (iso) => new Date(iso).toLocaleString([], { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 
 function textField(visit, name, rows = 3) {
