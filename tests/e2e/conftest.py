@@ -12,13 +12,14 @@ import os
 import shutil
 import socket
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests import factories
@@ -131,18 +132,33 @@ def live_server(tmp_path_factory, vapid_private_key, e2e_database_url, e2e_stati
         db.engine.dispose()
 
 
-def _empty_tables(app) -> None:
-    with app.app_context():
-        tables = db.metadata.sorted_tables
-        if db.engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(tables):
-                db.session.execute(table.delete())
-        db.session.execute(text("INSERT INTO sync_clock (id, value) VALUES (1, 0)"))
-        db.session.commit()
-        db.session.remove()
+def _empty_tables(app, tries: int = 5) -> None:
+    """Empty every table for the next test.
+
+    A request of the previous test's phone (a sync it started as the test ended) may still be
+    running on the server; on PostgreSQL its locks and the TRUNCATE can deadlock, and the
+    database aborts one of them. The TRUNCATE is simply tried again once that request is done.
+    """
+    for attempt in range(1, tries + 1):
+        with app.app_context():
+            try:
+                tables = db.metadata.sorted_tables
+                if db.engine.dialect.name == "postgresql":
+                    names = ", ".join(f'"{t.name}"' for t in tables)
+                    db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                else:
+                    for table in reversed(tables):
+                        db.session.execute(table.delete())
+                db.session.execute(text("INSERT INTO sync_clock (id, value) VALUES (1, 0)"))
+                db.session.commit()
+                return
+            except OperationalError:
+                db.session.rollback()
+                if attempt == tries:
+                    raise
+                time.sleep(0.2 * attempt)
+            finally:
+                db.session.remove()
 
 
 @pytest.fixture
