@@ -88,12 +88,13 @@ def test_a_first_home_visit_recorded_offline_reaches_the_desk_once_complete(new_
     page.locator(".body-diagram [data-region=calf][data-side=left]").click()
     page.get_by_label("Muscle or test (optional)").fill("Gastrocnemius")
     visit_id = page.url.split("/visits/")[1].split("/")[0]
-    # What is typed is stored as it is typed (not after a pause): it is there at once.
-    draft = page.evaluate("""async (id) => {
+    # What is typed is stored as it is typed, with no pause first: the save is under way
+    # at once (polled briefly only because the write itself takes a moment).
+    page.wait_for_function("""async (id) => {
         const db = await import('/static/js/db.js');
-        return db.getMeta(`draft:finding:${id}`);
-    }""", visit_id)
-    assert draft["muscle_or_test"] == "Gastrocnemius" and draft["region"] == "calf"
+        const draft = await db.getMeta(`draft:finding:${id}`);
+        return Boolean(draft && draft.muscle_or_test === 'Gastrocnemius' && draft.region === 'calf');
+    }""", arg=visit_id, timeout=1000, polling=50)
 
     # The phone reloads the page mid-visit: the visit and the half-entered finding come back.
     page.reload()

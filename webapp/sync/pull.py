@@ -71,6 +71,12 @@ def pull(session: Session, user: User, cursor: str | None, limit: int = DEFAULT_
     }
 
 
+# What a pull needs of a log row: plain rows, not ORM objects (a pull may read thousands,
+# most of them the device's own pushed changes, skipped).
+LOG_COLUMNS = (ChangeLog.txid, ChangeLog.id, ChangeLog.kind, ChangeLog.entity, ChangeLog.entity_id,
+               ChangeLog.client_id, ChangeLog.device_id)
+
+
 def _log_rows(session: Session, user: User, position, limit: int):
     """Log rows after ``position`` on the caseload, plus clinic-wide ones, in log order."""
     limit_txid = cursors.horizon(session)
@@ -82,10 +88,10 @@ def _log_rows(session: Session, user: User, position, limit: int):
     ]
     found = []
     for scope in scopes:  # two index range scans, merged below
-        query = select(ChangeLog).where(scope, after)
+        query = select(*LOG_COLUMNS).where(scope, after)
         if limit_txid is not None:
             query = query.where(ChangeLog.txid < limit_txid)
-        found.extend(session.scalars(query.order_by(ChangeLog.txid, ChangeLog.id).limit(limit)))
+        found.extend(session.execute(query.order_by(ChangeLog.txid, ChangeLog.id).limit(limit)))
     found.sort(key=lambda row: (row.txid, row.id))
     return found[:limit]
 

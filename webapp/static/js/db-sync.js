@@ -3,8 +3,8 @@
 // together are the one place that touches IndexedDB. Each function is one transaction that
 // never waits on the network, and issues its reads and writes together so that thousands of
 // records go through in one short pass.
-import { ALL, ENTITIES, write } from './db.js';
-import { conflictFromWire, inOrder, localFromServer, rebase } from './records.js';
+import { ALL, ENTITIES, FOLLOWS, write } from './db.js';
+import { batchPicker, conflictFromWire, inOrder, localFromServer, rebase } from './records.js';
 
 // The changes of a push under way are named in one meta record ('in_flight': their outbox
 // seqs) rather than by rewriting each entry: one write instead of a thousand. Until the
@@ -32,12 +32,20 @@ async function settleUnanswered(tx) {
 
 /**
  * Choose the next changes to push and mark them in flight, in one transaction, before any
- * of them is sent.
+ * of them is sent. The outbox is read in seq order only as far as the batch needs.
  */
-export function claimBatch(choose) {
+export function claimBatch(limit) {
   return write(['outbox', 'meta'], async (tx) => {
     await settleUnanswered(tx);
-    const batch = choose(inOrder(await tx.objectStore('outbox').getAll()));
+    const outbox = tx.objectStore('outbox');
+    const picker = batchPicker(limit);
+    for (let after = null; ;) {
+      const chunk = await outbox.getAll(after === null ? null : IDBKeyRange.lowerBound(after, true), limit);
+      picker.take(chunk);
+      if (picker.full() || chunk.length < limit) break;
+      after = chunk[chunk.length - 1].seq;
+    }
+    const { batch } = picker;
     if (batch.length) await tx.objectStore('meta').put({ seqs: batch.map((e) => e.seq), at: new Date().toISOString() }, IN_FLIGHT);
     return batch;
   });
@@ -45,10 +53,31 @@ export function claimBatch(choose) {
 
 /** The outbox entries of each record, oldest first, read once for a whole transaction. */
 async function waitingByRecord(tx) {
+  return groupByRecord(await tx.objectStore('outbox').getAll());
+}
+
+function groupByRecord(entries) {
   const byRecord = new Map();
-  for (const entry of inOrder(await tx.objectStore('outbox').getAll())) {
+  for (const entry of inOrder(entries)) {
     if (!byRecord.has(entry.record_id)) byRecord.set(entry.record_id, []);
     byRecord.get(entry.record_id).push(entry);
+  }
+  return byRecord;
+}
+
+/**
+ * The outbox entries of the records a push answered, oldest first, without reading the whole
+ * outbox. A pushed entry is its record's oldest, and every later entry of a record carries
+ * `follows` (see FOLLOWS in db.js), so the `follows` index holds all the others. Entries
+ * gone since the claim (the device was wiped meanwhile) are left out.
+ */
+async function answeredByRecord(tx, batch) {
+  const outbox = tx.objectStore('outbox');
+  const seqs = batch.map((entry) => entry.seq);
+  const still = new Set(await outbox.getAllKeys(IDBKeyRange.bound(Math.min(...seqs), Math.max(...seqs))));
+  const byRecord = groupByRecord(await outbox.index(FOLLOWS).getAll());
+  for (const entry of batch) {
+    if (still.has(entry.seq)) byRecord.set(entry.record_id, [entry, ...(byRecord.get(entry.record_id) || [])]);
   }
   return byRecord;
 }
@@ -70,7 +99,7 @@ export function storePushResults(batch, results) {
   const sent = new Map(batch.map((entry) => [entry.change_id, entry]));
   return write(ALL, async (tx) => {
     const outbox = tx.objectStore('outbox');
-    const byRecord = await waitingByRecord(tx);
+    const byRecord = await answeredByRecord(tx, batch);
     const writes = [];
     const answered = [];  // seqs of entries the server took: they leave the outbox
     let settled = 0;
@@ -89,6 +118,8 @@ export function storePushResults(batch, results) {
       answered.push(entry.seq);
       const id = result.id || entry.record_id;  // differs when the server merged two records
       const server = answeredRecord(entry, result, id);
+      // Changes already waiting on the record merged into (read before this one's move there).
+      const there = id === entry.record_id ? [] : byRecord.get(id) || await outbox.index('record_id').getAll(id);
       const rest = [];
       let first = true;  // only the next change is rebased; later ones follow their predecessor's answer
       for (const next of entries.filter((e) => e !== entry)) {
@@ -96,12 +127,13 @@ export function storePushResults(batch, results) {
           ? rebase(next, server, result.version, id) : [{ ...next, record_id: id }];
         first = false;
         for (const piece of pieces) {
+          if (!piece.seq) piece.follows = 1;  // a split: queued behind its other half
           rest.push(piece);
           writes.push(outbox[piece.seq ? 'put' : 'add'](piece));
         }
       }
       byRecord.delete(entry.record_id);
-      byRecord.set(id, rest);
+      byRecord.set(id, there.length ? followingTheOldest(outbox, [...there, ...rest], writes) : rest);
       if (result.record) {
         writes.push(storeServerRecord(tx, entry.entity, result.record, entry.record_id, entry.client_id, rest));
       } else if (server && rest.length === 0 && entry.base_version === 0 && id === entry.record_id) {
@@ -125,6 +157,21 @@ export function storePushResults(batch, results) {
     await settleUnanswered(tx);
     return settled;
   });
+}
+
+/**
+ * Two records' waiting changes, now one record's: all but the oldest must carry `follows`
+ * for answeredByRecord to find them. Returns them oldest first.
+ */
+function followingTheOldest(outbox, entries, writes) {
+  const ordered = inOrder(entries);
+  for (const entry of ordered.slice(1)) {
+    if (!entry.follows && entry.seq) {
+      entry.follows = 1;
+      writes.push(outbox.put(entry));
+    }
+  }
+  return ordered;
 }
 
 /** Delete outbox entries; a run of consecutive seqs (the usual push) goes in one request. */

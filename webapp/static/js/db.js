@@ -8,7 +8,12 @@ import { deferredEvictions, evictReady, inFlight } from './db-sync.js';
 import { clientIdOf, inOrder, seenBefore } from './records.js';
 
 const NAME = 'fieldbook';
-const VERSION = 1;
+const VERSION = 2;
+// An outbox entry queued behind another change to the same record carries `follows: 1`
+// (an index only holds entries that have the property), so answering a push finds a
+// record's later changes without reading the whole outbox. Only a record's oldest
+// entry may lack it.
+export const FOLLOWS = 'follows';
 export const ENTITIES = ['client', 'case_history', 'acknowledgement', 'appointment', 'visit', 'finding',
   'sensation', 'sensation_rating', 'vocabulary_term'];
 const INDEXES = { finding: ['visit_id'], sensation_rating: ['visit_id', 'sensation_id'], vocabulary_term: ['kind'] };
@@ -19,7 +24,7 @@ let dbPromise = null;
 function connect() {
   if (!dbPromise) {
     dbPromise = openDB(NAME, VERSION, {
-      upgrade(db, oldVersion) {
+      upgrade(db, oldVersion, newVersion, transaction) {
         if (oldVersion < 1) {
           for (const entity of ENTITIES) {
             const store = db.createObjectStore(entity, { keyPath: 'id' });
@@ -32,13 +37,35 @@ function connect() {
           db.createObjectStore('conflicts', { keyPath: 'conflict_id' }).createIndex('client_id', 'client_id');
           db.createObjectStore('meta');
         }
+        if (oldVersion < 2) markFollowers(transaction.objectStore('outbox'));
       },
-      blocking: forget,  // another tab opens a newer version: step aside
+      blocking: outdated,  // another tab opens a newer version: step aside
       terminated() { dbPromise = null; },
     });
-    dbPromise.catch(() => { dbPromise = null; });
+    dbPromise.catch((error) => {
+      dbPromise = null;
+      if (error && error.name === 'VersionError') outdated();  // a newer app already upgraded it
+    });
   }
   return dbPromise;
+}
+
+// Version 1 kept no `follows` mark: add the index and mark what already waits.
+async function markFollowers(outbox) {
+  outbox.createIndex(FOLLOWS, FOLLOWS);
+  const oldest = new Set();
+  for (const entry of inOrder(await outbox.getAll())) {
+    if (oldest.has(entry.record_id)) await outbox.put({ ...entry, follows: 1 });
+    else oldest.add(entry.record_id);
+  }
+}
+
+/** 'outdated': a newer Fieldbook in another tab changed the database; this page must reload. */
+export const dbEvents = new EventTarget();
+
+function outdated() {
+  forget();
+  dbEvents.dispatchEvent(new Event('outdated'));
 }
 
 function forget() {
@@ -163,7 +190,8 @@ export function saveChange({ entity, id, fields = {}, op = 'upsert', clientId = 
     } else {
       await outbox.add({ change_id: changeId, entity, record_id: id, op, client_id: owner,
         base_version: current ? current.version : 0, fields: op === 'upsert' ? fields : {}, seen: seenBefore(current, fields),
-        status: 'pending', attempts: 0, created_at: new Date().toISOString(), previous_change_ids: [] });
+        status: 'pending', attempts: 0, created_at: new Date().toISOString(), previous_change_ids: [],
+        ...(entries.length ? { [FOLLOWS]: 1 } : {}) });
     }
     await store.put(record);
   });

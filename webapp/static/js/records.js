@@ -85,25 +85,31 @@ export function rebase(entry, serverRecord, version, recordId) {
 
 /** Outbox entries of one record, oldest first. */
 export function inOrder(entries) {
-  return [...entries].sort((a, b) => a.seq - b.seq);
+  const position = (entry) => entry.seq ?? Number.MAX_SAFE_INTEGER;  // not stored yet: last
+  return [...entries].sort((a, b) => position(a) - position(b));
 }
 
 /**
- * The entries to push next: at most one per record (the oldest), so the server never sees
- * two changes to one record based on the same version. A record whose oldest entry was
- * rejected holds its later entries until the practitioner fixes it.
+ * Chooses the entries to push next: at most one per record (the oldest), so the server never
+ * sees two changes to one record based on the same version. A record whose oldest entry was
+ * rejected holds its later entries until the practitioner fixes it. Fed the outbox in seq
+ * order, a chunk at a time, so a push reads only as much of a long outbox as it sends.
  */
-export function pushable(entries, limit) {
+export function batchPicker(limit) {
   const seen = new Set();
   const batch = [];
-  for (const entry of inOrder(entries)) {
-    if (seen.has(entry.record_id)) continue;
-    seen.add(entry.record_id);
-    if (entry.status !== 'pending') continue;
-    batch.push(entry);
-    if (batch.length >= limit) break;
-  }
-  return batch;
+  return {
+    batch,
+    full: () => batch.length >= limit,
+    take(entries) {
+      for (const entry of entries) {
+        if (batch.length >= limit) return;
+        if (seen.has(entry.record_id)) continue;
+        seen.add(entry.record_id);
+        if (entry.status === 'pending') batch.push(entry);
+      }
+    },
+  };
 }
 
 /** The change as it goes over the wire: identical on every retry. */

@@ -7,7 +7,7 @@
 import * as db from './db.js';
 import { api, ApiError, NetworkError } from './api.js';
 import { localChanges } from './outbox.js';
-import { pushable, toWire } from './records.js';
+import { toWire } from './records.js';
 import { storeSchema } from './schema.js';
 
 // Changes per push: few round trips, yet each answer stays a few hundred kilobytes.
@@ -48,7 +48,7 @@ async function pushAll(token) {
   let settledAll = 0;
   for (;;) {
     const { waiting, rejected } = await db.counts();
-    const batch = await db.claimBatch((entries) => pushable(entries, BATCH));
+    const batch = await db.claimBatch(BATCH);
     if (batch.length === 0) return settledAll;
     const answer = await api('/api/v1/sync/push', {
       method: 'POST', token, body: { pending: waiting + rejected, changes: batch.map(toWire) },

@@ -1,5 +1,6 @@
 // "A new version is ready — Reload": applied only when the practitioner presses Reload,
 // and not while they are typing something unsaved.
+import { dbEvents } from '../db.js';
 import { applyUpdate, updates } from '../sw-bridge.js';
 import { entryInProgress, h } from './dom.js';
 
@@ -19,9 +20,13 @@ export function mountUpdateBanner(banner) {
     banner.hidden = false;
   };
   updates.addEventListener('available', () => offer('A new version of Fieldbook is ready.', true));
-  updates.addEventListener('replaced', () => {
+  const reloadOffer = (text) => {
     const again = h('button', { type: 'button', class: 'button small', onclick: () => window.location.reload() }, 'Reload');
-    offer('Fieldbook was updated in another tab. Save what you are entering, then reload this one.', false);
+    offer(text, false);
     banner.insertBefore(again, message);
-  });
+  };
+  updates.addEventListener('replaced', () => reloadOffer(
+    'Fieldbook was updated in another tab. Save what you are entering, then reload this one.'));
+  dbEvents.addEventListener('outdated', () => reloadOffer(
+    'Fieldbook was updated in another tab, and this one can no longer save. Reload it: everything saved so far is kept.'));
 }
