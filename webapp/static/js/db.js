@@ -4,7 +4,8 @@
 // transaction with durability 'strict'. Transactions are short and never wait on the
 // network: callers fetch first, then hand the answer to a function here.
 import { openDB } from '../vendor/idb/index.js';
-import { deferredEvictions, evictReady, inFlight } from './db-sync.js';
+import { inFlight } from './db-push.js';
+import { deferredEvictions, evictReady } from './db-sync.js';
 import { clientIdOf, inOrder, seenBefore } from './records.js';
 
 const NAME = 'fieldbook';
@@ -128,12 +129,15 @@ export const listConflicts = () => read(['conflicts'], (tx) => tx.objectStore('c
  * server refused, how many conflicts are open.
  */
 export function counts() {
-  return read(['outbox', 'conflicts', 'meta'], async (tx) => {
-    const status = tx.objectStore('outbox').index('status');
-    const decisions = (await tx.objectStore('meta').get(DECISIONS)) || [];
-    return { waiting: await status.count('pending') + decisions.length, rejected: await status.count('rejected'),
-      conflicts: await tx.objectStore('conflicts').count() };
-  });
+  return read(['outbox', 'conflicts', 'meta'], async (tx) => ({
+    ...await changeCounts(tx), conflicts: await tx.objectStore('conflicts').count() }));
+}
+
+/** Changes waiting and refused, within a transaction over the outbox and meta. */
+export async function changeCounts(tx) {
+  const status = tx.objectStore('outbox').index('status');
+  const decisions = (await tx.objectStore('meta').get(DECISIONS)) || [];
+  return { waiting: await status.count('pending') + decisions.length, rejected: await status.count('rejected') };
 }
 
 // ---- conflict decisions ------------------------------------------------------------------
@@ -237,8 +241,9 @@ export function discardRejected(seq) {
   });
 }
 
-// ---- sync: the database's half of push and pull lives in db-sync.js ----------------------
-export { claimBatch, runDeferredEvictions, storePull, storePushResults } from './db-sync.js';
+// ---- sync: the database's half of a push is db-push.js, of a pull db-sync.js -------------
+export { claimBatch, releaseClaim, settleUnanswered, storePushResults } from './db-push.js';
+export { runDeferredEvictions, storePull } from './db-sync.js';
 
 export const dropConflict = (id) => write(['conflicts'], (tx) => tx.objectStore('conflicts').delete(id));
 

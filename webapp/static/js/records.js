@@ -92,10 +92,11 @@ export function inOrder(entries) {
 /**
  * Chooses the entries to push next: at most one per record (the oldest), so the server never
  * sees two changes to one record based on the same version. A record whose oldest entry was
- * rejected holds its later entries until the practitioner fixes it. Fed the outbox in seq
+ * rejected holds its later entries until the practitioner fixes it, and one whose oldest is
+ * in flight holds them until its answer is stored. Fed the outbox in seq
  * order, a chunk at a time, so a push reads only as much of a long outbox as it sends.
  */
-export function batchPicker(limit) {
+export function batchPicker(limit, inFlight = new Set()) {
   const seen = new Set();
   const batch = [];
   return {
@@ -106,7 +107,7 @@ export function batchPicker(limit) {
         if (batch.length >= limit) return;
         if (seen.has(entry.record_id)) continue;
         seen.add(entry.record_id);
-        if (entry.status === 'pending') batch.push(entry);
+        if (entry.status === 'pending' && !inFlight.has(entry.seq)) batch.push(entry);
       }
     },
   };

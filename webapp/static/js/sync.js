@@ -44,19 +44,45 @@ async function sendDecisions(token) {
   }
 }
 
+function send(token, { batch, pending }) {
+  const answer = api('/api/v1/sync/push', { method: 'POST', token, body: { pending, changes: batch.map(toWire) } });
+  answer.catch(() => {});  // awaited later, after the store under way; not unhandled meanwhile
+  return answer;
+}
+
+/**
+ * Push the outbox in batches, one request at a time (a batch may create the parents of the
+ * next). The phone claims the next batch while one is on its way, and sends it the moment
+ * the answer comes, then stores that answer while the server works on the next: the phone
+ * and the server work at the same time. A change queued behind one in flight goes in a
+ * later batch, once that answer is stored.
+ */
 async function pushAll(token) {
+  await db.settleUnanswered();
   let settledAll = 0;
-  for (;;) {
-    const { waiting, rejected } = await db.counts();
-    const batch = await db.claimBatch(BATCH);
-    if (batch.length === 0) return settledAll;
-    const answer = await api('/api/v1/sync/push', {
-      method: 'POST', token, body: { pending: waiting + rejected, changes: batch.map(toWire) },
-    });
-    const settled = await db.storePushResults(batch, answer.results || []);
+  let claimed = await db.claimBatch(BATCH);
+  let answer = claimed.batch.length ? send(token, claimed) : null;
+  while (claimed.batch.length) {
+    const next = await db.claimBatch(BATCH);
+    let results;
+    try {
+      ({ results } = await answer);
+    } catch (error) {
+      if (next.batch.length) await db.releaseClaim(next.batch);
+      throw error;
+    }
+    const nextAnswer = next.batch.length ? send(token, next) : null;
+    const settled = await db.storePushResults(claimed.batch, results || []);
     if (settled === 0) throw new ApiError(200, 'no_results', 'The server did not answer for the changes sent.');
     settledAll += settled;
+    if (nextAnswer) {
+      [claimed, answer] = [next, nextAnswer];
+    } else {  // the changes queued behind this batch are free to go now
+      claimed = await db.claimBatch(BATCH);
+      answer = claimed.batch.length ? send(token, claimed) : null;
+    }
   }
+  return settledAll;
 }
 
 async function pullAll(token) {
