@@ -11,9 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from itertools import islice
 
-from sqlalchemy import JSON, BigInteger, DateTime, MetaData, TypeDecorator, Uuid
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    MetaData,
+    Table,
+    TypeDecorator,
+    Uuid,
+    any_,
+    bindparam,
+    insert,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -81,3 +94,56 @@ class SyncedRecord(Timestamped):
     def field_changed_after(self, field: str, base_version: int) -> bool:
         """Whether ``field`` was changed by someone after ``base_version``."""
         return int((self.field_versions or {}).get(field, 0)) > base_version
+
+
+def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
+    """Insert many plain rows (dicts with the same keys) in the session's transaction.
+
+    On PostgreSQL this is a COPY: for the thousand rows of a sync push it takes about a
+    quarter of the time of the multi-row INSERT SQLAlchemy sends, which has to bind every
+    value as its own parameter. Elsewhere it is that INSERT. Columns left out take their
+    Python default; those without one (an autoincrement id) are left to the database.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        session.execute(insert(table), rows)
+        return
+    given = list(rows[0])
+    defaulted = [c for c in table.columns if c.name not in rows[0] and c.default is not None]
+    columns = [table.columns[name] for name in given] + defaulted
+    processors = [c.type.dialect_impl(connection.dialect).bind_processor(connection.dialect) for c in columns]
+    names = ", ".join(connection.dialect.identifier_preparer.quote(c.name) for c in columns)
+    quoted_table = connection.dialect.identifier_preparer.format_table(table)
+    with connection.connection.driver_connection.cursor() as cursor:
+        with cursor.copy(f"COPY {quoted_table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                values = [row[name] for name in given]
+                values += [_default_value(c) for c in defaulted]
+                copy.write_row([p(v) if p else v for p, v in zip(processors, values, strict=True)])
+
+
+def _default_value(column):
+    default = column.default
+    return default.arg(None) if default.is_callable else default.arg
+
+
+IN_CHUNK = 500  # values per IN (...) list, well under SQLite's parameter limit
+
+
+def one_of(session: Session, column, values):
+    """Conditions "``column`` is one of ``values``", as few as the database allows.
+
+    PostgreSQL takes the values as one array parameter (= ANY): binding a thousand ids one
+    by one costs more than the query. Elsewhere, IN lists of at most IN_CHUNK values.
+    """
+    values = list(values)
+    if not values:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        yield column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+        return
+    iterator = iter(values)
+    while chunk := list(islice(iterator, IN_CHUNK)):
+        yield column.in_(chunk)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy import event, inspect, select, text
 from sqlalchemy.orm import ColumnProperty, Session
 
-from webapp.db import SyncedRecord, now_utc
+from webapp.db import SyncedRecord, insert_rows, now_utc
 from webapp.sync.models import ChangeLog, SyncClock, change_tick_seq
 
 
@@ -133,8 +133,8 @@ def insert_new_records(session: Session, model: type, rows: list[dict]) -> None:
         if key is None or key not in owners:
             owners[key] = _owner_of(session, table, row)
         entries.append(_log_entry(session, table, row, tick, txid, owners[key]))
-    session.execute(insert(model.__table__), rows)
-    session.execute(ChangeLog.__table__.insert(), entries)
+    insert_rows(session, model.__table__, rows)
+    insert_rows(session, ChangeLog.__table__, entries)
 
 
 def _column_defaults(table) -> dict:

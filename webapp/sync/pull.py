@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from itertools import islice
 
 from sqlalchemy import and_, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from webapp.auth.models import User
 from webapp.clients.models import Client
+from webapp.db import one_of
 from webapp.sync import cursor as cursors
 from webapp.sync.entities import BY_TABLE, ENTITIES, serialise, to_wire
 from webapp.sync.models import ChangeLog, SyncConflict
 
 DEFAULT_LIMIT = 5000
-CHUNK = 500  # ids per IN (...) query, well under every driver's parameter limit
-
-
-def _chunks(values, size=CHUNK):
-    values = list(values)
-    iterator = iter(values)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 def pull(session: Session, user: User, cursor: str | None, limit: int = DEFAULT_LIMIT,
@@ -54,8 +46,8 @@ def pull(session: Session, user: User, cursor: str | None, limit: int = DEFAULT_
     records = []
     for table, ids in wanted.items():
         entity = BY_TABLE[table]
-        for chunk in _chunks(ids):
-            for record in session.scalars(select(entity.model).where(entity.model.id.in_(chunk))):
+        for condition in one_of(session, entity.model.id, ids):
+            for record in session.scalars(select(entity.model).where(condition)):
                 owner = record.id if table == "client" else getattr(record, "client_id", None)
                 if owner is None or owner in mine:
                     records.append(serialise(entity, record))
@@ -98,21 +90,21 @@ def _log_rows(session: Session, user: User, position, limit: int):
 
 def _my_clients_among(session: Session, user: User, client_ids) -> set:
     mine = set()
-    for chunk in _chunks(client_ids):
+    for condition in one_of(session, Client.id, client_ids):
         mine.update(session.scalars(select(Client.id).where(
-            Client.id.in_(chunk), Client.practitioner_id == user.id, Client.clinic_id == user.clinic_id)))
+            condition, Client.practitioner_id == user.id, Client.clinic_id == user.clinic_id)))
     return mine
 
 
 def _records_of_clients(session: Session, client_ids, include_deleted: bool) -> list[dict]:
     records = []
-    for chunk in _chunks(client_ids):
-        for entity in ENTITIES.values():
-            model = entity.model
-            if entity.name == "vocabulary_term":
-                continue
-            column = model.id if entity.name == "client" else model.client_id
-            query = select(model).where(column.in_(chunk))
+    for entity in ENTITIES.values():
+        model = entity.model
+        if entity.name == "vocabulary_term":
+            continue
+        column = model.id if entity.name == "client" else model.client_id
+        for condition in one_of(session, column, client_ids):
+            query = select(model).where(condition)
             if not include_deleted:
                 query = query.where(model.deleted_at.is_(None))
             records.extend(serialise(entity, record) for record in session.scalars(query))

@@ -14,16 +14,15 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.auth.models import User
 from webapp.clients.models import CaseHistory, Client
-from webapp.db import now_utc
+from webapp.db import insert_rows, now_utc, one_of
 from webapp.sync.changelog import insert_new_records, pushed_by
 from webapp.sync.entities import ENTITIES, Entity, OutOfScope, owning_client_id, serialise, to_wire
 from webapp.sync.models import AppliedChange, SyncConflict
-from webapp.sync.pull import _chunks
 from webapp.vocab.services import terms
 
 MAX_CHANGES = 10_000
@@ -156,8 +155,7 @@ def push(session: Session, user: User, device_id: uuid.UUID | None, changes: lis
         answers[index] = outcome.to_wire()
         remembered.append({"change_id": outcome.change.change_id, "user_id": user.id, "device_id": device_id,
                            "content_hash": outcome.change.content_hash, "result": answers[index]})
-    for chunk in _chunks(remembered, 1000):
-        session.execute(insert(AppliedChange), chunk)
+    insert_rows(session, AppliedChange.__table__, remembered)
     for index, answer in list(answers.items()):
         if "duplicate_of" in answer:
             answers[index] = answers[answer["duplicate_of"]]
@@ -166,8 +164,8 @@ def push(session: Session, user: User, device_id: uuid.UUID | None, changes: lis
 
 def _remembered(session: Session, change_ids) -> dict:
     found = {}
-    for chunk in _chunks(set(change_ids)):
-        for row in session.scalars(select(AppliedChange).where(AppliedChange.change_id.in_(chunk))):
+    for condition in one_of(session, AppliedChange.change_id, set(change_ids)):
+        for row in session.scalars(select(AppliedChange).where(condition)):
             found[row.change_id] = row
     return found
 
@@ -204,18 +202,14 @@ class _Applier:
         self.session.scalars(select(Client).where(Client.practitioner_id == self.user.id)).all()
         for name, ids in by_entity.items():
             model = ENTITIES[name].model
-            for chunk in _chunks(ids):
-                for record in self.session.scalars(select(model).where(model.id.in_(chunk))):
+            for condition in one_of(self.session, model.id, ids):
+                for record in self.session.scalars(select(model).where(condition)):
                     self.existing[(name, record.id)] = record
         for name in ("visit", "sensation"):
             model = ENTITIES[name].model
-            parents = {c.fields.get(f"{name}_id") for c in changes if isinstance(c.fields.get(f"{name}_id"), str)}
-            for chunk in _chunks(parents):
-                try:
-                    ids = [uuid.UUID(p) for p in chunk]
-                except ValueError:
-                    continue  # the change itself will be rejected by validation
-                self.session.scalars(select(model).where(model.id.in_(ids))).all()
+            parents = {_uuid_or_none(c.fields.get(f"{name}_id")) for c in changes} - {None}
+            for condition in one_of(self.session, model.id, parents):
+                self.session.scalars(select(model).where(condition)).all()
 
     def get(self, model, record_id):
         """``session.get`` remembered for the push: parents are looked up once each."""
@@ -317,6 +311,14 @@ class _Applier:
         self.session.add(conflict)
         return {"conflict_id": str(conflict.id), "field": field_name,
                 "server_value": conflict.server_value["value"], "device_value": conflict.device_value["value"]}
+
+
+def _uuid_or_none(value):
+    """A parent id as sent, if it is one (a malformed one is for validation to refuse)."""
+    try:
+        return uuid.UUID(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _edited_elsewhere(record, name: str, current, base_version: int) -> bool:
