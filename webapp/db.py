@@ -26,6 +26,7 @@ from sqlalchemy import (
     insert,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 NAMING_CONVENTION = {
@@ -116,12 +117,16 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
     processors = [c.type.dialect_impl(connection.dialect).bind_processor(connection.dialect) for c in columns]
     names = ", ".join(connection.dialect.identifier_preparer.quote(c.name) for c in columns)
     quoted_table = connection.dialect.identifier_preparer.format_table(table)
-    with connection.connection.driver_connection.cursor() as cursor:
-        with cursor.copy(f"COPY {quoted_table} ({names}) FROM STDIN") as copy:
+    statement = f"COPY {quoted_table} ({names}) FROM STDIN"
+    driver_error = connection.dialect.loaded_dbapi.Error
+    try:
+        with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
                 values = [row[name] for name in given]
                 values += [_default_value(c) for c in defaulted]
                 copy.write_row([p(v) if p else v for p, v in zip(processors, values, strict=True)])
+    except driver_error as error:  # raised as SQLAlchemy's own (IntegrityError, ...), as an INSERT would be
+        raise DBAPIError.instance(statement, None, error, driver_error) from error
 
 
 def _default_value(column):
