@@ -68,3 +68,10 @@ def test_api_errors_are_json_even_for_unknown_paths(browser):
     assert response.status_code == 404
     assert response.get_json() == {"ok": False, "error": {"code": "not_found",
                                                           "message": "There is nothing here, or you do not have access to it."}}
+
+
+def test_the_worker_script_carries_the_policy_that_the_scripts_it_loads_do_not_need(browser):
+    # A worker's policy comes from its own script's response; a page's from the page.
+    assert browser.get("/sw.js").headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    script = browser.get("/static/js/app.js")
+    assert "Content-Security-Policy" not in script.headers and script.headers["X-Content-Type-Options"] == "nosniff"
