@@ -56,6 +56,7 @@ def load_config(instance_path: str) -> dict:
         "PUSH_MAX_ATTEMPTS": int(os.environ.get("PUSH_MAX_ATTEMPTS", 5)),
         "PUSH_RETRY_BASE_SECONDS": int(os.environ.get("PUSH_RETRY_BASE_SECONDS", 60)),
         "PUSH_LEASE_SECONDS": int(os.environ.get("PUSH_LEASE_SECONDS", 300)),
+        "PUSH_KEEP_DAYS": int(os.environ.get("PUSH_KEEP_DAYS", 90)),
         # Real push services are https; plain http endpoints are for a local test service only.
         "PUSH_ALLOW_HTTP_ENDPOINTS": _flag("PUSH_ALLOW_HTTP_ENDPOINTS", False),
         # A push of 10,000 changes is about 5 MB of JSON.

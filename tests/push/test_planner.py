@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.push.conftest import Clock
 from webapp.extensions import db
-from webapp.push.models import Notification, PushPreference
+from webapp.push.models import DeliveryAttempt, Notification, PushPreference
 from webapp.push.planner import plan_all
-from webapp.push.services import MAX_PAYLOAD_BYTES, payload_json
+from webapp.push.services import MAX_PAYLOAD_BYTES, payload_json, prune_finished
 from webapp.sync.models import AppliedChange, Device, SyncConflict
 
 LONDON = ZoneInfo("Europe/London")
@@ -267,3 +267,30 @@ def test_loop_mode_keeps_going_after_a_failed_run(clinic, practitioner, subscrib
     assert result.exit_code == 0, result.output
     assert len(calls) == 2 and "1 sent" in result.output
     assert [p["body"].split(",")[0] for p in push_service.payloads(receiver)] == ["Eve"]
+
+
+def test_reminders_long_finished_are_forgotten_and_never_planned_again(
+        clinic, practitioner, subscribe, push_service, at):
+    subscribe(practitioner)
+    bea = factories.make_client(clinic, practitioner, first_name="Bea", address_line="2 Mill Lane")
+    factories.make_appointment(bea, starts_at=london(11, 14), location="home")
+    factories.make_appointment(bea, starts_at=london(25, 14), location="home")
+    db.session.commit()
+    assert at(london(11, 13, 0)) == 1  # sent
+    assert at(london(25, 13, 0)) == 1  # sent, two weeks later
+    assert db.session.scalar(select(func.count()).select_from(DeliveryAttempt)) == 2
+    waiting = Notification(user_id=practitioner.id, kind="test", dedupe_key="still-waiting", payload={},
+                           due_at=london(11, 13), status="pending")  # say, a sender stopped long ago
+    db.session.add(waiting)
+    db.session.commit()
+
+    # Ninety days after the first was due, it goes with its delivery attempt; the later one and
+    # the one never finished stay. Planning at that time brings nothing back.
+    later = london(11, 13) + dt.timedelta(days=90, minutes=1)
+    assert prune_finished(db.session, later, keep_days=90) == 1
+    assert plan_all(db.session, later) == 0
+    db.session.commit()
+    left = db.session.scalars(select(Notification.due_at).order_by(Notification.due_at)).all()
+    assert left == [london(11, 13), london(25, 13)]
+    assert db.session.get(Notification, waiting.id) is not None
+    assert db.session.scalar(select(func.count()).select_from(DeliveryAttempt)) == 1

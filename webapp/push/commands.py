@@ -14,14 +14,17 @@ from webapp.db import now_utc
 from webapp.extensions import db
 from webapp.push.planner import plan_all
 from webapp.push.sender import SenderSettings, SendReport, send_due
+from webapp.push.services import prune_finished
 
 log = logging.getLogger(__name__)
 push_cli = AppGroup("push", help="Reminders by Web Push: plan what is due and send it.")
 
 
 def plan_now() -> int:
-    """Plan every reminder due now; how many were new."""
-    added = plan_all(db.session, now_utc(), current_app.config["PUSH_STALE_DEVICE_DAYS"])
+    """Plan every reminder due now, and forget those long finished; how many were new."""
+    now = now_utc()
+    added = plan_all(db.session, now, current_app.config["PUSH_STALE_DEVICE_DAYS"])
+    prune_finished(db.session, now, current_app.config["PUSH_KEEP_DAYS"])
     db.session.commit()
     return added
 

@@ -16,7 +16,13 @@ from sqlalchemy.orm import Session
 
 from webapp.auth.models import User
 from webapp.db import now_utc
-from webapp.push.models import Notification, PushPreference, PushSubscription
+from webapp.push.models import (
+    DeliveryAttempt,
+    Notification,
+    NotificationStatus,
+    PushPreference,
+    PushSubscription,
+)
 
 # Push services accept about 4 KB of encrypted body; staying under 3 KB of JSON leaves room
 # for the encryption's overhead and for the service worker's own fields later.
@@ -191,3 +197,18 @@ def plan(session: Session, planned: Planned) -> bool:
                  .on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Notification.id))
     # RETURNING, not rowcount: psycopg reports no rowcount for this statement.
     return session.execute(statement).first() is not None
+
+
+FINISHED = (NotificationStatus.SENT, NotificationStatus.FAILED, NotificationStatus.EXPIRED,
+            NotificationStatus.UNKNOWN)
+
+
+def prune_finished(session: Session, now: dt.datetime, keep_days: int) -> int:
+    """Delete reminders that finished more than ``keep_days`` after they were due, with their
+    delivery attempts; how many went. Every reminder's key names its day (or its visit), and
+    nothing is planned for a day that far back, so none of them can be planned again.
+    """
+    old = select(Notification.id).where(Notification.status.in_(FINISHED),
+                                        Notification.due_at < now - dt.timedelta(days=keep_days))
+    session.execute(delete(DeliveryAttempt).where(DeliveryAttempt.notification_id.in_(old)))
+    return session.execute(delete(Notification).where(Notification.id.in_(old))).rowcount
