@@ -1,5 +1,6 @@
 """Every API error path answers with a clear JSON error and a stable code, applying nothing."""
 
+import re
 import uuid
 
 import pytest
@@ -155,6 +156,17 @@ def test_schema_and_openapi_are_published(make_device, practitioner, app):
     assert {"code": "calf", "label": "Calf"} in body["vocabularies"]["region"]
     spec = app.test_client().get("/api/v1/openapi.json").get_json()
     assert spec["openapi"].startswith("3.") and "/sync/push" in spec["paths"]
+
+
+def test_every_api_route_is_in_the_openapi_document(app):
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
+    documented = {(path, method.upper()) for path, operations in spec["paths"].items() for method in operations}
+    served = set()
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/") and rule.rule != "/api/v1/openapi.json":
+            path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+            served |= {(path, method) for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert len(served) >= 14 and served == documented
 
 
 def test_every_answer_names_the_rules_revision_so_devices_refresh_their_rules(make_device, practitioner, monkeypatch):

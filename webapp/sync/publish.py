@@ -6,6 +6,7 @@ import hashlib
 import json
 import uuid
 
+from webapp.push.openapi import push_paths
 from webapp.sync.entities import ENTITIES, ENTITY_LABELS
 from webapp.sync.push import MAX_CHANGES
 from webapp.vocab import defaults
@@ -70,8 +71,9 @@ def openapi_document() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "Fieldbook sync API", "version": "1",
-                 "description": "Offline sync between practitioners' devices and the clinic server. "
-                                "See docs/sync-protocol.md for the guarantees."},
+                 "description": "Offline sync between practitioners' devices and the clinic server "
+                                "(see docs/sync-protocol.md for the guarantees), and reminders by Web Push "
+                                "(docs/reminders.md)."},
         "servers": [{"url": "/api/v1"}],
         "components": {
             "securitySchemes": {"device": {"type": "http", "scheme": "bearer",
@@ -84,7 +86,7 @@ def openapi_document() -> dict:
                         "code": {"type": "string", "enum": [
                             "bad_json", "invalid_request", "unknown_fields", "batch_too_large", "bad_cursor",
                             "unauthenticated", "device_revoked", "csrf_failed", "forbidden", "not_found",
-                            "already_resolved", "invalid", "server_error"]},
+                            "already_resolved", "invalid", "invalid_subscription", "server_error"]},
                         "message": {"type": "string"}}}}},
                 "Change": {"type": "object", "additionalProperties": False,
                            "required": ["change_id", "entity", "id"], "properties": {
@@ -160,5 +162,6 @@ def openapi_document() -> dict:
                     "choice": {"enum": ["mine", "theirs", "edit"]}, "value": {}}}),
                 "responses": {"200": _answer("Resolved"), "404": _answer("No such conflict", _ref("Error")),
                               "409": _answer("Already resolved", _ref("Error")), **ERRORS}}},
+            **push_paths(),
         },
     }

@@ -1,0 +1,59 @@
+"""The reminder endpoints' part of the OpenAPI document (``/api/v1/openapi.json``)."""
+
+from __future__ import annotations
+
+UUID = {"type": "string", "format": "uuid"}
+SESSION = [{"session": []}]  # the signed-in web session; changes also need the X-CSRFToken header
+
+
+def _answer(description: str, schema: dict | None = None) -> dict:
+    answer = {"description": description}
+    if schema:
+        answer["content"] = {"application/json": {"schema": schema}}
+    return answer
+
+
+SUBSCRIPTION = {"type": "object", "properties": {
+    "id": UUID, "label": {"type": "string"}, "endpoint": {"type": "string", "format": "uri"},
+    "created_at": {"type": "string", "format": "date-time"},
+    "last_success_at": {"type": ["string", "null"], "format": "date-time"}}}
+ERROR = {"$ref": "#/components/schemas/Error"}
+UNAUTHENTICATED = _answer("Not signed in", ERROR)
+NOT_FOUND = _answer("No such subscription of yours", ERROR)
+BY_ID = [{"name": "subscription_id", "in": "path", "required": True, "schema": UUID}]
+
+
+def push_paths() -> dict:
+    browser_subscription = {"type": "object", "required": ["endpoint", "keys"], "properties": {
+        "endpoint": {"type": "string", "format": "uri"},
+        "keys": {"type": "object", "required": ["p256dh", "auth"],
+                 "properties": {"p256dh": {"type": "string"}, "auth": {"type": "string"}}}}}
+    return {
+        "/push/vapid-public-key": {"get": {
+            "summary": "The clinic's VAPID public key, for PushManager.subscribe", "security": SESSION,
+            "responses": {"200": _answer("vapid_public_key"), "401": UNAUTHENTICATED}}},
+        "/push/subscriptions": {
+            "get": {"summary": "Your browsers that receive reminders", "security": SESSION,
+                    "responses": {"200": _answer("subscriptions", {"type": "object", "properties": {
+                        "subscriptions": {"type": "array", "items": SUBSCRIPTION}}}), "401": UNAUTHENTICATED}},
+            "post": {"summary": "Receive reminders in this browser (its PushSubscription as JSON)",
+                     "security": SESSION,
+                     "requestBody": {"required": True,
+                                     "content": {"application/json": {"schema": browser_subscription}}},
+                     "responses": {"201": _answer("Subscribed"), "200": _answer("Already subscribed; updated"),
+                                   "400": _answer("Not a usable subscription (code invalid_subscription)", ERROR),
+                                   "401": UNAUTHENTICATED}},
+            "delete": {"summary": "This browser stops receiving reminders (named by its endpoint)",
+                       "security": SESSION,
+                       "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                           "type": "object", "required": ["endpoint"],
+                           "properties": {"endpoint": {"type": "string"}}}}}},
+                       "responses": {"200": _answer("Removed"), "404": NOT_FOUND, "401": UNAUTHENTICATED}}},
+        "/push/subscriptions/{subscription_id}": {"delete": {
+            "summary": "Stop reminders to one of your browsers", "security": SESSION, "parameters": BY_ID,
+            "responses": {"200": _answer("Removed"), "404": NOT_FOUND, "401": UNAUTHENTICATED}}},
+        "/push/subscriptions/{subscription_id}/test": {"post": {
+            "summary": "Send a test reminder to one of your browsers now", "security": SESSION, "parameters": BY_ID,
+            "responses": {"200": _answer("result: sent, pending, failed, lost or gone"), "404": NOT_FOUND,
+                          "401": UNAUTHENTICATED}}},
+    }
