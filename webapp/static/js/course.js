@@ -30,6 +30,20 @@ export const visitsInOrder = (visits) => visits.filter((v) => !v.deleted)
   .sort((a, b) => startTime(a.started_at) - startTime(b.started_at)
     || (a.number_in_course ?? 0) - (b.number_in_course ?? 0) || String(a.id).localeCompare(String(b.id)));
 
+/**
+ * Each live sensation with its ratings in visit order: [{sensation, ratings: [{rating, visit,
+ * index}]}]; the first rating is the baseline. Pure: give it one client's records.
+ */
+export function trackSensations(sensations, ratings, visits) {
+  const order = new Map(visitsInOrder(visits).map((visit, index) => [visit.id, { visit, index }]));
+  return sensations.map((sensation) => ({
+    sensation,
+    ratings: ratings.filter((r) => r.sensation_id === sensation.id && order.has(r.visit_id))
+      .map((rating) => ({ rating, visit: order.get(rating.visit_id).visit, index: order.get(rating.visit_id).index }))
+      .sort((a, b) => a.index - b.index),
+  }));
+}
+
 /** How far through the initial course: {done, of} (done never above `of`). */
 export function initialCourseProgress(visits) {
   return { done: Math.min(visitsInOrder(visits).length, INITIAL_COURSE), of: INITIAL_COURSE };

@@ -3,26 +3,21 @@
 // Intensities are the client's own 0–10 ratings; the words here only compare numbers and never
 // say why a sensation changed.
 
-import { visitsInOrder } from './course.js';
+import { trackSensations } from './course.js';
 
 /**
- * For each sensation, its ratings in visit order. A point's ``x`` is the visit's place among
- * ALL the client's visits (1, 2, 3...), not its number in the course: a second course starts
- * counting again, and the chart must not fold it back onto the first. ``baseline`` is the
- * first rating's intensity, ``latest`` the last point (both null while it has no rating).
+ * For each sensation, its ratings in visit order (course.js trackSensations). A point's
+ * ``x`` is the visit's place among ALL the client's visits (1, 2, 3...), not its number in
+ * the course: a second course starts counting again, and the chart must not fold it back
+ * onto the first. ``baseline`` is the first rating's intensity, ``latest`` the last point
+ * (both null while it has no rating).
  */
 export function sensationProgress(sensations, ratings, visits) {
-  const ordered = visitsInOrder(visits);
-  const place = new Map(ordered.map((visit, index) => [visit.id, { visit, x: index + 1 }]));
-  const items = sensations.map((sensation) => {
-    const points = ratings
-      .filter((rating) => rating.sensation_id === sensation.id && place.has(rating.visit_id))  // a removed visit drops out
-      .map((rating) => {
-        const { visit, x } = place.get(rating.visit_id);
-        return { x, visitId: visit.id, startedAt: visit.started_at, numberInCourse: visit.number_in_course,
-          intensity: Number(rating.intensity), timesOfDay: rating.times_of_day || [], frequency: rating.frequency || null };
-      })
-      .sort((a, b) => a.x - b.x);
+  const items = trackSensations(sensations, ratings, visits).map(({ sensation, ratings: tracked }) => {
+    const points = tracked.map(({ rating, visit, index }) => ({
+      x: index + 1, visitId: visit.id, startedAt: visit.started_at, numberInCourse: visit.number_in_course,
+      intensity: Number(rating.intensity), timesOfDay: rating.times_of_day || [], frequency: rating.frequency || null,
+    }));
     return { sensation, points, baseline: points.length ? points[0].intensity : null,
       latest: points.length ? points[points.length - 1] : null };
   });

@@ -2,7 +2,7 @@
 // phone or a switch of apps resumes where the practitioner stopped), and the sensations'
 // latest ratings. Screens call these; every write goes through the outbox.
 import * as db from './db.js';
-import { visitsInOrder } from './course.js';
+import { trackSensations, visitsInOrder } from './course.js';
 import { createRecord } from './outbox.js';
 import { labelOf } from './schema.js';
 
@@ -44,20 +44,6 @@ export async function visitInProgress() {
 export const saveDraft = (key, values) => db.setMeta(`draft:${key}`, values);
 export const loadDraft = (key) => db.getMeta(`draft:${key}`);
 export const dropDraft = (key) => db.setMeta(`draft:${key}`, null);
-
-/**
- * Each live sensation with its ratings in visit order: [{sensation, ratings: [{rating, visit,
- * index}]}]; the first rating is the baseline. Pure: give it one client's records.
- */
-export function trackSensations(sensations, ratings, visits) {
-  const order = new Map(visitsInOrder(visits).map((visit, index) => [visit.id, { visit, index }]));
-  return sensations.map((sensation) => ({
-    sensation,
-    ratings: ratings.filter((r) => r.sensation_id === sensation.id && order.has(r.visit_id))
-      .map((rating) => ({ rating, visit: order.get(rating.visit_id).visit, index: order.get(rating.visit_id).index }))
-      .sort((a, b) => a.index - b.index),
-  }));
-}
 
 /** trackSensations() for one client, read from the phone's database. */
 export async function sensationsWithRatings(clientId) {

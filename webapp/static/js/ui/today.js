@@ -1,8 +1,8 @@
 // Today: the day's appointments in order, with where, who, which visit of the course, and
 // a reminder of what the client comes with. Other days are a tap (or a swipe) away.
 import * as db from '../db.js';
-import { addDays, dayLabel, localDate, visitsInOrder } from '../course.js';
-import { complaintsLine, trackSensations, visitInProgress } from '../visits.js';
+import { addDays, dayLabel, localDate, trackSensations, visitsInOrder } from '../course.js';
+import { complaintsLine, visitInProgress } from '../visits.js';
 import { h, plural, show } from './dom.js';
 
 const time = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
