@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from playwright.sync_api import Page, expect
@@ -104,3 +105,17 @@ def record_session(page: Page, client_name: str, findings: list[tuple[str, str, 
         page.get_by_label("Notes (optional)").fill(notes)
         page.get_by_role("link", name="‹ Findings").click()
         expect(page.locator("#finding-list > li")).to_have_count(len(findings))
+
+
+def lose_the_next_push_answer(page: Page) -> list[dict]:
+    """The next push reaches the server, which commits it, but the answer never reaches the
+    phone. Returns the bodies sent (filled in when it happens)."""
+    sent = []
+
+    def deliver_then_lose_the_answer(route):
+        sent.append(json.loads(route.request.post_data))
+        route.fetch()
+        route.abort("connectionreset")
+
+    page.route("**/api/v1/sync/push", deliver_then_lose_the_answer, times=1)
+    return sent

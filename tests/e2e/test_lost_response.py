@@ -13,6 +13,7 @@ from tests.e2e.helpers import (
     go_offline,
     go_online,
     idb_counts,
+    lose_the_next_push_answer,
     record_session,
     sign_in,
     wait_for_sync,
@@ -71,14 +72,7 @@ def test_an_edit_made_after_a_lost_answer_is_queued_apart_and_never_changes_what
     page = sign_in(context.new_page(), worker=False)
     go_offline(context, server)
     record_session(page, "Bea Lund", [("Hip", "Right", True)])
-    sent = []
-
-    def deliver_then_lose_the_answer(route):
-        sent.append(json.loads(route.request.post_data))
-        route.fetch()
-        route.abort("connectionreset")
-
-    page.route("**/api/v1/sync/push", deliver_then_lose_the_answer, times=1)
+    sent = lose_the_next_push_answer(page)
     go_online(context, server)
     expect(page.locator("#sync-indicator")).to_have_attribute("data-state", "offline")
     unreachable = "**/api/v1/sync/**"

@@ -13,7 +13,15 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from tests.e2e.helpers import expect, go_offline, go_online, record_session, sign_in, wait_for_sync
+from tests.e2e.helpers import (
+    expect,
+    go_offline,
+    go_online,
+    lose_the_next_push_answer,
+    record_session,
+    sign_in,
+    wait_for_sync,
+)
 from webapp.sync.models import AppliedChange
 from webapp.visits.models import Finding, Visit
 
@@ -64,16 +72,9 @@ def _watch_pushes(page):
 
 def test_an_edit_queued_behind_the_first_batch_goes_in_the_same_sync(new_context, server, caseload, data):
     context, page, visit_id = _offline_phone_with_findings(new_context, server, 0)
-    lost = []
-
-    def deliver_then_lose_the_answer(route):
-        lost.append(json.loads(route.request.post_data))
-        route.fetch()
-        route.abort("connectionreset")
-
     # The visit's creation reaches the server but the phone never hears back; the visit is
     # then edited (queued behind it), and 1,100 more findings are recorded.
-    page.route("**/api/v1/sync/push", deliver_then_lose_the_answer, times=1)
+    lost = lose_the_next_push_answer(page)
     go_online(context, server)
     expect(page.locator("#sync-indicator")).to_have_attribute("data-state", "offline")
     page.route("**/api/v1/sync/**", lambda route: route.abort("internetdisconnected"))
@@ -126,11 +127,7 @@ def test_a_push_cut_between_two_batches_loses_nothing_and_applies_nothing_twice(
 def test_a_batch_claimed_but_never_sent_is_not_taken_for_sent(new_context, server, caseload, data):
     context, page, _ = _offline_phone_with_findings(new_context, server, 1100)
 
-    def lose_the_first_answer(route):
-        route.fetch()
-        route.abort("connectionreset")
-
-    page.route("**/api/v1/sync/push", lose_the_first_answer, times=1)
+    lose_the_next_push_answer(page)
     go_online(context, server)
     expect(page.locator("#sync-indicator")).to_have_attribute("data-state", "offline")
 
