@@ -112,7 +112,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
         session.execute(insert(table), rows)
         return
     given = list(rows[0])
-    defaulted = [c for c in table.columns if c.name not in rows[0] and c.default is not None]
+    defaulted = [c for c in table.columns if c.name not in rows[0] and has_python_default(c)]
     columns = [table.columns[name] for name in given] + defaulted
     processors = [c.type.dialect_impl(connection.dialect).bind_processor(connection.dialect) for c in columns]
     names = ", ".join(connection.dialect.identifier_preparer.quote(c.name) for c in columns)
@@ -123,13 +123,19 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
         with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
                 values = [row[name] for name in given]
-                values += [_default_value(c) for c in defaulted]
+                values += [python_default(c) for c in defaulted]
                 copy.write_row([p(v) if p else v for p, v in zip(processors, values, strict=True)])
     except driver_error as error:  # raised as SQLAlchemy's own (IntegrityError, ...), as an INSERT would be
         raise DBAPIError.instance(statement, None, error, driver_error) from error
 
 
-def _default_value(column):
+def has_python_default(column) -> bool:
+    """Whether ``column`` has a default computed in Python (a value or a function)."""
+    return column.default is not None and (column.default.is_scalar or column.default.is_callable)
+
+
+def python_default(column):
+    """A fresh value of ``column``'s Python-side default."""
     default = column.default
     return default.arg(None) if default.is_callable else default.arg
 

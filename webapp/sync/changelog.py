@@ -12,7 +12,7 @@ import uuid
 from sqlalchemy import event, inspect, select, text
 from sqlalchemy.orm import ColumnProperty, Session
 
-from webapp.db import SyncedRecord, insert_rows, now_utc
+from webapp.db import SyncedRecord, has_python_default, insert_rows, now_utc, python_default
 from webapp.sync.models import ChangeLog, SyncClock, change_tick_seq
 
 
@@ -120,14 +120,14 @@ def insert_new_records(session: Session, model: type, rows: list[dict]) -> None:
     if not rows:
         return
     tick, txid, now = allocate_tick(session), current_txid(session), now_utc()
-    defaults = _column_defaults(model.__table__)
+    defaulted = _defaulted_columns(model.__table__)
     table = model.__tablename__
     owners: dict = {}  # thousands of rows share a handful of clients: look each up once
     entries = []
     for row in rows:
-        for name, default in defaults.items():
-            if row.get(name) is None:
-                row[name] = default()
+        for column in defaulted:
+            if row.get(column.name) is None:
+                row[column.name] = python_default(column)
         row.update(version=tick, field_versions={}, created_at=now, updated_at=now, deleted_at=None)
         key = row.get("client_id") if table != "client" else row["id"]
         if key is None or key not in owners:
@@ -137,22 +137,13 @@ def insert_new_records(session: Session, model: type, rows: list[dict]) -> None:
     insert_rows(session, ChangeLog.__table__, entries)
 
 
-def _column_defaults(table) -> dict:
-    """Python-side defaults of the table's non-nullable columns, as zero-argument callables.
+def _defaulted_columns(table) -> list:
+    """The table's non-nullable columns with a Python-side default.
 
     A plain Core insert takes an explicit None literally, so "not given" must become the
     column's default before the rows go in.
     """
-    found = {}
-    for column in table.columns:
-        default = column.default
-        if column.nullable or default is None or not getattr(default, "is_scalar", False) and not default.is_callable:
-            continue
-        if default.is_callable:
-            found[column.name] = lambda d=default: d.arg(None)
-        else:
-            found[column.name] = lambda d=default: d.arg
-    return found
+    return [column for column in table.columns if not column.nullable and has_python_default(column)]
 
 
 def pushed_by(session: Session, device_id: uuid.UUID | None, record_ids) -> None:

@@ -56,7 +56,7 @@ async function markFollowers(outbox) {
   outbox.createIndex(FOLLOWS, FOLLOWS);
   const oldest = new Set();
   for (const entry of inOrder(await outbox.getAll())) {
-    if (oldest.has(entry.record_id)) await outbox.put({ ...entry, follows: 1 });
+    if (oldest.has(entry.record_id)) await outbox.put({ ...entry, [FOLLOWS]: 1 });
     else oldest.add(entry.record_id);
   }
 }
