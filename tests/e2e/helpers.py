@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
 from tests import factories
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import TIMEOUT_MS, LiveServer
 
 
 def sign_in(page: Page, email: str = "pat@example.test", worker: bool = True) -> Page:
@@ -107,9 +109,20 @@ def record_session(page: Page, client_name: str, findings: list[tuple[str, str, 
         expect(page.locator("#finding-list > li")).to_have_count(len(findings))
 
 
+# Every sync call; unrouting it brings the server back within reach.
+SYNC_API = "**/api/v1/sync/**"
+
+
+def keep_the_server_out_of_reach(page: Page) -> None:
+    """Fail every sync call until ``page.unroute(SYNC_API)``. A test that inspects the phone
+    after a failed push needs this: the app's retry timer could otherwise sync meanwhile."""
+    page.route(SYNC_API, lambda route: route.abort("internetdisconnected"))
+
+
 def lose_the_next_push_answer(page: Page) -> list[dict]:
     """The next push reaches the server, which commits it, but the answer never reaches the
-    phone. Returns the bodies sent (filled in when it happens)."""
+    phone; the server is then out of reach until ``page.unroute(SYNC_API)``. Returns the
+    bodies sent (filled in when it happens)."""
     sent = []
 
     def deliver_then_lose_the_answer(route):
@@ -117,5 +130,20 @@ def lose_the_next_push_answer(page: Page) -> list[dict]:
         route.fetch()
         route.abort("connectionreset")
 
-    page.route("**/api/v1/sync/push", deliver_then_lose_the_answer, times=1)
+    keep_the_server_out_of_reach(page)
+    page.route("**/api/v1/sync/push", deliver_then_lose_the_answer, times=1)  # routes added last run first
     return sent
+
+
+def wait_for_failed_sync(page: Page, started: Callable[[], bool]) -> None:
+    """Wait for the sync that ``started()`` says is under way (a route handler saw its
+    request) to end without a connection. The indicator alone cannot tell: it already said
+    "offline" before the network came back."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while not started():
+        assert time.monotonic() < deadline, "no sync request went out"
+        page.wait_for_timeout(50)
+    page.wait_for_function("""async () => {
+        const state = (await import('/static/js/sync.js')).syncState();
+        return !state.running && state.offline;
+    }""", timeout=TIMEOUT_MS)

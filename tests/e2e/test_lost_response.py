@@ -9,13 +9,16 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.e2e.helpers import (
+    SYNC_API,
     expect,
     go_offline,
     go_online,
     idb_counts,
+    keep_the_server_out_of_reach,
     lose_the_next_push_answer,
     record_session,
     sign_in,
+    wait_for_failed_sync,
     wait_for_sync,
 )
 from webapp.sync.models import AppliedChange
@@ -45,8 +48,10 @@ def test_a_retry_after_a_lost_answer_is_recognised_not_applied_twice(new_context
         answers_lost.append(response.status)
         route.abort("connectionreset")  # ...and the answer never reaches the phone
 
+    keep_the_server_out_of_reach(page)  # once the answer is lost, until the test says
     page.route("**/api/v1/sync/push", deliver_then_lose_the_answer, times=1)
     go_online(context, server)
+    wait_for_failed_sync(page, lambda: answers_lost)
 
     expect(page.locator("#sync-indicator")).to_have_attribute("data-state", "offline")
     assert answers_lost == [200]
@@ -57,6 +62,7 @@ def test_a_retry_after_a_lost_answer_is_recognised_not_applied_twice(new_context
     retried = []
     page.on("request", lambda r: retried.append(json.loads(r.post_data))
             if r.url.endswith("/api/v1/sync/push") else None)
+    page.unroute(SYNC_API)
     page.get_by_role("button", name="Sync now").click()
     wait_for_sync(page)
 
@@ -74,9 +80,8 @@ def test_an_edit_made_after_a_lost_answer_is_queued_apart_and_never_changes_what
     record_session(page, "Bea Lund", [("Hip", "Right", True)])
     sent = lose_the_next_push_answer(page)
     go_online(context, server)
+    wait_for_failed_sync(page, lambda: sent)
     expect(page.locator("#sync-indicator")).to_have_attribute("data-state", "offline")
-    unreachable = "**/api/v1/sync/**"
-    page.route(unreachable, lambda route: route.abort("internetdisconnected"))
 
     # The visit is edited before the phone learns whether its creation arrived: the edit may
     # not be folded into the change already sent, and the app being reopened changes nothing.
@@ -97,7 +102,7 @@ def test_an_edit_made_after_a_lost_answer_is_queued_apart_and_never_changes_what
     retried = []
     page.on("request", lambda r: retried.append(json.loads(r.post_data))
             if r.url.endswith("/api/v1/sync/push") else None)
-    page.unroute(unreachable)
+    page.unroute(SYNC_API)
     page.get_by_role("button", name="Sync now").click()
     wait_for_sync(page)
     assert retried[0]["changes"] == sent[0]["changes"]  # exactly what was sent the first time

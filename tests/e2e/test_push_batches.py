@@ -14,12 +14,14 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.e2e.helpers import (
+    SYNC_API,
     expect,
     go_offline,
     go_online,
     lose_the_next_push_answer,
     record_session,
     sign_in,
+    wait_for_failed_sync,
     wait_for_sync,
 )
 from webapp.sync.models import AppliedChange
@@ -76,12 +78,12 @@ def test_an_edit_queued_behind_the_first_batch_goes_in_the_same_sync(new_context
     # then edited (queued behind it), and 1,100 more findings are recorded.
     lost = lose_the_next_push_answer(page)
     go_online(context, server)
+    wait_for_failed_sync(page, lambda: lost)
     expect(page.locator("#sync-indicator")).to_have_attribute("data-state", "offline")
-    page.route("**/api/v1/sync/**", lambda route: route.abort("internetdisconnected"))
     page.evaluate("""async (id) => (await import('/static/js/outbox.js'))
         .updateRecord('visit', id, { notes: 'Written while the first push hung' })""", visit_id)
     page.evaluate(ADD_FINDINGS, 1100)
-    page.unroute("**/api/v1/sync/**")
+    page.unroute(SYNC_API)
 
     sent = _watch_pushes(page)
     page.get_by_role("button", name="Sync now").click()
@@ -111,6 +113,7 @@ def test_a_push_cut_between_two_batches_loses_nothing_and_applies_nothing_twice(
 
     page.route("**/api/v1/sync/push", first_goes_second_never_arrives)
     go_online(context, server)
+    wait_for_failed_sync(page, lambda: len(requests) == 2)
     expect(page.locator("#sync-indicator")).to_have_attribute("data-state", "offline")
 
     # The first batch's answer was stored; the second batch waits, marked as possibly sent.
@@ -127,8 +130,9 @@ def test_a_push_cut_between_two_batches_loses_nothing_and_applies_nothing_twice(
 def test_a_batch_claimed_but_never_sent_is_not_taken_for_sent(new_context, server, caseload, data):
     context, page, _ = _offline_phone_with_findings(new_context, server, 1100)
 
-    lose_the_next_push_answer(page)
+    lost = lose_the_next_push_answer(page)
     go_online(context, server)
+    wait_for_failed_sync(page, lambda: lost)
     expect(page.locator("#sync-indicator")).to_have_attribute("data-state", "offline")
 
     # The second batch was claimed while the first was on its way, but never sent: only the
@@ -138,6 +142,7 @@ def test_a_batch_claimed_but_never_sent_is_not_taken_for_sent(new_context, serve
     unsent = [e for e in left["entries"] if e["seq"] not in set(left["inFlight"])]
     assert len(unsent) == 1102 - BATCH and all(e["attempts"] == 0 for e in unsent)
 
+    page.unroute(SYNC_API)
     page.get_by_role("button", name="Sync now").click()
     wait_for_sync(page)
     assert _count(data, Finding) == 1101 and _count(data, AppliedChange) == 1102
