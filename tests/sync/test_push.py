@@ -239,3 +239,25 @@ def test_the_device_reports_what_is_still_waiting(make_device, practitioner, cli
     device.push(change("client", client.id, client.version, phone="1"), pending=5)
     stored = db.session.get(Device, uuid.UUID(device.id))
     assert stored.pending_reported == 4 and stored.last_sync_at is not None
+
+
+def test_a_change_id_used_twice_in_one_batch_for_different_content_is_refused(make_device, practitioner, clinic):
+    client = factories.make_client(clinic, practitioner)
+    device = make_device(practitioner)
+    visit_id, (visit, first, second) = _visit_with_findings(client.id, 2)
+    second = dict(second, change_id=first["change_id"])  # a device bug: one id, two records
+    results = device.push(visit, first, second)
+    assert results[1]["status"] == "applied" and results[1]["id"] == first["id"]
+    assert results[2]["status"] == "rejected" and results[2]["code"] == "change_id_reused"
+    assert results[2]["id"] == second["id"]
+    assert db.session.get(Finding, uuid.UUID(first["id"])) is not None
+    assert db.session.get(Finding, uuid.UUID(second["id"])) is None
+
+
+def test_the_same_change_twice_in_one_batch_is_applied_once_and_answered_twice(make_device, practitioner, clinic):
+    client = factories.make_client(clinic, practitioner)
+    device = make_device(practitioner)
+    _visit_id, (visit, finding) = _visit_with_findings(client.id, 1)
+    results = device.push(visit, finding, finding)
+    assert results[1] == results[2] and results[1]["status"] == "applied"
+    assert db.session.scalar(select(func.count()).select_from(Finding)) == 1

@@ -130,8 +130,12 @@ def push(session: Session, user: User, device_id: uuid.UUID | None, changes: lis
             answers[index] = (previous.result if previous.content_hash == change.content_hash
                               else _reused(change))
         elif change.change_id in seen_in_batch:
-            seen_in_batch[change.change_id] = seen_in_batch[change.change_id]
-            answers[index] = {"duplicate_of": seen_in_batch[change.change_id]}
+            # The same change twice is answered twice; one id for two different changes is a
+            # device bug, and answering the second with the first's result would let the
+            # device drop it from its outbox as if it had been stored.
+            first = seen_in_batch[change.change_id]
+            answers[index] = ({"duplicate_of": first} if changes[first].content_hash == change.content_hash
+                              else _reused(change))
         else:
             seen_in_batch[change.change_id] = index
             fresh.append((index, change))
