@@ -294,3 +294,18 @@ def test_reminders_long_finished_are_forgotten_and_never_planned_again(
     assert left == [london(11, 13), london(25, 13)]
     assert db.session.get(Notification, waiting.id) is not None
     assert db.session.scalar(select(func.count()).select_from(DeliveryAttempt)) == 1
+
+
+def test_an_appointment_of_another_clinic_is_never_announced_to_a_practitioner(
+        clinic, other_clinic, practitioner, subscribe, push_service, at):
+    outsider = factories.make_user(other_clinic, name="Otto Outsider")
+    receiver, _ = subscribe(outsider)
+    client = factories.make_client(clinic, practitioner, first_name="Alex")
+    # A row naming another clinic's practitioner (the sync API refuses to write one; old
+    # data or a bug elsewhere must still not send this clinic's client to that clinic).
+    factories.make_appointment(client, outsider, starts_at=london(12, 9, 30), location="home")
+    factories.make_appointment(client, outsider, starts_at=london(11, 10, 30), location="home")
+    db.session.commit()
+    at(london(11, 18, 30))
+    at(london(11, 10, 0))
+    assert push_service.payloads(receiver) == []

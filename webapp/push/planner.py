@@ -54,9 +54,12 @@ def due_for(session: Session, user: User, now: dt.datetime, stale_device_days: i
             *stale_devices(session, user, preference, zone, now, stale_device_days)]
 
 
-def _booked(practitioner_id: uuid.UUID):
-    return select(Appointment).where(Appointment.practitioner_id == practitioner_id,
-                                     Appointment.status == "booked", Appointment.deleted_at.is_(None))
+def _booked(practitioner: User):
+    """Booked appointments of ``practitioner``, for clients of their own clinic only."""
+    return (select(Appointment).join(Client, Client.id == Appointment.client_id)
+            .where(Appointment.practitioner_id == practitioner.id, Appointment.clinic_id == practitioner.clinic_id,
+                   Client.clinic_id == practitioner.clinic_id, Client.deleted_at.is_(None),
+                   Appointment.status == "booked", Appointment.deleted_at.is_(None)))
 
 
 def _seconds(until: dt.datetime, now: dt.datetime) -> int:
@@ -82,7 +85,7 @@ def evening_before(session: Session, user: User, preference: PushPreference, zon
         return []
     tomorrow = local_now.date() + dt.timedelta(days=1)
     start, end = local_day_bounds(tomorrow, zone)
-    appointments = session.scalars(_booked(user.id).where(Appointment.starts_at >= start, Appointment.starts_at < end)
+    appointments = session.scalars(_booked(user).where(Appointment.starts_at >= start, Appointment.starts_at < end)
                                    .order_by(Appointment.starts_at)).all()
     if not appointments:
         return []
@@ -104,7 +107,7 @@ def home_visits(session: Session, user: User, preference: PushPreference, now: d
     lead = dt.timedelta(minutes=preference.home_visit_minutes or 0)
     if not lead:
         return []
-    visits = session.scalars(_booked(user.id).where(
+    visits = session.scalars(_booked(user).where(
         Appointment.location == "home", Appointment.starts_at > now, Appointment.starts_at <= now + lead)).all()
     planned = []
     zone = ZoneInfo(user.clinic.timezone or "Europe/London")

@@ -25,7 +25,14 @@ from webapp.vocab.schemas import VOCABULARY_TERM
 
 
 class OutOfScope(Exception):
-    """The record, or what it points to, is not on the pusher's caseload."""
+    """The record, or what it points to, is not on the pusher's caseload.
+
+    ``field`` names the reference that points out of reach (None: the record itself).
+    """
+
+    def __init__(self, field: str | None = None):
+        super().__init__(field)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,20 @@ class Entity:
     derived: tuple[str, ...] = ()
     # Lower ranks are applied (and flushed) first, so parents exist before children.
     rank: int = 0
+
+    @property
+    def references(self) -> dict[str, str]:
+        """Fields a device sets that point at another row: field name -> table name.
+
+        Read from the model's foreign keys, so a reference added later is checked (and
+        tested) without anyone remembering to list it.
+        """
+        found = {}
+        for name, spec in self.schema.fields.items():
+            column = self.model.__table__.columns.get(name)
+            if spec.kind == "uuid" and name not in self.derived and column is not None and column.foreign_keys:
+                found[name] = next(iter(column.foreign_keys)).column.table.name
+        return found
 
 
 ENTITIES: dict[str, Entity] = {e.name: e for e in [
@@ -124,6 +145,41 @@ def owning_client_id(session: Session, user: User, entity: Entity, values: dict,
             if values.get("practitioner_id") not in (None, user.id):
                 raise OutOfScope
     return client.id
+
+
+def check_references(session: Session, user: User, entity: Entity, values: dict, client_id, existing=None,
+                     get=None) -> None:
+    """Every reference in ``values`` must point at a row within ``user``'s reach; else OutOfScope.
+
+    Within reach: a user reference names the pusher (a practitioner books only for
+    themselves, as at the desk); a record reference names a record on the pusher's caseload,
+    and all of them, with ``client_id`` when given, belong to one client. Parents (the references fixed at
+    creation) must be live; a link such as a visit's appointment may name one deleted since,
+    so that a session recorded offline is not refused because its booking went away. On an
+    update only the references that change are checked: the others were checked when set.
+    """
+    get = get or session.get
+    clients = set() if client_id is None else {client_id}
+    for name, table in entity.references.items():
+        target_id = values.get(name)
+        if target_id is None or (existing is not None and getattr(existing, name) == target_id):
+            continue
+        if table == User.__tablename__:
+            if target_id != user.id:
+                raise OutOfScope(name)
+            continue
+        target = BY_TABLE[table]
+        record = get(target.model, target_id)
+        if record is None or (name in entity.fixed and record.deleted_at is not None):
+            raise OutOfScope(name)
+        target_client = record.id if target.name == "client" else getattr(record, "client_id", None)
+        try:
+            on_caseload(session, user, target_client, get)
+        except OutOfScope:
+            raise OutOfScope(name) from None
+        clients.add(target_client)
+        if len(clients) > 1:  # e.g. a rating of one client's sensation at another's visit
+            raise OutOfScope(name)
 
 
 def to_wire(value):

@@ -21,7 +21,15 @@ from webapp.auth.models import User
 from webapp.clients.models import CaseHistory, Client
 from webapp.db import insert_rows, now_utc, one_of
 from webapp.sync.changelog import insert_new_records, pushed_by
-from webapp.sync.entities import ENTITIES, Entity, OutOfScope, owning_client_id, serialise, to_wire
+from webapp.sync.entities import (
+    ENTITIES,
+    Entity,
+    OutOfScope,
+    check_references,
+    owning_client_id,
+    serialise,
+    to_wire,
+)
 from webapp.sync.models import AppliedChange, SyncConflict
 from webapp.vocab.services import terms
 
@@ -242,9 +250,10 @@ class _Applier:
             if existing is None:
                 return self._create(change, incoming)
             return self._update(change, existing, incoming)
-        except OutOfScope:
-            return Outcome(change, "rejected", code="not_found",
-                           errors={"id": "This record is not on your caseload."})
+        except OutOfScope as out:
+            message = ("This record is not on your caseload." if out.field is None
+                       else "This points to a record that is not on your caseload.")
+            return Outcome(change, "rejected", code="not_found", errors={out.field or "id": message})
 
     def _create(self, change: Change, incoming: dict) -> Outcome:
         entity = change.entity
@@ -252,6 +261,7 @@ class _Applier:
         if not checked.ok:
             return Outcome(change, "rejected", errors=checked.errors, code="invalid")
         values = checked.values
+        check_references(self.session, self.user, entity, values, None, get=self.get)
         owning_client_id(self.session, self.user, entity, values, get=self.get)
         if entity.name == "case_history":
             current = self.session.scalars(select(CaseHistory).where(CaseHistory.client_id == values["client_id"])).first()
@@ -266,10 +276,11 @@ class _Applier:
 
     def _update(self, change: Change, existing, incoming: dict) -> Outcome:
         entity = change.entity
-        owning_client_id(self.session, self.user, entity, {}, existing, get=self.get)
+        client_id = owning_client_id(self.session, self.user, entity, {}, existing, get=self.get)
         checked = entity.schema.validate(incoming, partial=True, vocabulary=self.vocabulary)
         if not checked.ok:
             return Outcome(change, "rejected", errors=checked.errors, code="invalid")
+        check_references(self.session, self.user, entity, checked.values, client_id, existing, get=self.get)
         moved = {f: "This cannot be changed once the record exists." for f in entity.fixed
                  if f in checked.values and not same_value(getattr(existing, f), checked.values[f])}
         if moved:
