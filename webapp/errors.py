@@ -53,7 +53,14 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return error_response(error.code or 500)
+        body, status = error_response(error.code or 500)
+        response = app.make_response((body, status))
+        # Keep what the exception says beyond its page: a 405's Allow header (RFC 9110),
+        # a 429's Retry-After.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -1,6 +1,8 @@
 """Every API error path answers with a clear JSON error and a stable code, applying nothing."""
 
 import re
+import threading
+import time
 import uuid
 
 import pytest
@@ -36,6 +38,14 @@ def test_bad_json_is_refused(make_device, practitioner):
      "invalid_request"),
     ({"changes": [{"change_id": str(uuid.uuid4()), "entity": "client", "id": str(uuid.uuid4()), "op": "drop"}]},
      "invalid_request"),
+    ({"changes": [{"change_id": str(uuid.uuid4()), "entity": {"name": "client"}, "id": str(uuid.uuid4())}]},
+     "invalid_request"),
+    ({"changes": [{"change_id": str(uuid.uuid4()), "entity": ["client"], "id": str(uuid.uuid4())}]},
+     "invalid_request"),
+    ({"changes": [{"change_id": str(uuid.uuid4()), "entity": "client", "id": str(uuid.uuid4()),
+                   "base_version": 2**63, "fields": {}}]}, "invalid_request"),
+    ({"changes": [], "pending": "3"}, "invalid_request"),
+    ({"changes": [], "pending": -1}, "invalid_request"),
 ])
 def test_a_malformed_push_applies_nothing(make_device, practitioner, clinic, payload, code):
     client = factories.make_client(clinic, practitioner, phone="0100")
@@ -185,3 +195,130 @@ def test_staff_accounts_cannot_be_used_for_device_sync(make_device, staff):
     assert staff.role == Role.STAFF
     with pytest.raises(AssertionError):
         make_device(staff)
+
+
+def test_a_nul_character_in_a_text_field_rejects_that_change_only(make_device, practitioner, clinic):
+    client = factories.make_client(clinic, practitioner, phone="0100")
+    results = make_device(practitioner).push(change("client", client.id, client.version, town="Ash\x00ford"),
+                                             change("client", base_version=0, first_name="Rosa", last_name="Lind"))
+    assert results[0]["status"] == "rejected" and results[0]["code"] == "invalid" and "town" in results[0]["errors"]
+    assert results[1]["status"] == "applied"
+    assert db.session.get(Client, client.id).town == "Ashford"
+
+
+def test_a_nul_character_in_a_form_or_query_string_is_a_clear_400(login, staff):
+    browser = login(staff)
+    response = browser.get("/clients/?q=Mor\x00gan", headers={"Accept": "text/html"})
+    assert response.status_code == 400 and "cannot be stored" in response.get_data(as_text=True)
+    response = browser.post("/login", {"email": "a\x00@example.test", "password": "x"})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("position", [[2**63, 0], [0, 2**63], [-1, 0], [True, 0], ["1", 0]])
+def test_a_cursor_beyond_a_64_bit_integer_is_refused_clearly(make_device, practitioner, position):
+    from webapp.sync.cursor import encode
+
+    device = make_device(practitioner)
+    response = device.http.get("/api/v1/sync/pull", query_string={"cursor": encode(position)}, headers=device.auth)
+    assert response.status_code == 400 and _code(response) == "bad_cursor"
+
+
+@pytest.mark.parametrize("limit", ["0", "5001", "lots", "-3"])
+def test_a_pull_limit_outside_the_documented_range_is_refused(make_device, practitioner, limit):
+    device = make_device(practitioner)
+    response = device.http.get("/api/v1/sync/pull", query_string={"limit": limit}, headers=device.auth)
+    assert response.status_code == 400 and _code(response) == "invalid_request"
+
+
+@pytest.mark.parametrize("body", [[], ["phone"], {"label": ["x"]}, {"label": 7}, "label"])
+def test_registering_a_device_with_a_malformed_body_is_a_clear_400(login, practitioner, body):
+    browser = login(practitioner)
+    token = browser.get("/api/v1/session").get_json()["csrf_token"]
+    response = browser.client.post("/api/v1/devices", json=body, headers={"X-CSRFToken": token})
+    assert response.status_code == 400 and _code(response) == "invalid_request"
+
+
+def test_registering_a_device_without_a_body_uses_the_browsers_name(login, practitioner):
+    browser = login(practitioner)
+    token = browser.get("/api/v1/session").get_json()["csrf_token"]
+    response = browser.client.post("/api/v1/devices", headers={"X-CSRFToken": token, "User-Agent": "Pixel\x00 8"})
+    assert response.status_code == 201
+    assert db.session.get(Device, uuid.UUID(response.get_json()["device_id"])).label == "Pixel 8"
+
+
+def test_an_api_call_without_a_session_is_told_to_sign_in_before_any_csrf_check(browser):
+    response = browser.client.post("/api/v1/devices", json={})
+    assert response.status_code == 401 and _code(response) == "unauthenticated"
+
+
+def test_a_method_the_api_does_not_offer_is_a_405_with_an_allow_header(make_device, practitioner):
+    device = make_device(practitioner)
+    response = device.http.delete("/api/v1/sync/push", headers=device.auth)
+    assert response.status_code == 405 and _code(response) == "method_not_allowed"
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"POST", "OPTIONS"}
+
+
+def test_parking_an_empty_list_parks_nothing_and_says_so(make_device, practitioner, clinic):
+    client = factories.make_client(clinic, practitioner)
+    device = make_device(practitioner)
+    response = device.http.post("/api/v1/sync/park", json={"client_id": str(client.id), "changes": []},
+                                headers=device.auth)
+    assert response.status_code == 200 and response.get_json()["parked"] == 0
+
+
+@pytest.mark.parametrize("bad", [{"entity": ["finding"]}, {"entity": {"x": 1}}, {"entity": "x" * 500},
+                                 {"op": ["upsert"]}, {"fields": "all"}, "not a change"])
+def test_a_malformed_parked_change_is_a_clear_400(make_device, practitioner, clinic, bad):
+    client = factories.make_client(clinic, practitioner)
+    device = make_device(practitioner)
+    parked = bad if isinstance(bad, str) else {"change_id": str(uuid.uuid4()), "entity": "finding",
+                                               "id": str(uuid.uuid4()), "op": "upsert", "fields": {}, **bad}
+    response = device.http.post("/api/v1/sync/park", json={"client_id": str(client.id), "changes": [parked]},
+                                headers=device.auth)
+    assert response.status_code == 400 and _code(response) == "invalid_request"
+
+
+def test_the_same_push_sent_twice_at_once_is_applied_once_and_answered_the_same(app, make_device, practitioner,
+                                                                               clinic, monkeypatch):
+    client = factories.make_client(clinic, practitioner)
+    device = make_device(practitioner)
+    visit_id = uuid.uuid4()
+    changes = [change("visit", visit_id, client_id=client.id, started_at="2026-11-24T09:00:00Z",
+                      location="clinic", number_in_course=1),
+               change("finding", visit_id=visit_id, region="calf", side="left", tension_found=True, released=True)]
+    from webapp.sync import api as sync_api
+
+    # The first push stops just before it commits, holding its writes, until the second has
+    # started; the second then collides with what the first commits.
+    first_written, second_started = threading.Event(), threading.Event()
+    real_audit = sync_api._audit_push
+
+    def pause_first(results):
+        if not first_written.is_set():
+            first_written.set()
+            second_started.wait(10)
+            time.sleep(0.5)  # the second is now waiting on the first's rows or write lock
+        real_audit(results)
+
+    monkeypatch.setattr(sync_api, "_audit_push", pause_first)
+    answers = {}
+
+    def send(name):
+        response = app.test_client().post("/api/v1/sync/push", json={"changes": changes}, headers=device.auth)
+        answers[name] = (response.status_code, response.get_json())
+
+    first = threading.Thread(target=send, args=("first",))
+    first.start()
+    assert first_written.wait(10)
+    second = threading.Thread(target=send, args=("second",))
+    second.start()
+    second_started.set()
+    first.join(20)
+    second.join(20)
+    assert answers["first"][0] == 200, answers["first"]
+    assert answers["second"][0] == 200, answers["second"]
+    assert answers["first"][1]["results"] == answers["second"][1]["results"]
+    db.session.rollback()
+    from webapp.visits.models import Finding
+
+    assert db.session.scalar(select(func.count()).select_from(Finding)) == 1

@@ -108,6 +108,8 @@ def _text(spec, value, _vocab):
     if not isinstance(value, str):
         raise ValueError(f"{spec.label} must be text.")
     value = value.strip()
+    if "\x00" in value:  # no one types it, and PostgreSQL cannot store it in text
+        raise ValueError(f"{spec.label} contains a character that cannot be stored.")
     if spec.max_length and len(value) > spec.max_length:
         raise ValueError(f"{spec.label} can be at most {spec.max_length} characters long.")
     return value

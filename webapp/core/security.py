@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 
+from webapp.errors import error_response
+
 # No inline script or style anywhere: data reaches scripts through data- attributes.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -62,6 +64,25 @@ def add_security_headers(response):
     return response
 
 
+def refuse_nul_characters():
+    """A NUL in a form field or the query string is refused before anything reads it.
+
+    No person types one, PostgreSQL cannot store one in text, and letting it reach a query
+    turns a bad request into a server error. JSON bodies are checked field by field by the
+    schemas (fieldspec), so that one bad change in a push does not refuse the whole batch.
+    """
+    sources = [request.args] + ([request.form] if request.mimetype in FORM_TYPES else [])
+    for source in sources:
+        if any("\x00" in key or "\x00" in value for key, value in source.items(multi=True)):
+            return error_response(400, "The request contains a character that cannot be stored (NUL).",
+                                  code="invalid_request")
+    return None
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def init_security(app: Flask) -> None:
     app.session_interface = SecureWhenHttps()
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)

@@ -7,6 +7,7 @@ import functools
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.exc import IntegrityError
 
 from webapp.audit.services import record_event
 from webapp.auth.models import Role
@@ -29,12 +30,17 @@ def ok(**body):
 
 
 def session_user_required(view):
-    """For the page's own calls: the signed-in session (JSON 401 otherwise)."""
+    """For the page's own calls: the signed-in session (JSON 401 otherwise), and for changes
+    its CSRF token. Sign-in is checked first, so a call with no session is told to sign in
+    rather than that its token failed."""
 
+    @csrf.exempt
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
             return error_response(401, "Please sign in.", code="unauthenticated")
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            csrf.protect()
         return view(*args, **kwargs)
 
     return wrapped
@@ -73,8 +79,11 @@ def session_info():
 def register_device():
     if current_user.role != Role.PRACTITIONER:
         return error_response(403, "Only practitioners keep client records on a device.", code="forbidden")
-    body = request.get_json(silent=True) or {}
-    label = str(body.get("label") or request.user_agent.string or "Browser")
+    body = request.get_json(silent=True) if request.content_length else {}
+    if not isinstance(body, dict) or not isinstance(body.get("label", ""), str | None):
+        return error_response(400, "Send an object, with the device's label as text if you give one.",
+                              code="invalid_request")
+    label = _printable(body.get("label") or request.user_agent.string or "Browser")[:120]
     device, token = devices.register_device(db.session, current_user, label)
     record_event("device.register", user=current_user, subject_type="device", subject_id=device.id,
                  address=request.remote_addr)
@@ -99,14 +108,28 @@ def sync_push():
     except InvalidRequest as problem:
         status = 413 if problem.code == "batch_too_large" else 400
         return error_response(status, str(problem), code=problem.code)
-    pending = payload.get("pending")
+    # The same push sent twice at once (a retry racing its original) collides on the ids the
+    # first one is writing; once it has committed, a second try finds its stored answers.
+    for attempt in (1, 2):
+        try:
+            results = _apply_push(changes, payload.get("pending"))
+            break
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == 2:
+                return error_response(409, "These changes are being stored by another request; send them again "
+                                      "in a moment.", code="in_progress")
+    return ok(results=results, server_time=now_utc().isoformat())
+
+
+def _apply_push(changes, pending: int | None) -> list[dict]:
     results = push(db.session, g.device_user, g.device.id, changes)
-    if isinstance(pending, int) and not isinstance(pending, bool) and pending >= 0:
+    if pending is not None:
         g.device.pending_reported = max(pending - len(changes), 0)
     g.device.last_sync_at = now_utc()
     _audit_push(results)
     db.session.commit()
-    return ok(results=results, server_time=now_utc().isoformat())
+    return results
 
 
 @bp.post("/sync/park")
@@ -123,6 +146,11 @@ def sync_park():
                      subject_id=request.get_json()["client_id"], detail={"changes": added, "device": str(g.device.id)})
     db.session.commit()
     return ok(parked=added)
+
+
+def _printable(text: str) -> str:
+    """``text`` without control characters (a NUL cannot even be stored on PostgreSQL)."""
+    return "".join(c for c in text if c.isprintable()).strip() or "Browser"
 
 
 def _audit_push(results: list[dict]) -> None:
@@ -142,12 +170,16 @@ def _audit_push(results: list[dict]) -> None:
 @device_required
 def sync_pull():
     try:
-        limit = min(max(int(request.args.get("limit", DEFAULT_LIMIT)), 1), DEFAULT_LIMIT)
+        limit = int(request.args.get("limit", DEFAULT_LIMIT))
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= DEFAULT_LIMIT:
+        return error_response(400, f"The limit must be a whole number from 1 to {DEFAULT_LIMIT}.",
+                              code="invalid_request")
+    try:
         body = pull(db.session, g.device_user, request.args.get("cursor"), limit, device_id=g.device.id)
     except BadCursor as problem:
         return error_response(400, str(problem), code="bad_cursor")
-    except ValueError:
-        return error_response(400, "The limit must be a whole number.", code="invalid_request")
     db.session.commit()  # last_seen_at
     return ok(**body)
 

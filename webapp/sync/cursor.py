@@ -40,7 +40,8 @@ def decode(cursor: str | None) -> tuple[int, int]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         txid, log_id = json.loads(base64.urlsafe_b64decode(padded))
-        if not (isinstance(txid, int) and isinstance(log_id, int)) or txid < 0 or log_id < 0:
+        if not all(isinstance(part, int) and not isinstance(part, bool) and 0 <= part < 2**63
+                   for part in (txid, log_id)):
             raise ValueError
     except (ValueError, TypeError, json.JSONDecodeError):
         raise BadCursor("The sync cursor is not valid; pull again without one.") from None

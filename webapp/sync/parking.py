@@ -45,8 +45,8 @@ def _parse_time(text) -> dt.datetime | None:
 def park(session: Session, user: User, device_id: uuid.UUID | None, body: object) -> int:
     """Park the changes in ``body`` ({client_id, changes: [{change_id, entity, id, op,
     fields, made_at}]}); all or nothing. Returns how many were new (a retry adds none)."""
-    if not isinstance(body, dict) or not isinstance(body.get("changes"), list) or not body["changes"]:
-        raise ParkRefused("Send {client_id, changes: [...]} with at least one change.")
+    if not isinstance(body, dict) or not isinstance(body.get("changes"), list):
+        raise ParkRefused("Send {client_id, changes: [...]}.")
     if len(body["changes"]) > MAX_PARKED:
         raise ParkRefused(f"At most {MAX_PARKED} changes at once.", "too_many_changes")
     try:
@@ -58,6 +58,10 @@ def park(session: Session, user: User, device_id: uuid.UUID | None, body: object
         raise ParkRefused("That client was never on your caseload.", "not_found")
     rows = []
     for change in body["changes"]:
+        if (not isinstance(change, dict) or not isinstance(change.get("entity"), str)
+                or change["entity"] not in ENTITIES or change.get("op") not in ("upsert", "delete")
+                or not isinstance(change.get("fields") or {}, dict)):
+            raise ParkRefused("Each change needs change_id, entity, id and op, as Fieldbook sends them.")
         try:
             row = ParkedChange(
                 change_id=uuid.UUID(str(change["change_id"])), clinic_id=client.clinic_id, client_id=client.id,
@@ -65,12 +69,10 @@ def park(session: Session, user: User, device_id: uuid.UUID | None, body: object
                 op=change["op"], fields=change.get("fields") or {}, made_at=_parse_time(change.get("made_at")))
         except (KeyError, TypeError, ValueError):
             raise ParkRefused("Each change needs change_id, entity, id and op.") from None
-        if row.entity not in ENTITIES or row.op not in ("upsert", "delete") or not isinstance(row.fields, dict):
-            raise ParkRefused(f"Change {row.change_id} is not a change Fieldbook knows.")
         rows.append(row)
     known = set(session.scalars(select(ParkedChange.change_id).where(
         ParkedChange.change_id.in_([r.change_id for r in rows]))))
-    fresh = [r for r in rows if r.change_id not in known]
+    fresh = list({r.change_id: r for r in rows if r.change_id not in known}.values())  # a repeat parks once
     session.add_all(fresh)
     session.flush()
     return len(fresh)

@@ -8,6 +8,8 @@ import uuid
 
 from webapp.push.openapi import push_paths
 from webapp.sync.entities import ENTITIES, ENTITY_LABELS
+from webapp.sync.parking import MAX_PARKED
+from webapp.sync.pull import DEFAULT_LIMIT
 from webapp.sync.push import MAX_CHANGES
 from webapp.vocab import defaults
 from webapp.vocab.services import terms
@@ -64,6 +66,18 @@ ERRORS = {
     "400": _answer("Malformed request; nothing applied", _ref("Error")),
     "401": _answer("No valid device token, or the device was revoked (code device_revoked)", _ref("Error")),
 }
+SESSION_ERRORS = {
+    "400": _answer("Malformed request, or a missing or expired CSRF token (code csrf_failed)", _ref("Error")),
+    "401": _answer("Not signed in (code unauthenticated)", _ref("Error")),
+}
+TOO_LARGE = {"413": _answer("The body is larger than the server accepts (code too_large)", _ref("Error"))}
+
+# Every error code an answer of this API can carry (the envelope's error.code).
+ERROR_CODES = [
+    "bad_json", "invalid_request", "unknown_fields", "batch_too_large", "too_many_changes", "too_large",
+    "bad_cursor", "unauthenticated", "device_revoked", "csrf_failed", "forbidden", "not_found",
+    "method_not_allowed", "already_resolved", "invalid", "invalid_subscription", "endpoint_taken", "in_progress",
+    "rate_limited", "bad_request", "server_error"]
 
 
 def openapi_document() -> dict:
@@ -83,10 +97,7 @@ def openapi_document() -> dict:
                 "Error": {"type": "object", "required": ["ok", "error"], "properties": {
                     "ok": {"const": False},
                     "error": {"type": "object", "required": ["code", "message"], "properties": {
-                        "code": {"type": "string", "enum": [
-                            "bad_json", "invalid_request", "unknown_fields", "batch_too_large", "bad_cursor",
-                            "unauthenticated", "device_revoked", "csrf_failed", "forbidden", "not_found",
-                            "already_resolved", "invalid", "invalid_subscription", "server_error"]},
+                        "code": {"type": "string", "enum": ERROR_CODES},
                         "message": {"type": "string"}}}}},
                 "Change": {"type": "object", "additionalProperties": False,
                            "required": ["change_id", "entity", "id"], "properties": {
@@ -94,6 +105,10 @@ def openapi_document() -> dict:
                                "op": {"enum": ["upsert", "delete"], "default": "upsert"},
                                "base_version": {"type": "integer", "minimum": 0, "default": 0},
                                "fields": {"type": "object"}}},
+                "Parked": {"type": "object", "required": ["change_id", "entity", "id", "op"], "properties": {
+                    "change_id": uuid_string, "entity": {"enum": list(ENTITIES)}, "id": uuid_string,
+                    "op": {"enum": ["upsert", "delete"]}, "fields": {"type": ["object", "null"]},
+                    "made_at": {"type": ["string", "null"]}}},
                 "Record": {"type": "object", "properties": {
                     "entity": {"enum": list(ENTITIES)}, "id": uuid_string, "version": {"type": "integer"},
                     "deleted": {"type": "boolean"}, "fields": {"type": "object"}}},
@@ -112,12 +127,16 @@ def openapi_document() -> dict:
         "paths": {
             "/session": {"get": {"summary": "Who is signed in, and a CSRF token for /devices",
                                  "security": [{"session": []}],
-                                 "responses": {"200": _answer("The signed-in user"), "401": ERRORS["401"]}}},
+                                 "responses": {"200": _answer("The signed-in user"),
+                                               "401": SESSION_ERRORS["401"]}}},
             "/devices": {"post": {"summary": "Register this browser as a device; returns its token once",
                                   "security": [{"session": []}],
-                                  "requestBody": _json_body({"type": "object", "properties": {
-                                      "label": {"type": "string"}}}),
-                                  "responses": {"201": _answer("device_id and device_token"), **ERRORS}}},
+                                  "requestBody": dict(_json_body({"type": "object", "properties": {
+                                      "label": {"type": ["string", "null"], "maxLength": 120}}}), required=False),
+                                  "responses": {"201": _answer("device_id and device_token"),
+                                                "403": _answer("Only practitioners register devices (code forbidden)",
+                                                               _ref("Error")),
+                                                **SESSION_ERRORS, **TOO_LARGE}}},
             "/schema": {"get": {"summary": "Field rules and vocabularies, for checking as the user types",
                                 "security": [{"device": []}], "responses": {"200": _answer("The rules"), **ERRORS}}},
             "/sync/push": {"post": {
@@ -128,13 +147,19 @@ def openapi_document() -> dict:
                                                           "changes": {"type": "array", "maxItems": MAX_CHANGES,
                                                                       "items": _ref("Change")}}}),
                 "responses": {"200": _answer("One result per change, in order", {"type": "object", "properties": {
-                    "results": {"type": "array", "items": _ref("Result")}}}),
-                    "413": _answer("More than the allowed number of changes", _ref("Error")), **ERRORS}}},
+                    "results": {"type": "array", "items": _ref("Result")},
+                    "server_time": {"type": "string", "format": "date-time"}}}),
+                    "409": _answer("The same changes are being stored by another request at this moment; send "
+                                   "them again (code in_progress)", _ref("Error")),
+                    "413": _answer("More changes than allowed (code batch_too_large), or too large a body "
+                                   "(too_large)", _ref("Error")), **ERRORS}}},
             "/sync/pull": {"get": {
                 "summary": "Changes on the caseload since the cursor (everything without one)",
                 "security": [{"device": []}],
-                "parameters": [{"name": "cursor", "in": "query", "schema": {"type": "string"}},
-                               {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 5000}}],
+                "parameters": [{"name": "cursor", "in": "query", "description": "Opaque: as the last pull gave it",
+                                "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]*$"}},
+                               {"name": "limit", "in": "query",
+                                "schema": {"type": "integer", "minimum": 1, "maximum": DEFAULT_LIMIT}}],
                 "responses": {"200": _answer("Records, evicted clients, open conflicts, the next cursor",
                                              {"type": "object", "properties": {
                                                  "records": {"type": "array", "items": _ref("Record")},
@@ -147,10 +172,11 @@ def openapi_document() -> dict:
                                     "requestBody": _json_body({"type": "object", "required": ["client_id", "changes"],
                                                                "properties": {"client_id": uuid_string,
                                                                               "changes": {"type": "array",
-                                                                                          "maxItems": 1000}}}),
+                                                                                          "maxItems": MAX_PARKED,
+                                                                                          "items": _ref("Parked")}}}),
                                     "responses": {"200": _answer("Parked (a retry parks nothing twice)"),
                                                   "404": _answer("Not a client of this caseload", _ref("Error")),
-                                                  **ERRORS}}},
+                                                  **ERRORS, **TOO_LARGE}}},
             "/sync/device/retire": {"post": {"summary": "Sign this device out (its token stops working)",
                                              "security": [{"device": []}],
                                              "responses": {"200": _answer("Retired"), **ERRORS}}},

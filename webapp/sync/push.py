@@ -34,6 +34,7 @@ from webapp.sync.models import AppliedChange, SyncConflict
 from webapp.vocab.services import terms
 
 MAX_CHANGES = 10_000
+MAX_VERSION = 2**63 - 1  # versions are 64-bit integers in the database
 ENVELOPE_KEYS = {"change_id", "entity", "id", "op", "base_version", "fields"}
 
 
@@ -94,6 +95,9 @@ def parse_changes(payload) -> list[Change]:
     unknown = set(payload) - {"changes", "pending"}
     if unknown:
         raise InvalidRequest(f"Unknown fields in the request: {', '.join(sorted(unknown))}.", "unknown_fields")
+    pending = payload.get("pending")
+    if pending is not None and (not isinstance(pending, int) or isinstance(pending, bool) or pending < 0):
+        raise InvalidRequest("pending must be a whole number of changes, 0 or more.")
     raw_changes = payload["changes"]
     if len(raw_changes) > MAX_CHANGES:
         raise InvalidRequest(f"At most {MAX_CHANGES} changes can be sent at once.", "batch_too_large")
@@ -107,7 +111,7 @@ def _parse_change(raw, index: int) -> Change:
     unknown = set(raw) - ENVELOPE_KEYS
     if unknown:
         raise InvalidRequest(f"{where} has unknown fields: {', '.join(sorted(unknown))}.", "unknown_fields")
-    entity = ENTITIES.get(raw.get("entity"))
+    entity = ENTITIES.get(raw.get("entity")) if isinstance(raw.get("entity"), str) else None
     if entity is None:
         raise InvalidRequest(f"{where} names an unknown kind of record.")
     op = raw.get("op", "upsert")
@@ -115,7 +119,8 @@ def _parse_change(raw, index: int) -> Change:
         raise InvalidRequest(f"{where} has an unknown operation.")
     base = raw.get("base_version", 0)
     fields = raw.get("fields", {})
-    if not isinstance(base, int) or isinstance(base, bool) or base < 0 or not isinstance(fields, dict):
+    if (not isinstance(base, int) or isinstance(base, bool) or not 0 <= base <= MAX_VERSION
+            or not isinstance(fields, dict)):
         raise InvalidRequest(f"{where} has a malformed base version or fields.")
     try:
         change_id, record_id = uuid.UUID(str(raw.get("change_id"))), uuid.UUID(str(raw.get("id")))
