@@ -7,6 +7,7 @@ import { entityLabel, fieldOf, labelOf } from '../schema.js';
 import { syncNow } from '../sync.js';
 import { fullName } from './clients.js';
 import { formatWhen, h, show } from './dom.js';
+import { dropDraft } from './drafts.js';
 import { recordForm } from './form.js';
 
 const WHY = { not_found: 'This record is not on your caseload (any more), so the clinic cannot take it.',
@@ -44,7 +45,7 @@ async function rejectedItem(entry, redraw) {
   const editable = [...new Set([...Object.keys(errors), ...Object.keys(entry.fields || {})])]
     .filter((name) => { const spec = fieldOf(entry.entity, name); return spec && spec.kind !== 'uuid'; });
   const form = entry.op === 'upsert' && editable.length ? recordForm({
-    entity: entry.entity, fields: editable, values: entry.fields, submitLabel: 'Send again',
+    entity: entry.entity, fields: editable, values: entry.fields, draft: `fix:${entry.change_id}`, submitLabel: 'Send again',
     onSave: async (values) => {
       await resendFixed(entry, values);
       await redraw();
@@ -55,6 +56,7 @@ async function rejectedItem(entry, redraw) {
     h('p', {}, 'Discarding means the clinic never receives this change. This phone shows the clinic’s copy again.'),
     h('button', { type: 'button', class: 'button danger', onclick: async () => {
       await discardRejected(entry);
+      await dropDraft(`fix:${entry.change_id}`);
       await redraw();
       syncNow();
     } }, 'Yes, discard this change for good'));
@@ -87,6 +89,7 @@ function handOverButton(entry, redraw) {
         changes: [{ change_id: entry.change_id, entity: entry.entity, id: entry.record_id, op: entry.op,
           fields: entry.fields || {}, made_at: entry.created_at }] } });
       await discardRejected(entry);
+      await dropDraft(`fix:${entry.change_id}`);
       await redraw();
       syncNow();
     } catch (error) {
@@ -102,6 +105,7 @@ function handOverButton(entry, redraw) {
 /** Decide a conflict: kept on this phone at once, sent with the next sync (offline too). */
 async function resolve(conflict, choice, value, redraw) {
   await db.decideConflict(conflict, choice, value);
+  await dropDraft(`conflict:${conflict.conflict_id}`);  // an edit begun, then Keep mine or theirs
   syncNow();
   await redraw();
 }
@@ -125,7 +129,7 @@ async function conflictItem(conflict, redraw) {
   if (conflict.field !== '_deleted' && fieldOf(conflict.entity, conflict.field)) {
     editBox.append(recordForm({
       entity: conflict.entity, fields: [conflict.field], values: { [conflict.field]: conflict.device_value },
-      submitLabel: 'Save this value',
+      draft: `conflict:${conflict.conflict_id}`, submitLabel: 'Save this value',
       onSave: (values) => resolve(conflict, 'edit', values[conflict.field], redraw),
     }));
   }

@@ -12,9 +12,11 @@ export function chipGroup({ legend, name, options, value, multiple = false, onCh
   counter += 1;
   const group = `${name}-${counter}`;
   const chosen = new Set(multiple ? (value || []) : [value]);
+  // The radio name carries a counter, so two groups of one name outside a form stay apart;
+  // data-name is the name a draft keeps the value under (drafts.js).
   const inputs = options.map((option) => h('input', {
     type: multiple ? 'checkbox' : 'radio', name: group, value: option.code, id: `${group}-${option.code}`,
-    checked: chosen.has(option.code), class: 'chip-input',
+    checked: chosen.has(option.code), class: 'chip-input', dataset: { name },
   }));
   const read = () => (multiple ? inputs.filter((i) => i.checked).map((i) => i.value)
     : (inputs.find((i) => i.checked) || {}).value ?? null);

@@ -45,7 +45,7 @@ export async function renderNewClient(main, options) {
     return;
   }
   const form = recordForm({
-    entity: 'client', fields: [...DETAILS, 'heard_about'], submitLabel: 'Register the client',
+    entity: 'client', fields: [...DETAILS, 'heard_about'], draft: 'client:new', submitLabel: 'Register the client',
     onSave: async (values) => {
       const id = await createRecord('client', values);
       window.location.hash = `#/clients/${id}`;
@@ -65,7 +65,7 @@ export async function renderClientEdit(main, options, clientId) {
     return;
   }
   const form = recordForm({
-    entity: 'client', fields: DETAILS, values: client, submitLabel: 'Save details',
+    entity: 'client', fields: DETAILS, values: client, draft: `client:${clientId}`, submitLabel: 'Save details',
     onSave: async (values) => {
       await updateRecord('client', clientId, values);
       window.location.hash = `#/clients/${clientId}`;

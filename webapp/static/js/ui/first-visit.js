@@ -1,47 +1,37 @@
 // The first visit's paperwork, before the session record: the full case history, then the
 // client's acknowledgement that Body Stress Release is not medical care. What is typed is
-// kept as a draft on the phone until it is saved, so nothing is lost to a reload.
+// kept as a draft on the phone until it is saved (form.js), so nothing is lost to a reload.
 import * as db from '../db.js';
 import { createRecord, updateRecord } from '../outbox.js';
 import { currentAcknowledgement, fieldsOf, hasSchema } from '../schema.js';
-import { dropDraft, loadDraft, saveDraft, startVisit } from '../visits.js';
-import { chipGroup, autosaver } from './chips.js';
+import { startVisit } from '../visits.js';
+import { chipGroup } from './chips.js';
 import { h, show } from './dom.js';
-import { recordForm, showErrors } from './form.js';
+import { entryForm, recordForm, showErrors } from './form.js';
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-function caseHistoryForm(client, history, draft, onSaved) {
+function caseHistoryForm(client, history, onSaved) {
   const fields = fieldsOf('case_history').map((f) => f.name).filter((name) => name !== 'client_id');
-  const form = recordForm({
-    entity: 'case_history', fields, values: { ...(history || {}), ...(draft || {}) }, submitLabel: 'Save the case history',
-    onSave: async (values) => {
+  return recordForm({
+    entity: 'case_history', fields, values: history || {}, draft: `case-history:${client.id}`,
+    submitLabel: 'Save the case history',
+    onSave: async (values, form) => {
       if (history) await updateRecord('case_history', history.id, values);
       else await createRecord('case_history', { client_id: client.id, ...values }, { clientId: client.id });
-      await dropDraft(`case-history:${client.id}`);
+      await form.dropDraft();  // before the screen is drawn again, with this form's next draft
       onSaved();
     },
   });
-  const keep = autosaver(() => {
-    const values = {};
-    for (const name of fields) {
-      const input = form.elements[name];
-      if (input) values[name] = input.type === 'checkbox' ? input.checked : input.value;
-    }
-    return saveDraft(`case-history:${client.id}`, values);
-  }, 300);
-  form.addEventListener('input', keep);
-  form.addEventListener('change', keep);
-  return form;
 }
 
 function acknowledgementForm(client, onSaved) {
   const wording = currentAcknowledgement();
   const method = chipGroup({ legend: 'How the client gave it', name: 'method', value: 'ticked',
     options: [{ code: 'ticked', label: 'Ticked on this phone' }, { code: 'signed', label: 'Signed on paper' }] });
-  const agreed = h('input', { type: 'checkbox', id: 'ack-agreed' });
+  const agreed = h('input', { type: 'checkbox', id: 'ack-agreed', name: 'agreed' });
   const summary = h('div', { class: 'error-summary', role: 'alert', tabindex: '-1', hidden: true });
-  const form = h('form', { class: 'panel', id: 'acknowledgement-form', novalidate: true, tabindex: '-1' },
+  const form = entryForm({ draft: `acknowledgement:${client.id}`, class: 'panel', id: 'acknowledgement-form', tabindex: '-1' },
     summary,
     h('blockquote', { class: 'acknowledgement-text', id: 'ack-text' }, wording ? wording.text : ''),
     h('div', { class: 'field', dataset: { field: 'agreed' } },
@@ -56,6 +46,7 @@ function acknowledgementForm(client, onSaved) {
     if (!agreed.checked) return;
     await createRecord('acknowledgement', { client_id: client.id, acknowledged_on: today(),
       wording_version: wording.version, method: method.read() }, { clientId: client.id });
+    await form.dropDraft();
     onSaved();
   });
   return form;
@@ -69,7 +60,6 @@ export async function renderFirstVisit(main, options, clientId, query = '') {
   const appointmentId = new URLSearchParams(query).get('appointment');
   const [history] = await db.listRecords('case_history', 'client_id', clientId);
   const [acknowledgement] = await db.listRecords('acknowledgement', 'client_id', clientId);
-  const draft = await loadDraft(`case-history:${clientId}`);
   const again = () => renderFirstVisit(main, { focus: false }, clientId, query)
     .then(() => { const next = main.querySelector('#acknowledgement-form, #start-first-session'); if (next) next.focus(); });
   const start = async () => {
@@ -84,7 +74,7 @@ export async function renderFirstVisit(main, options, clientId, query = '') {
     h('section', { 'aria-labelledby': 'history-heading' },
       h('h2', { id: 'history-heading' }, `1. Case history${history ? ' (taken)' : ''}`),
       history && acknowledgement ? h('p', {}, h('a', { href: `#/clients/${clientId}/case-history` }, 'Read or change the case history'))
-        : caseHistoryForm(client, history, draft, again)),
+        : caseHistoryForm(client, history, again)),
     h('section', { 'aria-labelledby': 'ack-heading' },
       h('h2', { id: 'ack-heading' }, `2. Acknowledgement${acknowledgement ? ' (given)' : ''}`),
       acknowledgement ? h('p', {}, `Given on ${acknowledgement.acknowledged_on} (${acknowledgement.method}).`)
@@ -98,10 +88,9 @@ export async function renderCaseHistory(main, options, clientId) {
   const client = await db.getRecord('client', clientId);
   const [history] = client ? await db.listRecords('case_history', 'client_id', clientId) : [];
   if (!client || !hasSchema()) return show(main, [h('h1', {}, 'Case history'), h('p', {}, 'Not on this phone yet.')], options);
-  const draft = await loadDraft(`case-history:${clientId}`);
   return show(main, [
     h('p', { class: 'breadcrumb' }, h('a', { href: `#/clients/${clientId}` }, `${client.first_name} ${client.last_name}`)),
     h('h1', {}, `Case history of ${client.first_name}`),
-    caseHistoryForm(client, history, draft, () => { window.location.hash = `#/clients/${clientId}`; }),
+    caseHistoryForm(client, history, () => { window.location.hash = `#/clients/${clientId}`; }),
   ], options);
 }

@@ -1,6 +1,8 @@
-// Forms drawn from the published field rules (schema.js), checked before saving.
+// The app's forms: every entry form keeps a draft of what is typed (drafts.js), and a record
+// form is drawn from the published field rules (schema.js) and checked before saving.
 import { choicesFor, fieldOf, validate } from '../schema.js';
 import { h } from './dom.js';
+import { keepDraft } from './drafts.js';
 
 let counter = 0;
 
@@ -71,16 +73,27 @@ function fieldBlock(spec, value) {
 }
 
 /**
- * A form for some fields of ``entity``. ``onSave(values)`` runs once the entries pass the
- * published rules; a problem is shown beside its field and in a summary at the top.
+ * A <form> for entering something. What is typed in it is kept as a draft under ``draft``
+ * (a key naming what is entered, e.g. ``finding:<visit id>``) until the screen calls
+ * ``form.dropDraft()`` once it is saved. Every form of the app is made here, so none can
+ * forget its draft.
  */
-export function recordForm({ entity, fields, values = {}, submitLabel, onSave, extra = null }) {
+export function entryForm({ draft, ...attributes }, ...children) {
+  if (!draft) throw new Error('An entry form needs a draft key.');
+  return keepDraft(h('form', { novalidate: true, ...attributes }, ...children), draft);
+}
+
+/**
+ * A form for some fields of ``entity``, its typing kept under ``draft`` until saved.
+ * ``onSave(values, form)`` runs once the entries pass the published rules (text trimmed);
+ * a problem is shown beside its field and in a summary at the top.
+ */
+export function recordForm({ entity, fields, values = {}, draft, submitLabel, onSave, extra = null }) {
   const specs = fields.map((name) => fieldOf(entity, name)).filter(Boolean);
   const summary = h('div', { class: 'error-summary', role: 'alert', tabindex: '-1', hidden: true });
-  const form = h('form', { novalidate: true, class: 'record-form' }, summary,
+  const form = entryForm({ draft, class: 'record-form' }, summary,
     specs.map((spec) => fieldBlock(spec, values[spec.name])), extra,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary' }, submitLabel)));
-  form.addEventListener('input', () => { form.dataset.dirty = 'true'; });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const entered = Object.fromEntries(specs.map((spec) => [spec.name, read(spec, form)]));
@@ -91,7 +104,7 @@ export function recordForm({ entity, fields, values = {}, submitLabel, onSave, e
     form.dataset.saving = 'true';  // no redraw after a sync while this is being saved
     try {
       await onSave(entered, form);
-      delete form.dataset.dirty;
+      await form.dropDraft();  // a no-op when onSave dropped it before drawing the next screen
     } finally {
       delete form.dataset.saving;
     }
