@@ -56,7 +56,7 @@ const ROUTES = [
   [new RegExp(`^#/clients/${ID}/first-visit(?:\\?(.*))?$`), lazy(firstVisit, 'renderFirstVisit'), 'clients'],
   [new RegExp(`^#/clients/${ID}/start$`), lazy(visit, 'startForClient'), 'clients'],
   [new RegExp(`^#/appointments/${ID}/start$`), lazy(visit, 'startFromAppointment'), 'today'],
-  [new RegExp(`^#/visits/${ID}(?:/(\\w+))?$`), lazy(visit, 'renderVisit'), 'clients'],
+  [new RegExp(`^#/visits/${ID}(?:/(\\w+))?(?:\\?(.*))?$`), lazy(visit, 'renderVisit'), 'clients'],
   [new RegExp(`^#/sessions/${ID}$`), (main, options, id) => redirect(`#/visits/${id}`)(), 'clients'],
   [/^#\/attention$/, lazy(LOADERS.attention, 'renderAttention'), 'attention', true],
   [/^#\/reminders$/, lazy(LOADERS.reminders, 'renderReminders'), 'reminders'],

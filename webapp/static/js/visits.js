@@ -40,11 +40,6 @@ export async function visitInProgress() {
   return visit && !visit.deleted ? open : null;
 }
 
-/** A draft of something not yet saved as a record (a finding being entered), by key. */
-export const saveDraft = (key, values) => db.setMeta(`draft:${key}`, values);
-export const loadDraft = (key) => db.getMeta(`draft:${key}`);
-export const dropDraft = (key) => db.setMeta(`draft:${key}`, null);
-
 /** trackSensations() for one client, read from the phone's database. */
 export async function sensationsWithRatings(clientId) {
   const [sensations, ratings, visits] = await Promise.all([

@@ -1,5 +1,7 @@
 // Step 3 of a visit: notes, advice given, a referral to a medical practitioner if one was
-// suggested, and booking the next visit at the date the course's rhythm proposes.
+// suggested, and booking the next visit at the date the course's rhythm proposes. The notes
+// are saved to the visit as they are typed (trimmed) and kept as typed in the form's draft;
+// finishing asks about anything left unfinished first (visit-unfinished.js).
 import * as db from '../db.js';
 import { initialCourseProgress, localDate, proposeNext, visitsInOrder } from '../course.js';
 import { createRecord, updateRecord } from '../outbox.js';
@@ -8,7 +10,8 @@ import { currentUser } from '../session.js';
 import { finishVisit } from '../visits.js';
 import { chipGroup, autosaver, flushAll } from './chips.js';
 import { h } from './dom.js';
-import { toLocalInput } from './form.js';
+import { entryForm, toLocalInput } from './form.js';
+import { settleBeforeFinishing } from './visit-unfinished.js';
 
 const whenText = (iso) => new Date(iso).toLocaleString([], { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 
@@ -16,17 +19,19 @@ function textField(visit, name, rows = 3) {
   const id = `close-${name}`;
   const save = autosaver((value) => updateRecord('visit', visit.id, { [name]: value }));
   const area = h('textarea', { id, name, rows, maxlength: fieldOf('visit', name).max_length }, visit[name] || '');
-  area.addEventListener('input', () => save(area.value));
+  area.addEventListener('input', () => save(area.value.trim()));
   return h('div', { class: 'field' }, h('label', { for: id }, `${fieldOf('visit', name).label} (optional)`), area);
 }
 
 function referral(visit) {
   const reason = textField(visit, 'referral_reason', 2);
   reason.hidden = !visit.referred;
-  const box = h('input', { type: 'checkbox', id: 'close-referred', checked: Boolean(visit.referred) });
+  const box = h('input', { type: 'checkbox', id: 'close-referred', name: 'referred', checked: Boolean(visit.referred) });
   box.addEventListener('change', () => { reason.hidden = !box.checked; updateRecord('visit', visit.id, { referred: box.checked }); });
-  return h('div', { class: 'panel' }, h('label', { class: 'check', for: 'close-referred' }, box,
+  const panel = h('div', { class: 'panel' }, h('label', { class: 'check', for: 'close-referred' }, box,
     'Referred to a medical practitioner'), reason);
+  panel.showReason = () => { reason.hidden = !box.checked; };
+  return panel;
 }
 
 async function nextBooking(visit, client) {
@@ -67,19 +72,26 @@ async function nextBooking(visit, client) {
 
 export async function renderClose({ visit, client }) {
   const calves = (await db.listRecords('finding', 'visit_id', visit.id)).some((f) => f.region === 'calf');
-  const finish = h('button', { type: 'button', class: 'button primary', id: 'finish-visit' }, 'Finish the session');
-  finish.addEventListener('click', async () => {
-    await flushAll();
-    await finishVisit();
-    window.location.hash = `#/clients/${client.id}`;
-  });
-  return [
+  const referralPanel = referral(visit);
+  const form = entryForm({ draft: `close:${visit.id}`, id: 'close-form', 'aria-label': 'Close of the session' },
     textField(visit, 'notes', 4),
     chipGroup({ legend: 'Advice given', name: 'advice', options: choicesFor({ vocabulary: 'advice' }), value: visit.advice,
       multiple: true, hint: calves ? 'Calves were involved in this session: magnesium and water are worth a word.' : null,
       onChange: (codes) => updateRecord('visit', visit.id, { advice: codes }) }),
-    referral(visit),
-    textField(visit, 'next_step', 2),
+    referralPanel,
+    textField(visit, 'next_step', 2));
+  form.addEventListener('draftrestore', referralPanel.showReason);
+  form.addEventListener('submit', (event) => event.preventDefault());  // each entry is saved as it is made
+  const finish = h('button', { type: 'button', class: 'button primary', id: 'finish-visit' }, 'Finish the session');
+  finish.addEventListener('click', async () => {
+    await flushAll();
+    if (!(await settleBeforeFinishing(visit))) return;
+    await form.dropDraft();
+    await finishVisit();
+    window.location.hash = `#/clients/${client.id}`;
+  });
+  return [
+    form,
     await nextBooking(visit, client),
     h('div', { class: 'actions' }, finish),
   ];

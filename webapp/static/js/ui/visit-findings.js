@@ -1,17 +1,21 @@
 // Step 2 of a visit: findings on the body diagram. Tap a region, pick the side, mark tension
 // found and released; the finding is saved on the phone at once and marked on the diagram.
-// A finding being entered is kept as a draft, so a reload or a locked phone loses nothing.
+// A finding being entered is kept as a draft (form.js), so a reload or a locked phone loses
+// nothing; leaving the step with one begun asks whether to save it, go on or discard it.
 import * as db from '../db.js';
-import { createRecord, deleteRecord } from '../outbox.js';
+import { findingProblems, findingStarted, saveFinding } from '../findings.js';
+import { deleteRecord } from '../outbox.js';
 import { newId } from '../records.js';
-import { choicesFor, labelOf, validate } from '../schema.js';
-import { dropDraft, loadDraft, saveDraft } from '../visits.js';
+import { choicesFor, labelOf } from '../schema.js';
 import { drawDiagram } from './body-diagram.js';
-import { chipGroup, autosaver } from './chips.js';
+import { chipGroup } from './chips.js';
 import { h } from './dom.js';
-import { showErrors } from './form.js';
+import { fillDraft, readDraft } from './drafts.js';
+import { entryForm, showErrors } from './form.js';
+import { guardLeaving } from './leave-guard.js';
+import { askAboutFinding, findingDraftKey } from './visit-unfinished.js';
 
-const EMPTY = { region: '', side: null, tension_found: true, released: true, muscle_or_test: '', note: '' };
+const BLANK = { region: '', side: null, tension_found: true, released: true, muscle_or_test: '', note: '' };
 
 function outcome(finding) {
   if (!finding.tension_found) return 'no tension found';
@@ -31,28 +35,29 @@ function findingLine(finding, onRemove) {
 
 export async function renderFindings({ visit }) {
   const findings = (await db.listRecords('finding', 'visit_id', visit.id)).sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
-  const draft = { ...EMPTY, view: 'back', line: null, ...((await loadDraft(`finding:${visit.id}`)) || {}) };
-  const keepDraft = autosaver(() => saveDraft(`finding:${visit.id}`, draft));
 
   const status = h('p', { class: 'sr-status', id: 'finding-saved', role: 'status', 'aria-live': 'polite' });
   const list = h('ol', { class: 'finding-list', id: 'finding-list', 'aria-labelledby': 'findings-heading' });
   const heading = h('h2', { id: 'findings-heading' });
   const diagramBox = h('div', { class: 'diagram-box' });
-  const viewButtons = ['back', 'front'].map((view) => h('button', { type: 'button', class: 'button small',
-    'aria-pressed': String(draft.view === view), onclick: () => { draft.view = view; keepDraft(); drawAll(); } },
-  view === 'back' ? 'Back' : 'Front'));
+  // The diagram's side and the line being traced are kept with the draft, in hidden fields.
+  const view = h('input', { type: 'hidden', name: 'view', value: 'back' });
+  const line = h('input', { type: 'hidden', name: 'line', value: '' });
+  const viewButtons = ['back', 'front'].map((side) => h('button', { type: 'button', class: 'button small',
+    onclick: () => { view.value = side; form.keepDraft(); drawAll(); } }, side === 'back' ? 'Back' : 'Front'));
 
   // The entry panel: native controls, so the diagram is a shortcut, never the only way.
   const region = h('select', { id: 'finding-region', name: 'region' }, h('option', { value: '' }, 'Choose…'),
     choicesFor({ vocabulary: 'region' }).map((c) => h('option', { value: c.code }, c.label)));
-  const side = chipGroup({ legend: 'Side', name: 'side', options: choicesFor({ vocabulary: 'side' }), value: draft.side });
-  const found = h('input', { type: 'checkbox', id: 'finding-found', name: 'tension_found' });
-  const released = h('input', { type: 'checkbox', id: 'finding-released', name: 'released' });
+  const side = chipGroup({ legend: 'Side', name: 'side', options: choicesFor({ vocabulary: 'side' }), value: null });
+  const found = h('input', { type: 'checkbox', id: 'finding-found', name: 'tension_found', checked: true });
+  const released = h('input', { type: 'checkbox', id: 'finding-released', name: 'released', checked: true });
   const muscle = h('input', { type: 'text', id: 'finding-muscle', name: 'muscle_or_test', maxlength: 120 });
   const note = h('textarea', { id: 'finding-note', name: 'note', rows: 2, maxlength: 2000 });
   const summary = h('div', { class: 'error-summary', role: 'alert', tabindex: '-1', hidden: true });
   const lineButton = h('button', { type: 'button', class: 'button small', id: 'line-toggle' });
-  const form = h('form', { class: 'panel finding-form', id: 'finding-form', novalidate: true, 'aria-labelledby': 'finding-form-heading' },
+  const form = entryForm({ draft: findingDraftKey(visit), class: 'panel finding-form', id: 'finding-form',
+    'aria-labelledby': 'finding-form-heading' },
     h('h2', { id: 'finding-form-heading' }, 'Record a finding'), summary,
     h('div', { class: 'field', dataset: { field: 'region' } }, h('label', { for: 'finding-region' }, 'Region'), region,
       h('p', { class: 'error', hidden: true })),
@@ -61,35 +66,27 @@ export async function renderFindings({ visit }) {
     h('label', { class: 'check', for: 'finding-released' }, released, 'Released'),
     h('div', { class: 'field' }, h('label', { for: 'finding-muscle' }, 'Muscle or test (optional)'), muscle),
     h('div', { class: 'field' }, h('label', { for: 'finding-note' }, 'Short note (optional)'), note),
-    h('p', { class: 'line-status', id: 'line-status' }), lineButton,
+    view, line, h('p', { class: 'line-status', id: 'line-status' }), lineButton,
     h('div', { class: 'actions sticky-actions' }, h('button', { type: 'submit', class: 'button primary' }, 'Save finding')));
 
-  const fill = () => {
-    region.value = draft.region || '';
-    for (const input of side.querySelectorAll('input')) input.checked = input.value === draft.side;
-    found.checked = draft.tension_found; released.checked = draft.released;
-    muscle.value = draft.muscle_or_test; note.value = draft.note;
-  };
-  const readForm = () => Object.assign(draft, { region: region.value, side: side.read(), tension_found: found.checked,
-    released: released.checked, muscle_or_test: muscle.value.trim(), note: note.value.trim() });
-  const inLine = () => findings.filter((f) => draft.line && f.tension_line_id === draft.line);
+  const inLine = () => findings.filter((f) => line.value && f.tension_line_id === line.value);
   const drawLine = () => {
-    lineButton.textContent = draft.line ? 'End the line of tension' : 'Trace a line of tension';
-    lineButton.setAttribute('aria-pressed', String(Boolean(draft.line)));
-    form.querySelector('#line-status').textContent = draft.line
+    lineButton.textContent = line.value ? 'End the line of tension' : 'Trace a line of tension';
+    lineButton.setAttribute('aria-pressed', String(Boolean(line.value)));
+    form.querySelector('#line-status').textContent = line.value
       ? `Tracing a line of tension: ${inLine().length} finding${inLine().length === 1 ? '' : 's'} so far. New findings join it.` : '';
   };
   function drawAll() {
     heading.textContent = `Findings (${findings.length})`;
     list.replaceChildren(...findings.map((f) => findingLine(f, remove)));
-    diagramBox.replaceChildren(drawDiagram(draft.view, findings, pick));
-    viewButtons.forEach((button, i) => button.setAttribute('aria-pressed', String(['back', 'front'][i] === draft.view)));
+    diagramBox.replaceChildren(drawDiagram(view.value, findings, pick));
+    viewButtons.forEach((button, i) => button.setAttribute('aria-pressed', String(['back', 'front'][i] === view.value)));
     drawLine();
   }
   function pick(code, sideCode) {
-    Object.assign(draft, { region: code, side: sideCode || draft.side });
-    fill();
-    keepDraft();
+    region.value = code;
+    if (sideCode) fillDraft(form, { side: sideCode });
+    form.keepDraft();
     (sideCode ? form.querySelector('button[type=submit]') : side.querySelector('input')).focus();
   }
   async function remove(finding) {
@@ -98,30 +95,36 @@ export async function renderFindings({ visit }) {
     drawAll();
     status.textContent = `Removed: ${labelOf('region', finding.region)}.`;
   }
-
-  lineButton.addEventListener('click', () => { draft.line = draft.line ? null : newId(); keepDraft(); drawLine(); });
-  form.addEventListener('input', () => { readForm(); keepDraft(); });
-  form.addEventListener('change', () => { readForm(); keepDraft(); });
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    readForm();
-    const values = { region: draft.region || null, side: draft.side, muscle_or_test: draft.muscle_or_test,
-      tension_found: draft.tension_found, released: draft.tension_found && draft.released, note: draft.note };
-    const errors = validate('finding', values, { partial: true });
+  /** Save what is entered, if it can be; whether it was saved. */
+  async function save() {
+    const entered = readDraft(form);
+    const errors = findingProblems(entered);
     showErrors(form, summary, errors);
-    if (Object.keys(errors).length) return;
-    const record = { visit_id: visit.id, ...values, tension_line_id: draft.line,
-      position: draft.line ? inLine().length : findings.length };
-    const id = await createRecord('finding', record, { clientId: visit.client_id });
-    findings.push({ id, ...record, client_id: visit.client_id, version: 0 });
-    Object.assign(draft, { ...EMPTY, view: draft.view, line: draft.line, side: null });
-    dropDraft(`finding:${visit.id}`);
-    fill();
+    if (Object.keys(errors).length) return false;
+    const finding = await saveFinding(visit, entered);
+    findings.push(finding);
+    fillDraft(form, { ...BLANK, view: entered.view, line: entered.line });
+    await form.dropDraft();
     drawAll();
-    status.textContent = `Saved: ${labelOf('region', values.region)}, ${labelOf('side', values.side).toLowerCase()}.`;
+    status.textContent = `Saved: ${labelOf('region', finding.region)}, ${labelOf('side', finding.side).toLowerCase()}.`;
+    return true;
+  }
+
+  lineButton.addEventListener('click', () => { line.value = line.value ? '' : newId(); form.keepDraft(); drawLine(); });
+  form.addEventListener('draftrestore', drawAll);
+  form.addEventListener('submit', (event) => { event.preventDefault(); save(); });
+  guardLeaving(form, {
+    started: () => findingStarted(readDraft(form)),
+    settle: async () => {
+      const choice = await askAboutFinding(readDraft(form));
+      if (choice === 'save') return save();
+      if (choice !== 'discard') return false;
+      fillDraft(form, { ...BLANK, view: view.value, line: line.value });
+      await form.dropDraft();
+      return true;
+    },
   });
 
-  fill();
   drawAll();
   return [h('div', { class: 'diagram-views', role: 'group', 'aria-label': 'Diagram view' }, viewButtons),
     diagramBox, status, form, heading, list];

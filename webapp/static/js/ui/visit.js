@@ -64,7 +64,7 @@ function stepButtons(visitId, index) {
     next ? h('a', { class: 'button primary', href: `#/visits/${visitId}/${next.key}` }, `${next.label} ›`) : null);
 }
 
-export async function renderVisit(main, options, visitId, stepKey = null) {
+export async function renderVisit(main, options, visitId, stepKey = null, query = '') {
   const visit = await db.getRecord('visit', visitId);
   if (!visit || visit.deleted) return missing(main, options, 'Session not on this phone', 'It may belong to a client who moved to another practitioner.');
   if (!hasSchema()) return missing(main, options, 'The session forms are not here yet', 'They arrive with the first sync. Connect and press “Sync now”.');
@@ -79,8 +79,8 @@ export async function renderVisit(main, options, visitId, stepKey = null) {
   if (!client) return missing(main, options, 'Client not on this phone', 'They may have moved to another practitioner.');
   // Only a session held today counts as open; reading an old one does not.
   if (Date.now() - Date.parse(visit.started_at) < OPEN_FOR_MS) await markInProgress(visitId, client.id, step.key);
-  const body = await step.render({ visit, client, main });
-  return show(main, [
+  const body = await step.render({ visit, client, main, query });
+  show(main, [
     h('p', { class: 'breadcrumb' }, h('a', { href: `#/clients/${client.id}` }, `${client.first_name} ${client.last_name}`)),
     h('h1', {}, `${step.label} · session ${visit.number_in_course}`),
     h('p', { class: 'muted visit-when' }, `${formatWhen(visit.started_at)} · ${visit.location === 'home' ? 'home visit' : 'at the clinic'}`),
@@ -88,4 +88,7 @@ export async function renderVisit(main, options, visitId, stepKey = null) {
     body,
     stepButtons(visitId, index),
   ], options);
+  // A step may ask for focus on one control instead of the heading (the sensation to rate next).
+  const wanted = main.querySelector('[data-focus-on-show]');
+  if (wanted && options.focus !== false) wanted.focus();
 }
