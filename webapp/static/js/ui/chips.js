@@ -23,8 +23,9 @@ export function chipGroup({ legend, name, options, value, multiple = false, onCh
   const fieldset = h('fieldset', { class: `chips ${className}`.trim(), dataset: { field: name } },
     h('legend', {}, legend),
     hint ? h('p', { class: 'hint' }, hint) : null,
-    h('div', { class: 'chip-row' }, options.map((option, index) => [inputs[index],
-      h('label', { for: inputs[index].id, class: 'chip' }, option.label)])),
+    // Each input lies under its chip (chip-option), so focusing it scrolls the whole chip into view.
+    h('div', { class: 'chip-row' }, options.map((option, index) => h('span', { class: 'chip-option' }, inputs[index],
+      h('label', { for: inputs[index].id, class: 'chip' }, option.label)))),
     h('p', { class: 'error', hidden: true }));
   fieldset.read = read;
   if (onChange) fieldset.addEventListener('change', () => onChange(read()));
