@@ -165,6 +165,25 @@ def login(app):
 
 
 @pytest.fixture
+def make_device(app, login):
+    """``make_device(user)`` registers a phone for ``user`` that syncs with its token (tests/sync/conftest.py)."""
+    from tests.sync.conftest import Device
+
+    return lambda user: Device(app, login, user)
+
+
+@pytest.fixture
+def push_service(app):
+    """The local push service (tests/push/local_service.py); the test fails if any request it got was malformed."""
+    from tests.push.local_service import running_push_service
+
+    app.config["PUSH_ALLOW_HTTP_ENDPOINTS"] = True
+    with running_push_service(app.config["VAPID_PUBLIC_KEY"], app.config["VAPID_SUBJECT"]) as service:
+        yield service
+    assert service.problems == []
+
+
+@pytest.fixture
 def clinic(app):
     return factories.make_clinic()
 

@@ -34,6 +34,9 @@ def load_config(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+        # A signed-in browser left alone this long is signed out (the phone app syncs with its
+        # device token, so this does not stop a phone syncing).
+        "WEB_SESSION_IDLE_SECONDS": int(os.environ.get("WEB_SESSION_IDLE_MINUTES", 30)) * 60,
         # Behind a reverse proxy that sets X-Forwarded-Proto (nginx, Caddy): trust one hop.
         "BEHIND_PROXY": _flag("BEHIND_PROXY", False),
         "WTF_CSRF_TIME_LIMIT": 60 * 60,

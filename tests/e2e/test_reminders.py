@@ -102,6 +102,7 @@ def test_a_home_visit_reminder_reaches_the_phone_and_opens_the_client(new_contex
     with data() as s:
         saved = s.scalars(select(PushSubscription)).one()
         assert saved.endpoint == receiver.endpoint and saved.user_id == caseload["pat"]
+        assert saved.device_id is not None  # the phone's: signing it out or revoking it ends them
 
     # A home visit in 45 minutes: the clinic's sender plans and sends its reminder.
     with data() as s:

@@ -8,20 +8,10 @@ import datetime as dt
 import pytest
 
 from tests import factories
-from tests.push.local_service import running_push_service
 from webapp.auth.models import Role
 from webapp.extensions import db
 from webapp.push import services
 from webapp.push.sender import SenderSettings, send_due
-
-
-@pytest.fixture
-def push_service(app):
-    """The local push service; the test fails if any request it got was malformed."""
-    app.config["PUSH_ALLOW_HTTP_ENDPOINTS"] = True
-    with running_push_service(app.config["VAPID_PUBLIC_KEY"], app.config["VAPID_SUBJECT"]) as service:
-        yield service
-    assert service.problems == []
 
 
 @pytest.fixture

@@ -49,12 +49,14 @@ def test_subscribe_saves_the_browser_once_with_a_readable_label(login, practitio
     assert [s["id"] for s in listed] == [str(row.id)]
 
 
-def test_an_endpoint_moves_to_whoever_subscribes_it_next(login, practitioner, other_practitioner, push_service):
+@pytest.mark.parametrize("thief", ["other_practitioner", "other_clinic_staff"])
+def test_an_endpoint_someone_else_holds_is_refused_not_moved(request, login, practitioner, push_service, thief):
     body = push_service.new_receiver().subscription_json()
     login(practitioner).post_json("/api/v1/push/subscriptions", body)
-    login(other_practitioner).post_json("/api/v1/push/subscriptions", body)
+    response = login(request.getfixturevalue(thief)).post_json("/api/v1/push/subscriptions", body)
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "endpoint_taken"
     [row] = db.session.scalars(select(PushSubscription)).all()
-    assert row.user_id == other_practitioner.id
+    assert row.user_id == practitioner.id
 
 
 @pytest.mark.parametrize("change, why", [

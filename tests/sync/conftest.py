@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
-
 from webapp.extensions import db
 
 
@@ -60,7 +58,3 @@ def change(entity, record_id=None, base_version=0, op="upsert", change_id=None, 
         body["fields"] = {k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in fields.items()}
     return body
 
-
-@pytest.fixture
-def make_device(app, login):
-    return lambda user: Device(app, login, user)

@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import func, select
 
 from webapp.auth.models import Role, User
+from webapp.auth.sessions import end_web_sessions, withdraw_access
 from webapp.extensions import db
 from webapp.sync.devices import revoke_device
 from webapp.sync.models import Device
@@ -53,7 +54,8 @@ def why_not_change_role(user: User, role: Role) -> str | None:
 
 def set_active(user: User, active: bool) -> None:
     user.active = active
-    user.session_generation = (user.session_generation or 0) + 1  # ends their open sessions
+    if not active:
+        withdraw_access(user)  # web sessions, phones and reminders all end
     db.session.flush()
 
 
@@ -75,7 +77,7 @@ def revoke(admin: User, device: Device) -> None:
     """Revoke the device and end its user's web sessions: a lost phone may still hold a
     signed-in cookie for the desk pages. The practitioner signs in again on their other devices."""
     revoke_device(device, by=admin)
-    device.user.session_generation = (device.user.session_generation or 0) + 1
+    end_web_sessions(device.user)
     db.session.flush()
 
 

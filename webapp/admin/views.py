@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from webapp.admin import services
 from webapp.admin.forms import ConfirmForm, NewUserForm, ResetPasswordForm, UserForm
 from webapp.audit.services import record_event
 from webapp.auth.models import Role
 from webapp.auth.services import create_user, normalise_email
+from webapp.auth.sessions import withdraw_access
 from webapp.core.access import role_required
 from webapp.extensions import db
 
@@ -76,9 +77,14 @@ def reset_password(user_id):
     reset = ResetPasswordForm()
     if reset.validate_on_submit():
         user.set_password(reset.password.data)
+        yourself = user.id == current_user.id
+        withdraw_access(user, keep_this_browser=yourself)
         record_event("user.password_reset", user=current_user, subject_type="user", subject_id=user.id)
+        if yourself:
+            login_user(user)  # the generation moved on: keep this browser signed in
         db.session.commit()
-        flash(f"{user.name}'s password is changed; their other sessions are signed out.", "success")
+        flash(f"{user.name}'s password is changed. They are signed out everywhere, their phones must sign in "
+              "again, and their reminders are off until they turn them on again.", "success")
         return redirect(url_for("admin.users"))
     form = UserForm(obj=user, data={"role": user.role.value})
     return render_template("admin/user_form.html", form=form, user=user, reset=reset), 200

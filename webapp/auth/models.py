@@ -90,3 +90,21 @@ class LoginFailure(Base):
     account_key: Mapped[str] = mapped_column(String(254))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class WebSession(Base):
+    """A browser signed in with a password: the server's side of the session cookie.
+
+    The cookie carries a random token; only its hash is stored. Signing out deletes the row,
+    so a copy of the cookie kept from before is worth nothing; so do idleness, the session's
+    age limit, and anything that withdraws the user's access.
+    """
+
+    __tablename__ = "web_session"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    address: Mapped[str] = mapped_column(String(64), default="")
+

@@ -7,6 +7,7 @@ import uuid
 
 from sqlalchemy import delete, func, select
 
+from webapp.auth import sessions
 from webapp.auth.models import LoginFailure, Role, User
 from webapp.db import now_utc
 from webapp.extensions import db
@@ -17,10 +18,11 @@ def normalise_email(email: str) -> str:
 
 
 def load_user_from_session(session_id: str) -> User | None:
-    """Flask-Login's loader: "<uuid>:<generation>"; a stale generation signs the user out."""
+    """Flask-Login's loader: "<uuid>:<generation>", for a browser whose web session is still
+    open on the server (webapp.auth.sessions); a stale generation signs the user out."""
     user_id, _, generation = session_id.partition(":")
     try:
-        user = db.session.get(User, uuid.UUID(user_id))
+        user = sessions.signed_in_user(uuid.UUID(user_id))
     except ValueError:
         return None
     if user is None or not user.active or str(user.session_generation or 0) != generation:

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from webapp.audit.services import record_event
-from webapp.auth import services
+from webapp.auth import services, sessions
 from webapp.auth.forms import ChangePasswordForm, LoginForm
 from webapp.extensions import db
 
@@ -51,9 +51,10 @@ def login():
             form.password.errors.append(GENERIC_FAILURE)
             return render_template("auth/login.html", form=form), 200
         services.clear_failures(email)
+        login_user(user)
+        sessions.begin(user, address)
         record_event("sign_in", user=user, address=address)
         db.session.commit()
-        login_user(user)
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -62,7 +63,8 @@ def login():
 def logout():
     if current_user.is_authenticated:
         record_event("sign_out", user=current_user, address=_client_address())
-        db.session.commit()
+    sessions.end_here()
+    db.session.commit()
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
@@ -77,9 +79,11 @@ def change_password():
             form.current_password.errors.append("That is not your current password.")
         else:
             current_user.set_password(form.new_password.data)
+            sessions.withdraw_access(current_user, keep_this_browser=True)
             record_event("password_changed", user=current_user, address=_client_address())
-            db.session.commit()
             login_user(current_user)  # the generation moved on: keep this session alive
-            flash("Your password has been changed. Other sessions have been signed out.", "success")
+            db.session.commit()
+            flash("Your password has been changed. You are signed out everywhere else, your phones must "
+                  "sign in again, and reminders must be turned on again where you want them.", "success")
             return redirect(url_for("core.home"))
     return render_template("auth/password.html", form=form)

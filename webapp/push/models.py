@@ -18,12 +18,21 @@ from webapp.db import Base, UTCDateTime, now_utc
 
 
 class PushSubscription(Base):
-    """One browser's push endpoint and the keys its messages are encrypted for."""
+    """One browser's push endpoint and the keys its messages are encrypted for.
+
+    It belongs to one person, and to the way they were signed in when they asked: a phone's
+    device (revoking or retiring it deletes the subscription) or a browser's web session
+    (signing out of it deletes the subscription; a session that merely lapses keeps it, so a
+    desk's morning list still arrives). Withdrawing a person's access deletes all of theirs.
+    """
 
     __tablename__ = "push_subscription"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("device.id"), index=True)
+    web_session_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("web_session.id", ondelete="SET NULL"), index=True)
     endpoint: Mapped[str] = mapped_column(String(2000), unique=True)
     p256dh: Mapped[str] = mapped_column(String(200))
     auth: Mapped[str] = mapped_column(String(100))

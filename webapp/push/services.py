@@ -6,16 +6,19 @@ import base64
 import binascii
 import datetime as dt
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from webapp.auth.models import User
+from webapp.auth.sessions import access_withdrawn, signed_out
 from webapp.db import now_utc
+from webapp.extensions import db
 from webapp.push.models import (
     DeliveryAttempt,
     Notification,
@@ -23,11 +26,13 @@ from webapp.push.models import (
     PushPreference,
     PushSubscription,
 )
+from webapp.sync.devices import device_revoked
 
 # Push services accept about 4 KB of encrypted body; staying under 3 KB of JSON leaves room
 # for the encryption's overhead and for the service worker's own fields later.
 MAX_PAYLOAD_BYTES = 3 * 1024
 URGENCIES = ("very-low", "low", "normal", "high")
+BASE64URL = re.compile(r"[A-Za-z0-9_-]{1,100}={0,2}")
 
 
 class InvalidSubscription(ValueError):
@@ -85,7 +90,8 @@ def check_subscription(body: object, allow_insecure: bool = False) -> tuple[str,
     if not isinstance(body, dict):
         raise InvalidSubscription("Send the subscription as a JSON object.")
     endpoint, keys = body.get("endpoint"), body.get("keys")
-    if not isinstance(endpoint, str) or not endpoint or len(endpoint) > 2000:
+    if (not isinstance(endpoint, str) or not endpoint or len(endpoint) > 2000 or not endpoint.isascii()
+            or not endpoint.isprintable() or " " in endpoint):
         raise InvalidSubscription("The subscription has no usable endpoint.")
     parts = urlsplit(endpoint)
     schemes = ("https", "http") if allow_insecure else ("https",)
@@ -93,6 +99,8 @@ def check_subscription(body: object, allow_insecure: bool = False) -> tuple[str,
         raise InvalidSubscription("The push endpoint must be an https address.")
     if not isinstance(keys, dict) or not isinstance(keys.get("p256dh"), str) or not isinstance(keys.get("auth"), str):
         raise InvalidSubscription("The subscription's keys are missing.")
+    if not all(BASE64URL.fullmatch(keys[name]) for name in ("p256dh", "auth")):
+        raise InvalidSubscription("The subscription's keys are not base64url.")
     try:
         public, secret = b64url_decode(keys["p256dh"]), b64url_decode(keys["auth"])
     except (binascii.Error, ValueError) as error:
@@ -102,20 +110,44 @@ def check_subscription(body: object, allow_insecure: bool = False) -> tuple[str,
     return endpoint, keys["p256dh"], keys["auth"]
 
 
-def subscribe(session: Session, user: User, endpoint: str, p256dh: str, auth: str, label: str) -> PushSubscription:
-    """Save a browser's subscription for ``user`` (one row per endpoint).
+class EndpointTaken(Exception):
+    """The browser's endpoint already brings someone else their reminders."""
 
-    An endpoint already saved for someone else moves to ``user``: the endpoint belongs to the
-    browser, and the person now signed in on it is the one who asked for reminders there.
+
+def subscribe(session: Session, user: User, endpoint: str, p256dh: str, auth: str, label: str, *,
+              device_id: uuid.UUID | None = None, web_session_id: uuid.UUID | None = None) -> PushSubscription:
+    """Save a browser's subscription for ``user`` (one row per endpoint), made through the
+    phone's device or the browser's web session; EndpointTaken if it is someone else's.
+
+    An endpoint held by another person is never moved: reminders carry clients' names and
+    addresses, and only that person (or withdrawing their access) can free it.
     """
-    user_id = user.id
     found = session.scalars(select(PushSubscription).where(PushSubscription.endpoint == endpoint)).first()
+    if found is not None and found.user_id != user.id:
+        raise EndpointTaken
     if found is None:
         found = PushSubscription(id=uuid.uuid4(), endpoint=endpoint, created_at=now_utc())
-    found.user_id, found.p256dh, found.auth, found.label = user_id, p256dh, auth, label[:120]
+    found.user_id, found.p256dh, found.auth, found.label = user.id, p256dh, auth, label[:120]
+    found.device_id, found.web_session_id = device_id, web_session_id
     session.add(found)
     session.flush()
     return found
+
+
+@access_withdrawn.connect
+def _forget_every_subscription(user: User, **_) -> None:
+    """A password change, reset or deactivation: no reminder reaches any of their browsers."""
+    object_session(user).execute(delete(PushSubscription).where(PushSubscription.user_id == user.id))
+
+
+@device_revoked.connect
+def _forget_the_devices_subscriptions(device_id: uuid.UUID, **_) -> None:
+    db.session.execute(delete(PushSubscription).where(PushSubscription.device_id == device_id))
+
+
+@signed_out.connect
+def _forget_the_sessions_subscriptions(web_session_id: uuid.UUID, **_) -> None:
+    db.session.execute(delete(PushSubscription).where(PushSubscription.web_session_id == web_session_id))
 
 
 def subscriptions_of(session: Session, user: User) -> list[PushSubscription]:

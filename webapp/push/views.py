@@ -1,13 +1,14 @@
 """Reminder settings: the desk page, and the JSON calls the app makes to (un)subscribe a browser.
 
-Both use the signed-in session, so both need the CSRF token (the API takes it in the
-X-CSRFToken header, as webapp/static/js/api.js sends it). Every query is limited to the
-signed-in person's own subscriptions: someone else's id is answered as "not found".
+The desk page and a desk browser's calls use the signed-in session and its CSRF token (the
+API takes it in the X-CSRFToken header, as webapp/static/js/api.js sends it); the phone app
+calls with its device token, so a phone's subscription belongs to its device. Every query is
+limited to the caller's own subscriptions: someone else's id is answered as "not found".
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -18,7 +19,7 @@ from webapp.push import services
 from webapp.push.forms import PushPreferenceForm
 from webapp.push.models import PushSubscription
 from webapp.push.sender import SenderSettings, send_test
-from webapp.sync.api import ok, session_user_required
+from webapp.sync.api import device_or_session_required, ok
 
 bp = Blueprint("push", __name__, url_prefix="/settings/notifications")
 api = Blueprint("push_api", __name__, url_prefix="/api/v1/push")
@@ -95,19 +96,19 @@ def remove(subscription_id):
 
 
 @api.get("/vapid-public-key")
-@session_user_required
+@device_or_session_required
 def vapid_public_key():
     return ok(vapid_public_key=current_app.config["VAPID_PUBLIC_KEY"])
 
 
 @api.get("/subscriptions")
-@session_user_required
+@device_or_session_required
 def list_subscriptions():
-    return ok(subscriptions=[_wire(s) for s in services.subscriptions_of(db.session, current_user)])
+    return ok(subscriptions=[_wire(s) for s in services.subscriptions_of(db.session, g.caller)])
 
 
 @api.post("/subscriptions")
-@session_user_required
+@device_or_session_required
 def subscribe():
     body = request.get_json(silent=True)
     try:
@@ -115,42 +116,48 @@ def subscribe():
             body, allow_insecure=current_app.config["PUSH_ALLOW_HTTP_ENDPOINTS"])
     except services.InvalidSubscription as problem:
         return error_response(400, str(problem), code="invalid_subscription")
-    known = {s.endpoint for s in services.subscriptions_of(db.session, current_user)}
+    known = {s.endpoint for s in services.subscriptions_of(db.session, g.caller)}
     label = services.label_for(request.user_agent.string)
-    subscription = services.subscribe(db.session, current_user, endpoint, p256dh, auth, label)
-    record_event("push.subscribe", user=current_user, subject_type="push_subscription", subject_id=subscription.id,
-                 detail={"label": label})
+    try:
+        subscription = services.subscribe(db.session, g.caller, endpoint, p256dh, auth, label,
+                                          device_id=g.caller_device, web_session_id=g.caller_web_session)
+    except services.EndpointTaken:
+        db.session.rollback()
+        return error_response(409, "This browser already receives another person's reminders. They can turn them "
+                              "off (or sign out) on it first.", code="endpoint_taken")
+    record_event("push.subscribe", user=g.caller, subject_type="push_subscription", subject_id=subscription.id,
+                 detail={"label": label, **({"device": str(g.caller_device)} if g.caller_device else {})})
     db.session.commit()
     return ok(subscription=_wire(subscription)), 200 if endpoint in known else 201
 
 
 @api.delete("/subscriptions")
-@session_user_required
+@device_or_session_required
 def unsubscribe_endpoint():
     """The browser unsubscribing itself: it knows its endpoint, not our id."""
     body = request.get_json(silent=True)
     endpoint = body.get("endpoint") if isinstance(body, dict) else None
-    if not isinstance(endpoint, str) or not services.unsubscribe(db.session, current_user, endpoint=endpoint):
+    if not isinstance(endpoint, str) or not services.unsubscribe(db.session, g.caller, endpoint=endpoint):
         return error_response(404, "This browser has no reminders to turn off.", code="not_found")
-    record_event("push.unsubscribe", user=current_user, subject_type="push_subscription")
+    record_event("push.unsubscribe", user=g.caller, subject_type="push_subscription")
     db.session.commit()
     return ok()
 
 
 @api.delete("/subscriptions/<subscription_id>")
-@session_user_required
+@device_or_session_required
 def unsubscribe(subscription_id):
-    if not services.unsubscribe(db.session, current_user, subscription_id=subscription_id):
+    if not services.unsubscribe(db.session, g.caller, subscription_id=subscription_id):
         return error_response(404, "You have no such subscription.", code="not_found")
-    record_event("push.unsubscribe", user=current_user, subject_type="push_subscription", subject_id=subscription_id)
+    record_event("push.unsubscribe", user=g.caller, subject_type="push_subscription", subject_id=subscription_id)
     db.session.commit()
     return ok()
 
 
 @api.post("/subscriptions/<subscription_id>/test")
-@session_user_required
+@device_or_session_required
 def test_subscription(subscription_id):
-    subscription = services.subscription_of(db.session, current_user, subscription_id)
+    subscription = services.subscription_of(db.session, g.caller, subscription_id)
     if subscription is None:
         return error_response(404, "You have no such subscription.", code="not_found")
     return ok(result=_test(subscription))

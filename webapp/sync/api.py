@@ -10,6 +10,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 
 from webapp.audit.services import record_event
+from webapp.auth import sessions as web_sessions
 from webapp.auth.models import Role
 from webapp.db import now_utc
 from webapp.errors import error_response
@@ -60,6 +61,32 @@ def device_required(view):
             return error_response(401, str(refused), code=refused.code)
         devices.note_contact(device)
         g.device, g.device_user = device, device.user
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def device_or_session_required(view):
+    """For calls both the phone (with its device token) and a desk browser (with its session)
+    make: ``g.caller`` is the person, ``g.caller_device`` the phone's device id (or None) and
+    ``g.caller_web_session`` the browser's web session id (or None)."""
+
+    @csrf.exempt
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if request.headers.get("Authorization", "").startswith("Bearer "):
+            try:
+                device = devices.device_for_token(db.session, request.headers["Authorization"][7:])
+            except devices.DeviceRefused as refused:
+                return error_response(401, str(refused), code=refused.code)
+            g.caller, g.caller_device, g.caller_web_session = device.user, device.id, None
+        else:
+            if not current_user.is_authenticated:
+                return error_response(401, "Please sign in.", code="unauthenticated")
+            if request.method not in ("GET", "HEAD", "OPTIONS"):
+                csrf.protect()
+            g.caller, g.caller_device = current_user._get_current_object(), None
+            g.caller_web_session = web_sessions.current_id()
         return view(*args, **kwargs)
 
     return wrapped

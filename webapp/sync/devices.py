@@ -8,11 +8,17 @@ import hmac
 import secrets
 import uuid
 
-from sqlalchemy.orm import Session
+from blinker import signal
+from sqlalchemy import select
+from sqlalchemy.orm import Session, object_session
 
 from webapp.auth.models import User
+from webapp.auth.sessions import access_withdrawn
 from webapp.db import now_utc
 from webapp.sync.models import Device
+
+# sender: the revoked device's id (reminder subscriptions made through it are deleted).
+device_revoked = signal("fieldbook.device-revoked")
 
 
 class DeviceRefused(Exception):
@@ -66,5 +72,15 @@ def note_contact(device: Device) -> None:
 
 
 def revoke_device(device: Device, by: User | None) -> None:
+    """Stop ``device``'s token working (it wipes its client data at its next contact)."""
     device.revoked_at = device.revoked_at or now_utc()
     device.revoked_by_id = by.id if by else device.revoked_by_id
+    device_revoked.send(device.id)
+
+
+@access_withdrawn.connect
+def _revoke_every_device(user: User, **_) -> None:
+    """A password change, reset or deactivation reaches the phones: every token stops working."""
+    session = object_session(user)
+    for device in session.scalars(select(Device).where(Device.user_id == user.id, Device.revoked_at.is_(None))):
+        revoke_device(device, by=None)

@@ -45,27 +45,38 @@ export async function currentSubscription() {
 }
 
 /**
+ * How this browser calls the reminder API: the phone app with its device token (so its
+ * subscription belongs to the phone, and ends when the phone is signed out or revoked), a
+ * desk browser with its signed-in session and that session's CSRF token.
+ */
+async function caller(token) {
+  if (token) return { token };
+  return { csrf: (await api('/api/v1/session')).csrf_token };
+}
+
+/**
  * Ask permission, subscribe this browser with the clinic's public key and tell the server.
  * Answers {on: true} or {on: false, reason: 'denied' | 'dismissed'}; network problems throw.
  */
-export async function turnOn() {
+export async function turnOn({ token } = {}) {
   const permission = await Notification.requestPermission();
   if (permission !== 'granted') return { on: false, reason: permission === 'denied' ? 'denied' : 'dismissed' };
-  const session = await api('/api/v1/session');
+  const auth = await caller(token);
   const reg = await registration();
+  const { vapid_public_key: vapidKey } = await api('/api/v1/push/vapid-public-key', { token: auth.token });
   const subscription = (await reg.pushManager.getSubscription())
-    || await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(session.vapid_public_key) });
-  await api('/api/v1/push/subscriptions', { method: 'POST', csrf: session.csrf_token, body: subscription.toJSON() });
+    || await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(vapidKey) });
+  await api('/api/v1/push/subscriptions', { method: 'POST', ...auth, body: subscription.toJSON() });
   return { on: true };
 }
 
 /** Stop reminders on this browser: the server forgets it, then the browser unsubscribes. */
-export async function turnOff() {
+export async function turnOff({ token } = {}) {
   const subscription = await currentSubscription();
   if (!subscription) return;
-  const session = await api('/api/v1/session');
+  const auth = await caller(token);
   try {
-    await api('/api/v1/push/subscriptions', { method: 'DELETE', csrf: session.csrf_token, body: { endpoint: subscription.endpoint } });
+    await api('/api/v1/push/subscriptions', { method: 'DELETE', ...auth, body: { endpoint: subscription.endpoint } });
   } catch (error) {
     if (error.code !== 'not_found') throw error;  // already forgotten: carry on
   }
@@ -73,12 +84,12 @@ export async function turnOff() {
 }
 
 /** Ask the server to send this browser a test notification; answers the server's result. */
-export async function sendTest() {
+export async function sendTest({ token } = {}) {
   const subscription = await currentSubscription();
-  const session = await api('/api/v1/session');
-  const { subscriptions } = await api('/api/v1/push/subscriptions');
+  const auth = await caller(token);
+  const { subscriptions } = await api('/api/v1/push/subscriptions', { token: auth.token });
   const mine = subscription && subscriptions.find((s) => s.endpoint === subscription.endpoint);
   if (!mine) return 'not-subscribed';
-  const answer = await api(`/api/v1/push/subscriptions/${mine.id}/test`, { method: 'POST', csrf: session.csrf_token });
+  const answer = await api(`/api/v1/push/subscriptions/${mine.id}/test`, { method: 'POST', ...auth });
   return answer.result;
 }

@@ -1,6 +1,7 @@
 // Reminders on this phone: what they are for, turning them on (the permission request comes
 // only from this button), a test, and turning them off. Needs the network, unlike the rest.
 import { NetworkError } from '../api.js';
+import * as db from '../db.js';
 import { currentSubscription, pushSupport, sendTest, turnOff, turnOn } from '../push.js';
 import { h, show } from './dom.js';
 
@@ -24,6 +25,8 @@ const TEST_ANSWERS = {
 };
 
 export async function renderReminders(main, options) {
+  const device = await db.getMeta('device');
+  const token = device && !device.invalid ? device.device_token : undefined;
   const status = h('p', { role: 'status', 'aria-live': 'polite', id: 'reminder-status' });
   const support = pushSupport();
   const subscribed = support.ready ? Boolean(await currentSubscription()) : false;
@@ -42,7 +45,7 @@ export async function renderReminders(main, options) {
       }
     } }, label);
   const on = async () => {
-    const answer = await turnOn();
+    const answer = await turnOn({ token });
     if (!answer.on) {
       return answer.reason === 'denied' ? 'You blocked notifications; allow them in the browser’s site settings to get reminders.'
         : 'Reminders stay off: the browser was not given permission.';
@@ -52,7 +55,7 @@ export async function renderReminders(main, options) {
     return undefined;
   };
   const off = async () => {
-    await turnOff();
+    await turnOff({ token });
     await renderReminders(main, { focus: false });
     main.querySelector('#reminder-status').textContent = 'Reminders are off for this phone.';
     return undefined;
@@ -62,7 +65,7 @@ export async function renderReminders(main, options) {
     h('p', {}, WHY),
     !support.ready ? h('div', { class: 'banner banner-warn', id: 'reminder-unavailable' }, h('p', {}, REASONS[support.reason]))
       : subscribed ? [h('p', { id: 'reminder-state' }, 'Reminders are on for this phone.'),
-        h('div', { class: 'actions' }, act('Send a test reminder', async () => TEST_ANSWERS[await sendTest()] || 'The test could not be sent.'),
+        h('div', { class: 'actions' }, act('Send a test reminder', async () => TEST_ANSWERS[await sendTest({ token })] || 'The test could not be sent.'),
           act('Turn reminders off', off))]
         : [h('p', { id: 'reminder-state' }, 'Reminders are off for this phone. The browser will ask whether Fieldbook may show '
           + 'notifications.'), h('div', { class: 'actions' }, act('Turn reminders on', on, true))],
