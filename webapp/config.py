@@ -40,8 +40,11 @@ def load_config(instance_path: str) -> dict:
         # Behind a reverse proxy that sets X-Forwarded-Proto (nginx, Caddy): trust one hop.
         "BEHIND_PROXY": _flag("BEHIND_PROXY", False),
         "WTF_CSRF_TIME_LIMIT": 60 * 60,
-        # Login throttling: failures allowed in the window, per account and per address.
+        # Login throttling (webapp.auth.services.ThrottleRules): failures allowed in the window
+        # before each try waits, doubling to at most the longest delay.
         "LOGIN_WINDOW_SECONDS": int(os.environ.get("LOGIN_WINDOW_SECONDS", 15 * 60)),
+        "LOGIN_FREE_FAILURES_PER_SOURCE": int(os.environ.get("LOGIN_FREE_FAILURES_PER_SOURCE", 3)),
+        "LOGIN_MAX_DELAY_SECONDS": int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", 15 * 60)),
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)),
         "CLIENTS_PER_PAGE": 25,

@@ -1,6 +1,10 @@
+import datetime as dt
+
+import pytest
 from sqlalchemy import select
 
 from tests import factories
+from tests.conftest import Browser
 from webapp.audit.models import AuditEvent
 from webapp.auth.models import Role
 from webapp.extensions import db
@@ -38,32 +42,90 @@ def test_wrong_password_and_unknown_account_get_the_same_message(browser, practi
     assert f'value="{practitioner.email}"' in text_wrong
 
 
-def test_repeated_failures_for_one_account_are_throttled(app, browser, practitioner):
+class Clock:
+    """Sign-in throttling's clock, moved by hand."""
+
+    def __init__(self):
+        self.now = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
+
+    def pass_(self, seconds: float) -> None:
+        self.now += dt.timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr("webapp.auth.services.now_utc", lambda: clock.now)
+    return clock
+
+
+def _try(app, email: str, password: str, address: str, cookies: dict | None = None, browser=None):
+    """A sign-in from ``address`` by a browser holding ``cookies``; the response."""
+    browser = browser or Browser(app)
+    for name, value in (cookies or {}).items():
+        browser.client.set_cookie(name, value)
+    return browser.client.post("/login", data={"email": email, "password": password,
+                                               "csrf_token": browser.csrf_token()},
+                               environ_base={"REMOTE_ADDR": address})
+
+
+def test_failures_from_one_source_slow_it_down_more_and_more(app, practitioner, clock):
     db.session.commit()
-    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-    for _ in range(limit):
-        browser.post("/login", {"email": practitioner.email, "password": "wrong password"})
-    # Even the right password waits until the window passes.
-    response = browser.post("/login", {"email": practitioner.email, "password": factories.PASSWORD})
-    assert response.status_code == 429
-    assert "Too many attempts" in response.get_data(as_text=True)
+    email, attacker = practitioner.email, "203.0.113.9"
+    for _ in range(app.config["LOGIN_FREE_FAILURES_PER_SOURCE"]):
+        assert _try(app, email, "wrong password", attacker).status_code == 200
+    waits = []
+    for _ in range(4):
+        refused = _try(app, email, "wrong password", attacker)
+        assert refused.status_code == 429 and "Too many failed attempts" in refused.get_data(as_text=True)
+        waits.append(int(refused.headers["Retry-After"]))
+        clock.pass_(waits[-1])
+        assert _try(app, email, "wrong password", attacker).status_code == 200  # tried, and failed again
+    assert waits == [1, 2, 4, 8]
 
 
-def test_throttling_an_unknown_account_looks_the_same(app, browser):
-    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-    for _ in range(limit):
-        browser.post("/login", {"email": "ghost@example.test", "password": "wrong password"})
-    assert browser.post("/login", {"email": "ghost@example.test", "password": "x"}).status_code == 429
+def test_a_stranger_cannot_lock_the_real_person_out(app, admin, clock):
+    db.session.commit()
+    email = admin.email
+    home = Browser(app)  # the admin signed in here before
+    assert _try(app, email, factories.PASSWORD, "198.51.100.7", browser=home).status_code == 302
+    known_cookie = {"fieldbook_known": home.client.get_cookie("fieldbook_known").value}
+    for n in range(60):  # a stranger tries many passwords from many addresses
+        _try(app, email, "guess", f"203.0.113.{n}")
+        clock.pass_(1)
+    # From the browser that signed in before, even at a new address: straight in.
+    assert _try(app, email, factories.PASSWORD, "192.0.2.50", known_cookie).status_code == 302
+    # From the address that signed in before, even in a new browser: straight in.
+    assert _try(app, email, factories.PASSWORD, "198.51.100.7").status_code == 302
+    # From somewhere new: a wait, not a lock, and then in.
+    waiting = _try(app, email, factories.PASSWORD, "192.0.2.99")
+    assert waiting.status_code == 429
+    clock.pass_(int(waiting.headers["Retry-After"]))
+    assert _try(app, email, factories.PASSWORD, "192.0.2.99").status_code == 302
 
 
-def test_failures_from_one_address_are_throttled_across_accounts(app, browser, clinic):
+def test_a_forged_known_browser_cookie_counts_for_nothing(app, admin, clock):
+    db.session.commit()
+    for n in range(10):
+        _try(app, admin.email, "guess", f"203.0.113.{n}")
+    forged = {"fieldbook_known": "WyJhYmMiXQ.forged.signature"}
+    assert _try(app, admin.email, factories.PASSWORD, "192.0.2.1", forged).status_code == 429
+
+
+def test_throttling_an_unknown_account_looks_the_same(app, clock):
+    for n in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
+        _try(app, "ghost@example.test", "wrong password", f"203.0.113.{n}")
+    assert _try(app, "ghost@example.test", "x", "203.0.113.200").status_code == 429
+
+
+def test_failures_from_one_address_are_throttled_across_accounts(app, clinic, clock):
     app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 3
     users = [factories.make_user(clinic) for _ in range(4)]
     db.session.commit()
     for user in users[:3]:
-        browser.post("/login", {"email": user.email, "password": "wrong password"})
-    response = browser.post("/login", {"email": users[3].email, "password": factories.PASSWORD})
-    assert response.status_code == 429
+        _try(app, user.email, "wrong password", "203.0.113.5")
+    assert _try(app, users[3].email, factories.PASSWORD, "203.0.113.5").status_code == 429
+    assert _try(app, users[3].email, factories.PASSWORD, "198.51.100.1").status_code == 302
 
 
 def test_deactivated_user_cannot_sign_in(browser, clinic):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 
@@ -30,30 +32,74 @@ def load_user_from_session(session_id: str) -> User | None:
     return user
 
 
-def is_throttled(email: str, address: str, *, window_s: int, per_account: int, per_address: int) -> bool:
-    """Whether sign-in for this account or from this address is paused after failures."""
-    since = now_utc() - dt.timedelta(seconds=window_s)
-    by_account = db.session.scalar(
-        select(func.count()).select_from(LoginFailure).where(
-            LoginFailure.account_key == normalise_email(email), LoginFailure.at >= since
-        )
-    )
-    if by_account >= per_account:
-        return True
-    by_address = db.session.scalar(
-        select(func.count()).select_from(LoginFailure).where(
-            LoginFailure.address == address, LoginFailure.at >= since
-        )
-    )
-    return by_address >= per_address
+@dataclass(frozen=True)
+class ThrottleRules:
+    """How failed sign-ins slow further tries (OWASP: throttle per account and per source,
+    with growing delays rather than a lock, so a stranger cannot lock the real person out).
+
+    Past the free failures of a count, each try waits ``2 ** (extra failures)`` seconds after
+    the last failure, up to ``max_delay_s``. Three counts, over ``window_s``:
+    - this account from this address: always applies;
+    - this account from anywhere, and this address for any account: not to a known source,
+      a browser or an address that has signed in to this account before.
+    """
+
+    window_s: int = 900
+    per_source: int = 3
+    per_account: int = 5
+    per_address: int = 20
+    max_delay_s: int = 900
+
+    @classmethod
+    def from_config(cls, config) -> ThrottleRules:
+        return cls(window_s=config["LOGIN_WINDOW_SECONDS"], per_source=config["LOGIN_FREE_FAILURES_PER_SOURCE"],
+                   per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+                   per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"], max_delay_s=config["LOGIN_MAX_DELAY_SECONDS"])
+
+
+def _wait(rules: ThrottleRules, failures: int, last: dt.datetime | None, free: int, now: dt.datetime) -> int:
+    if last is None or failures < free:
+        return 0
+    delay = min(2 ** min(failures - free, 30), rules.max_delay_s)
+    last = last if last.tzinfo else last.replace(tzinfo=dt.UTC)
+    return max(math.ceil((last + dt.timedelta(seconds=delay) - now).total_seconds()), 0)
+
+
+def _failures(*conditions) -> tuple[int, dt.datetime | None]:
+    return db.session.execute(select(func.count(), func.max(LoginFailure.at)).where(*conditions)).one()
+
+
+def seconds_to_wait(email: str, address: str, *, known_source: bool, rules: ThrottleRules) -> int:
+    """How long this try must wait before its password is even checked (0: go ahead)."""
+    now = now_utc()
+    since, account = now - dt.timedelta(seconds=rules.window_s), normalise_email(email)
+    waits = [_wait(rules, *_failures(LoginFailure.account_key == account, LoginFailure.address == address,
+                                     LoginFailure.at >= since), rules.per_source, now)]
+    if not known_source:
+        waits.append(_wait(rules, *_failures(LoginFailure.account_key == account, LoginFailure.at >= since),
+                           rules.per_account, now))
+        waits.append(_wait(rules, *_failures(LoginFailure.address == address, LoginFailure.at >= since),
+                           rules.per_address, now))
+    return max(waits)
+
+
+def has_signed_in_from(email: str, address: str, within_days: int = 180) -> bool:
+    """Whether the account with ``email`` has signed in from ``address`` before (the audit says)."""
+    from webapp.audit.models import AuditEvent
+
+    return db.session.scalar(select(AuditEvent.id).join(User, User.id == AuditEvent.user_id).where(
+        User.email == normalise_email(email), AuditEvent.action == "sign_in", AuditEvent.address == address,
+        AuditEvent.at >= now_utc() - dt.timedelta(days=within_days)).limit(1)) is not None
 
 
 def record_failure(email: str, address: str) -> None:
-    db.session.add(LoginFailure(account_key=normalise_email(email), address=address))
+    db.session.add(LoginFailure(account_key=normalise_email(email), address=address, at=now_utc()))
 
 
-def clear_failures(email: str) -> None:
-    db.session.execute(delete(LoginFailure).where(LoginFailure.account_key == normalise_email(email)))
+def clear_failures(email: str, address: str) -> None:
+    """A success clears this source's failures; the account's others still count."""
+    db.session.execute(delete(LoginFailure).where(LoginFailure.account_key == normalise_email(email),
+                                                  LoginFailure.address == address))
 
 
 # Checked against when the account does not exist, so both paths cost one scrypt check

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from webapp.audit.services import record_event
-from webapp.auth import services, sessions
+from webapp.auth import known_browsers, services, sessions
 from webapp.auth.forms import ChangePasswordForm, LoginForm
 from webapp.extensions import db
 
@@ -17,6 +17,13 @@ GENERIC_FAILURE = "That email and password do not match an active account."
 
 def _client_address() -> str:
     return request.remote_addr or "unknown"
+
+
+def _in_words(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} second{'s' * (seconds != 1)}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' * (minutes != 1)}"
 
 
 def _safe_next(target: str | None) -> str:
@@ -33,16 +40,15 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         email, address = form.email.data, _client_address()
-        cfg = current_app.config
-        if services.is_throttled(
-            email, address,
-            window_s=cfg["LOGIN_WINDOW_SECONDS"],
-            per_account=cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
-            per_address=cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"],
-        ):
-            record_event("sign_in_throttled", address=address, detail={"email": services.normalise_email(email)})
+        known = known_browsers.knows(email) or services.has_signed_in_from(email, address)
+        wait = services.seconds_to_wait(email, address, known_source=known,
+                                        rules=services.ThrottleRules.from_config(current_app.config))
+        if wait:
+            record_event("sign_in_throttled", address=address, detail={"email": services.normalise_email(email),
+                                                                      "wait_seconds": wait})
             db.session.commit()
-            return render_template("auth/login.html", form=form, throttled=True), 429
+            page = render_template("auth/login.html", form=form, wait=_in_words(wait))
+            return page, 429, {"Retry-After": str(wait)}
         user = services.authenticate(email, form.password.data)
         if user is None:
             services.record_failure(email, address)
@@ -50,12 +56,12 @@ def login():
             db.session.commit()
             form.password.errors.append(GENERIC_FAILURE)
             return render_template("auth/login.html", form=form), 200
-        services.clear_failures(email)
+        services.clear_failures(email, address)
         login_user(user)
         sessions.begin(user, address)
         record_event("sign_in", user=user, address=address)
         db.session.commit()
-        return redirect(_safe_next(request.args.get("next")))
+        return known_browsers.remember(redirect(_safe_next(request.args.get("next"))), email)
     return render_template("auth/login.html", form=form)
 
 
