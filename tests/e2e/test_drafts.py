@@ -202,3 +202,27 @@ def test_no_screen_builds_a_form_that_could_keep_no_draft():
     hand_built = [path.name for path in UI.glob("*.js")
                   if path.name != "form.js" and re.search(r"""h\(\s*['"]form['"]""", path.read_text())]
     assert hand_built == []
+
+
+ENTRY_IN_PROGRESS = "() => import('/static/js/ui/dom.js').then((dom) => dom.entryInProgress())"
+
+
+def test_a_draft_marks_its_form_unsaved_unless_the_screen_saves_as_typed(new_context, server, caseload, data):
+    """An unsaved draft holds back a redraw or an update; the close, saved to the visit at
+    every keystroke, does not hold back an update until the session is finished."""
+    ids = _whole_visit(data, caseload)
+    page = sign_in(new_context().new_page())
+    page.goto(f"/app/#/visits/{ids['first']}/close")
+    page.get_by_label("Notes (optional)").fill("Calves tight ")
+    page.get_by_role("heading", level=1).focus()
+    _settled(page)
+    assert page.evaluate(ENTRY_IN_PROGRESS) is False
+    page.reload()
+    wait_until_ready(page)
+    expect(page.get_by_label("Notes (optional)")).to_have_value("Calves tight ")
+    assert page.evaluate(ENTRY_IN_PROGRESS) is False
+
+    page.goto(f"/app/#/visits/{ids['first']}/findings")
+    page.get_by_label("Short note (optional)").fill("eased")
+    page.get_by_role("heading", level=1).focus()
+    assert page.evaluate(ENTRY_IN_PROGRESS) is True

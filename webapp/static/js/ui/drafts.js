@@ -47,14 +47,17 @@ export function fillDraft(form, values) {
  * input, one save at a time; put back when the form is drawn again, after a reload too (the
  * form then fires 'draftrestore'); dropped by ``form.dropDraft()`` once the entry is saved.
  * ``form.keepDraft()`` stores it after a change made by a script rather than by a person.
+ * Meanwhile the form is marked unsaved (data-dirty: no redraw, no update under it), unless
+ * ``savedAsTyped``: its screen saves each entry to the record as it is made.
  */
-export function keepDraft(form, key) {
+export function keepDraft(form, key, { savedAsTyped = false } = {}) {
   form.dataset.draft = key;
   const store = autosaver((values) => (values ? db.setMeta(stored(key), values) : dropDraft(key)));
+  const markUnsaved = () => { if (!savedAsTyped) form.dataset.dirty = 'true'; };
   let held = true;  // a draft may wait under this key from an earlier visit to the screen
   form.keepDraft = () => {
     held = true;
-    form.dataset.dirty = 'true';
+    markUnsaved();
     return store(readDraft(form));
   };
   form.dropDraft = () => {
@@ -68,7 +71,7 @@ export function keepDraft(form, key) {
   form.draftRestored = loadDraft(key).then((values) => {
     if (!values || form.dataset.dirty) return false;  // typing began before the draft was read: it wins
     fillDraft(form, values);
-    form.dataset.dirty = 'true';
+    markUnsaved();
     form.dispatchEvent(new CustomEvent('draftrestore', { detail: values }));
     return true;
   });

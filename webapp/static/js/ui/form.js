@@ -75,12 +75,12 @@ function fieldBlock(spec, value) {
 /**
  * A <form> for entering something. What is typed in it is kept as a draft under ``draft``
  * (a key naming what is entered, e.g. ``finding:<visit id>``) until the screen calls
- * ``form.dropDraft()`` once it is saved. Every form of the app is made here, so none can
- * forget its draft.
+ * ``form.dropDraft()`` once it is saved; ``savedAsTyped`` when the screen saves each entry as
+ * it is made (drafts.js). Every form of the app is made here, so none can forget its draft.
  */
-export function entryForm({ draft, ...attributes }, ...children) {
+export function entryForm({ draft, savedAsTyped = false, ...attributes }, ...children) {
   if (!draft) throw new Error('An entry form needs a draft key.');
-  return keepDraft(h('form', { novalidate: true, ...attributes }, ...children), draft);
+  return keepDraft(h('form', { novalidate: true, ...attributes }, ...children), draft, { savedAsTyped });
 }
 
 /**

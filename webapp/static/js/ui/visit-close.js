@@ -73,7 +73,7 @@ async function nextBooking(visit, client) {
 export async function renderClose({ visit, client }) {
   const calves = (await db.listRecords('finding', 'visit_id', visit.id)).some((f) => f.region === 'calf');
   const referralPanel = referral(visit);
-  const form = entryForm({ draft: `close:${visit.id}`, id: 'close-form', 'aria-label': 'Close of the session' },
+  const form = entryForm({ draft: `close:${visit.id}`, savedAsTyped: true, id: 'close-form', 'aria-label': 'Close of the session' },
     textField(visit, 'notes', 4),
     chipGroup({ legend: 'Advice given', name: 'advice', options: choicesFor({ vocabulary: 'advice' }), value: visit.advice,
       multiple: true, hint: calves ? 'Calves were involved in this session: magnesium and water are worth a word.' : null,
