@@ -107,9 +107,10 @@ def register_device():
     if current_user.role != Role.PRACTITIONER:
         return error_response(403, "Only practitioners keep client records on a device.", code="forbidden")
     body = request.get_json(silent=True) if request.content_length else {}
-    if not isinstance(body, dict) or not isinstance(body.get("label", ""), str | None):
-        return error_response(400, "Send an object, with the device's label as text if you give one.",
-                              code="invalid_request")
+    if not isinstance(body, dict) or not isinstance(body.get("label", ""), str | None) or len(
+            body.get("label") or "") > 120:
+        return error_response(400, "Send an object, with the device's label as text of at most 120 characters "
+                              "if you give one.", code="invalid_request")
     label = _printable(body.get("label") or request.user_agent.string or "Browser")[:120]
     device, token = devices.register_device(db.session, current_user, label)
     record_event("device.register", user=current_user, subject_type="device", subject_id=device.id,
@@ -151,8 +152,8 @@ def sync_push():
 
 def _apply_push(changes, pending: int | None) -> list[dict]:
     results = push(db.session, g.device_user, g.device.id, changes)
-    if pending is not None:
-        g.device.pending_reported = max(pending - len(changes), 0)
+    if pending is not None:  # as counted before this push; the column is a 32-bit integer
+        g.device.pending_reported = min(max(int(pending) - len(changes), 0), 2**31 - 1)
     g.device.last_sync_at = now_utc()
     _audit_push(results)
     db.session.commit()

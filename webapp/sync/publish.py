@@ -143,7 +143,7 @@ def openapi_document() -> dict:
                 "summary": "Apply a batch of changes in one transaction, at most once each",
                 "security": [{"device": []}],
                 "requestBody": _json_body({"type": "object", "additionalProperties": False, "required": ["changes"],
-                                           "properties": {"pending": {"type": "integer", "minimum": 0},
+                                           "properties": {"pending": {"type": ["integer", "null"], "minimum": 0},
                                                           "changes": {"type": "array", "maxItems": MAX_CHANGES,
                                                                       "items": _ref("Change")}}}),
                 "responses": {"200": _answer("One result per change, in order", {"type": "object", "properties": {

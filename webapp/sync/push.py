@@ -88,6 +88,15 @@ class Outcome:
         }
 
 
+def whole_number(value) -> int | None:
+    """``value`` as an int if JSON sent a whole number (``3`` or ``3.0``), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int) else None
+
+
 def parse_changes(payload) -> list[Change]:
     """Check the shape of a push body; raise InvalidRequest for anything malformed."""
     if not isinstance(payload, dict) or not isinstance(payload.get("changes"), list):
@@ -96,7 +105,7 @@ def parse_changes(payload) -> list[Change]:
     if unknown:
         raise InvalidRequest(f"Unknown fields in the request: {', '.join(sorted(unknown))}.", "unknown_fields")
     pending = payload.get("pending")
-    if pending is not None and (not isinstance(pending, int) or isinstance(pending, bool) or pending < 0):
+    if pending is not None and (whole_number(pending) is None or pending < 0):
         raise InvalidRequest("pending must be a whole number of changes, 0 or more.")
     raw_changes = payload["changes"]
     if len(raw_changes) > MAX_CHANGES:
@@ -117,10 +126,9 @@ def _parse_change(raw, index: int) -> Change:
     op = raw.get("op", "upsert")
     if op not in ("upsert", "delete"):
         raise InvalidRequest(f"{where} has an unknown operation.")
-    base = raw.get("base_version", 0)
+    base = whole_number(raw.get("base_version", 0))
     fields = raw.get("fields", {})
-    if (not isinstance(base, int) or isinstance(base, bool) or not 0 <= base <= MAX_VERSION
-            or not isinstance(fields, dict)):
+    if base is None or not 0 <= base <= MAX_VERSION or not isinstance(fields, dict):
         raise InvalidRequest(f"{where} has a malformed base version or fields.")
     try:
         change_id, record_id = uuid.UUID(str(raw.get("change_id"))), uuid.UUID(str(raw.get("id")))
