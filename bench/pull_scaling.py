@@ -39,7 +39,7 @@ def fill(app, records: int) -> dict:
         me = practitioners[0]
         clients = [factories.make_client(clinic, practitioners[n % 50]) for n in range(500)]
         visits = [factories.make_visit(c) for c in clients]
-        _device, token = register_device(db.session, me, "bench")
+        _device, token, _escrow = register_device(db.session, me, "bench", app.config["SECRET_KEY"])
         db.session.commit()
         _bulk_findings(visits, records)
         db.session.commit()

@@ -34,6 +34,11 @@ def load_config(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+        # A phone's token lapses after this many days without contact (renewed by each sync);
+        # a phone that has not reached the server for the second figure must sign in online
+        # before it unlocks again (docs/security.md).
+        "DEVICE_TOKEN_DAYS": int(os.environ.get("DEVICE_TOKEN_DAYS", 30)),
+        "DEVICE_OFFLINE_UNLOCK_DAYS": int(os.environ.get("DEVICE_OFFLINE_UNLOCK_DAYS", 14)),
         # A signed-in browser left alone this long is signed out (the phone app syncs with its
         # device token, so this does not stop a phone syncing).
         "WEB_SESSION_IDLE_SECONDS": int(os.environ.get("WEB_SESSION_IDLE_MINUTES", 30)) * 60,

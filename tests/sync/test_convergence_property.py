@@ -93,7 +93,7 @@ def test_devices_and_server_converge_with_nothing_lost(app, ops):
     practitioner = factories.make_user(clinic)
     client = factories.make_client(clinic, practitioner)
     finding = factories.make_finding(factories.make_visit(client))
-    tokens = [register_device(db.session, practitioner, f"phone {n}")[1] for n in range(DEVICES)]
+    tokens = [register_device(db.session, practitioner, f"phone {n}", "secret")[1] for n in range(DEVICES)]
     db.session.commit()
     client_id, finding_id = str(client.id), str(finding.id)
     devices = [SimDevice(app.test_client(), token) for token in tokens]

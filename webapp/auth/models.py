@@ -30,6 +30,10 @@ class Clinic(Timestamped, Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(120))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    # The phone app locks after this many minutes without use, or as long in the background.
+    lock_after_minutes: Mapped[int] = mapped_column(default=5)
+    # Staff and admins sign in to the desk with a second factor (TOTP or a passkey).
+    require_second_factor: Mapped[bool] = mapped_column(default=True)
 
 
 class User(UserMixin, Timestamped, Base):

@@ -56,14 +56,19 @@ def device_required(view):
         header = request.headers.get("Authorization", "")
         token = header[7:] if header.startswith("Bearer ") else None
         try:
-            device = devices.device_for_token(db.session, token)
+            device = devices.device_for_token(db.session, token, lapse_days=current_app.config["DEVICE_TOKEN_DAYS"])
         except devices.DeviceRefused as refused:
-            return error_response(401, str(refused), code=refused.code)
+            return _refused(refused)
         devices.note_contact(device)
         g.device, g.device_user = device, device.user
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def _refused(refused: devices.DeviceRefused):
+    extra = {"reason": refused.reason} if refused.reason else {}
+    return error_response(401, str(refused), code=refused.code, **extra)
 
 
 def device_or_session_required(view):
@@ -76,9 +81,10 @@ def device_or_session_required(view):
     def wrapped(*args, **kwargs):
         if request.headers.get("Authorization", "").startswith("Bearer "):
             try:
-                device = devices.device_for_token(db.session, request.headers["Authorization"][7:])
+                device = devices.device_for_token(db.session, request.headers["Authorization"][7:],
+                                                  lapse_days=current_app.config["DEVICE_TOKEN_DAYS"])
             except devices.DeviceRefused as refused:
-                return error_response(401, str(refused), code=refused.code)
+                return _refused(refused)
             g.caller, g.caller_device, g.caller_web_session = device.user, device.id, None
         else:
             if not current_user.is_authenticated:
@@ -112,17 +118,50 @@ def register_device():
         return error_response(400, "Send an object, with the device's label as text of at most 120 characters "
                               "if you give one.", code="invalid_request")
     label = _printable(body.get("label") or request.user_agent.string or "Browser")[:120]
-    device, token = devices.register_device(db.session, current_user, label)
+    device, token, escrow_key = devices.register_device(db.session, current_user, label,
+                                                        current_app.config["SECRET_KEY"])
     record_event("device.register", user=current_user, subject_type="device", subject_id=device.id,
                  address=request.remote_addr)
     db.session.commit()
-    return ok(device_id=str(device.id), device_token=token), 201
+    return ok(device_id=str(device.id), device_token=token, escrow_key=escrow_key), 201
+
+
+@bp.post("/devices/escrow")
+@session_user_required
+def release_escrow():
+    """A sign-in online on the phone itself gives back its escrow key and renews its token.
+
+    Both proofs are needed: the password just typed (the session) and the phone's own token,
+    even a lapsed one. A revoked phone never gets it again.
+    """
+    body = request.get_json(silent=True)
+    token = body.get("device_token") if isinstance(body, dict) else None
+    if not isinstance(token, str):
+        return error_response(400, "Send this phone's device_token.", code="invalid_request")
+    try:
+        device = devices.device_for_token(db.session, token, allow_lapsed=True)
+    except devices.DeviceRefused as refused:
+        return _refused(refused)
+    if device.user_id != current_user.id:
+        return error_response(403, "This phone belongs to someone else.", code="forbidden")
+    key = devices.escrow_key(device, current_app.config["SECRET_KEY"], create=True)
+    if key is None:
+        return error_response(409, "This phone's key cannot be opened any more (the server's secret key "
+                              "changed). Ask the clinic to sign the phone out.", code="escrow_unavailable")
+    device.last_seen_at = now_utc()  # the sign-in renews a lapsed token
+    record_event("device.escrow_release", user=current_user, subject_type="device", subject_id=device.id,
+                 address=request.remote_addr)
+    db.session.commit()
+    return ok(escrow_key=key)
 
 
 @bp.get("/schema")
 @device_required
 def schema():
-    return ok(**publish.schema_document(g.device_user.clinic_id))
+    config, clinic = current_app.config, g.device_user.clinic
+    lock = {"lock_after_minutes": clinic.lock_after_minutes, "token_days": config["DEVICE_TOKEN_DAYS"],
+            "offline_unlock_days": config["DEVICE_OFFLINE_UNLOCK_DAYS"]}
+    return ok(**publish.schema_document(clinic.id), device_policy=lock)
 
 
 @bp.post("/sync/push")
@@ -208,8 +247,25 @@ def sync_pull():
         body = pull(db.session, g.device_user, request.args.get("cursor"), limit, device_id=g.device.id)
     except BadCursor as problem:
         return error_response(400, str(problem), code="bad_cursor")
-    db.session.commit()  # last_seen_at
+    if body["records"] or body["evict"]:  # a pull that carried client data: who, which phone, how much
+        record_event("sync.pull", user=g.device_user, subject_type="device", subject_id=g.device.id,
+                     detail={"records": len(body["records"]), "evicted": len(body["evict"]),
+                             "first": not request.args.get("cursor")})
+    db.session.commit()  # last_seen_at, the audit row
     return ok(**body)
+
+
+@bp.post("/sync/device/escrow")
+@device_required
+def first_escrow():
+    """A phone registered before the app locked asks for its escrow key, once: with nothing
+    yet wrapped by it there is nothing to protect, and afterwards only a sign-in releases it."""
+    if g.device.escrow_sealed:
+        return error_response(403, "This phone already has its key; it is released again only after signing "
+                              "in on the phone.", code="forbidden")
+    key = devices.escrow_key(g.device, current_app.config["SECRET_KEY"], create=True)
+    db.session.commit()
+    return ok(escrow_key=key)
 
 
 @bp.post("/sync/device/retire")

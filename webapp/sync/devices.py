@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, object_session
 from webapp.auth.models import User
 from webapp.auth.sessions import access_withdrawn
 from webapp.db import now_utc
+from webapp.sync import escrow
 from webapp.sync.models import Device
 
 # sender: the revoked device's id (reminder subscriptions made through it are deleted).
@@ -22,29 +23,37 @@ device_revoked = signal("fieldbook.device-revoked")
 
 
 class DeviceRefused(Exception):
-    """No device, a wrong token, a revoked device or an inactive user."""
+    """No device, a wrong token, a lapsed token, a revoked device or an inactive user."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, reason: str | None = None):
         super().__init__(message)
-        self.code = code
+        self.code, self.reason = code, reason
 
 
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def register_device(session: Session, user: User, label: str) -> tuple[Device, str]:
-    """Add a device for ``user``; returns it with its token, shown this once only."""
+def register_device(session: Session, user: User, label: str, secret_key: str) -> tuple[Device, str, str]:
+    """Add a device for ``user``; returns it with its token and its escrow key, shown this once."""
     secret = secrets.token_urlsafe(32)
     device = Device(id=uuid.uuid4(), user_id=user.id, label=label[:200], token_hash=_hash(secret),
                     last_seen_at=now_utc())
+    key = escrow.new_escrow_key()
+    device.escrow_sealed = escrow.seal(key, secret_key, str(device.id))
     session.add(device)
     session.flush()
-    return device, f"{device.id}.{secret}"
+    return device, f"{device.id}.{secret}", key
 
 
-def device_for_token(session: Session, token: str | None) -> Device:
-    """The live device a bearer token belongs to; DeviceRefused otherwise."""
+def device_for_token(session: Session, token: str | None, *, lapse_days: int | None = None,
+                     allow_lapsed: bool = False) -> Device:
+    """The live device a bearer token belongs to; DeviceRefused otherwise.
+
+    A token unused for ``lapse_days`` has lapsed (each contact renews it): it is refused as
+    ``unauthenticated`` with reason ``lapsed``, so the phone keeps everything and asks for a
+    sign-in, which renews it (``allow_lapsed`` is for that renewal only).
+    """
     device_id, _, secret = (token or "").partition(".")
     try:
         device = session.get(Device, uuid.UUID(device_id))
@@ -55,7 +64,27 @@ def device_for_token(session: Session, token: str | None) -> Device:
     if device.revoked_at is not None or not device.user.active:
         raise DeviceRefused("device_revoked",
                             "This device was signed out by the clinic; its client data is being removed.")
+    if not allow_lapsed and lapse_days is not None and has_lapsed(device, lapse_days):
+        raise DeviceRefused("unauthenticated", "This phone has not reached the clinic for a long time. "
+                            "Sign in again to go on; nothing on it is lost.", reason="lapsed")
     return device
+
+
+def has_lapsed(device: Device, lapse_days: int) -> bool:
+    seen = device.last_seen_at or device.created_at
+    return seen is not None and now_utc() - seen > dt.timedelta(days=lapse_days)
+
+
+def escrow_key(device: Device, secret_key: str, *, create: bool = False) -> str | None:
+    """The device's escrow key; with ``create``, a new one for a device that has none yet
+    (a phone registered before the app locked). None if there is none to give."""
+    if not device.escrow_sealed:
+        if not create:
+            return None
+        key = escrow.new_escrow_key()
+        device.escrow_sealed = escrow.seal(key, secret_key, str(device.id))
+        return key
+    return escrow.unseal(device.escrow_sealed, secret_key, str(device.id))
 
 
 SEEN_PRECISION = dt.timedelta(minutes=10)

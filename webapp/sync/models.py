@@ -88,6 +88,9 @@ class Device(Base):
     revoked_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("user_account.id"))
     # SHA-256 of the bearer token the device syncs with; the token itself is never stored.
     token_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
+    # The phone's escrow key, sealed (webapp/sync/escrow.py); empty for a phone registered
+    # before the app locked, until it asks for one.
+    escrow_sealed: Mapped[str] = mapped_column(String(120), default="")
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 

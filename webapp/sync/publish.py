@@ -77,6 +77,7 @@ ERROR_CODES = [
     "bad_json", "invalid_request", "unknown_fields", "batch_too_large", "too_many_changes", "too_large",
     "bad_cursor", "unauthenticated", "device_revoked", "csrf_failed", "forbidden", "not_found",
     "method_not_allowed", "already_resolved", "invalid", "invalid_subscription", "endpoint_taken", "in_progress",
+    "escrow_unavailable",
     "rate_limited", "bad_request", "server_error"]
 
 
@@ -177,6 +178,22 @@ def openapi_document() -> dict:
                                     "responses": {"200": _answer("Parked (a retry parks nothing twice)"),
                                                   "404": _answer("Not a client of this caseload", _ref("Error")),
                                                   **ERRORS, **TOO_LARGE}}},
+            "/devices/escrow": {"post": {
+                "summary": "After a sign-in on the phone: its escrow key, and a renewed (even lapsed) token",
+                "security": [{"session": []}],
+                "requestBody": _json_body({"type": "object", "required": ["device_token"],
+                                           "properties": {"device_token": {"type": "string"}}}),
+                "responses": {"200": _answer("escrow_key (base64url, 32 bytes)"),
+                              "403": _answer("The phone is someone else's (code forbidden)", _ref("Error")),
+                              "409": _answer("The key cannot be opened any more (code escrow_unavailable)",
+                                             _ref("Error")),
+                              **SESSION_ERRORS}}},
+            "/sync/device/escrow": {"post": {
+                "summary": "A phone registered before the app locked gets its escrow key, once",
+                "security": [{"device": []}],
+                "responses": {"200": _answer("escrow_key (base64url, 32 bytes)"),
+                              "403": _answer("The phone has its key already (code forbidden)", _ref("Error")),
+                              **ERRORS}}},
             "/sync/device/retire": {"post": {"summary": "Sign this device out (its token stops working)",
                                              "security": [{"device": []}],
                                              "responses": {"200": _answer("Retired"), **ERRORS}}},
