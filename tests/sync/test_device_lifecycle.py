@@ -4,6 +4,7 @@ and given back only to a sign-in on that same phone, never once it is revoked.""
 from __future__ import annotations
 
 import base64
+import hashlib
 import datetime as dt
 import uuid
 
@@ -32,8 +33,12 @@ def _age(phone, days: int) -> None:
 
 
 def _release(phone, token=None):
+    """A sign-in on the phone asks for its key, proving the phone by its token's hash."""
+    token = token or phone.token
     csrf = phone.browser.get("/api/v1/session").get_json()["csrf_token"]
-    return phone.browser.client.post("/api/v1/devices/escrow", json={"device_token": token or phone.token},
+    proof = hashlib.sha256(token.partition(".")[2].encode()).hexdigest()
+    return phone.browser.client.post("/api/v1/devices/escrow", json={"device_id": token.partition(".")[0],
+                                                                      "proof": proof},
                                      headers={"X-CSRFToken": csrf})
 
 
@@ -91,7 +96,7 @@ def test_a_revoked_phone_never_gets_its_key_again(make_device, practitioner):
 def test_the_key_needs_both_the_sign_in_and_the_phones_own_token(app, make_device, practitioner,
                                                                   other_practitioner):
     phone, theirs = make_device(practitioner), make_device(other_practitioner)
-    anonymous = app.test_client().post("/api/v1/devices/escrow", json={"device_token": phone.token})
+    anonymous = app.test_client().post("/api/v1/devices/escrow", json={"device_id": phone.id, "proof": "0" * 64})
     assert anonymous.status_code == 401 and _code(anonymous) == "unauthenticated"
     forged = _release(phone, token=f"{phone.id}.not-the-secret")
     assert forged.status_code == 401

@@ -131,15 +131,16 @@ def register_device():
 def release_escrow():
     """A sign-in online on the phone itself gives back its escrow key and renews its token.
 
-    Both proofs are needed: the password just typed (the session) and the phone's own token,
-    even a lapsed one. A revoked phone never gets it again.
+    Both proofs are needed: the password just typed (the session) and the phone's own proof
+    (the SHA-256 of its token: the token itself is locked away with the client data, and the
+    hash alone cannot sync), even for a lapsed token. A revoked phone never gets it again.
     """
     body = request.get_json(silent=True)
-    token = body.get("device_token") if isinstance(body, dict) else None
-    if not isinstance(token, str):
-        return error_response(400, "Send this phone's device_token.", code="invalid_request")
+    device_id, proof = (body.get("device_id"), body.get("proof")) if isinstance(body, dict) else (None, None)
+    if not isinstance(device_id, str) or not isinstance(proof, str):
+        return error_response(400, "Send this phone's device_id and proof.", code="invalid_request")
     try:
-        device = devices.device_for_token(db.session, token, allow_lapsed=True)
+        device = devices.device_for_proof(db.session, device_id, proof)
     except devices.DeviceRefused as refused:
         return _refused(refused)
     if device.user_id != current_user.id:

@@ -70,6 +70,24 @@ def device_for_token(session: Session, token: str | None, *, lapse_days: int | N
     return device
 
 
+def device_for_proof(session: Session, device_id: str, proof: str) -> Device:
+    """The device whose token hashes to ``proof`` (a lapsed one too); DeviceRefused otherwise.
+
+    The phone keeps this hash in clear beside its locked data so that a sign-in can prove
+    which phone it is on: the hash is no bearer token (the server hashes what it is sent).
+    """
+    try:
+        device = session.get(Device, uuid.UUID(device_id))
+    except ValueError:
+        device = None
+    if device is None or not hmac.compare_digest(device.token_hash, proof.lower()):
+        raise DeviceRefused("unauthenticated", "This phone is not registered here.")
+    if device.revoked_at is not None or not device.user.active:
+        raise DeviceRefused("device_revoked",
+                            "This device was signed out by the clinic; its client data is being removed.")
+    return device
+
+
 def has_lapsed(device: Device, lapse_days: int) -> bool:
     seen = device.last_seen_at or device.created_at
     return seen is not None and now_utc() - seen > dt.timedelta(days=lapse_days)

@@ -181,8 +181,9 @@ def openapi_document() -> dict:
             "/devices/escrow": {"post": {
                 "summary": "After a sign-in on the phone: its escrow key, and a renewed (even lapsed) token",
                 "security": [{"session": []}],
-                "requestBody": _json_body({"type": "object", "required": ["device_token"],
-                                           "properties": {"device_token": {"type": "string"}}}),
+                "requestBody": _json_body({"type": "object", "required": ["device_id", "proof"], "properties": {
+                    "device_id": uuid_string,
+                    "proof": {"type": "string", "description": "hex SHA-256 of the device token"}}}),
                 "responses": {"200": _answer("escrow_key (base64url, 32 bytes)"),
                               "403": _answer("The phone is someone else's (code forbidden)", _ref("Error")),
                               "409": _answer("The key cannot be opened any more (code escrow_unavailable)",
