@@ -4,8 +4,8 @@ and given back only to a sign-in on that same phone, never once it is revoked.""
 from __future__ import annotations
 
 import base64
-import hashlib
 import datetime as dt
+import hashlib
 import uuid
 
 from sqlalchemy import select
