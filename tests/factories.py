@@ -5,11 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import time
 
+import pyotp
+from flask import current_app
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from webapp.appointments.models import Appointment
-from webapp.auth.models import Clinic, Role, User
+from webapp.auth import totp
+from webapp.auth.models import Clinic, Role, TotpFactor, User
+from webapp.auth.sealing import unseal
 from webapp.clients.models import Acknowledgement, CaseHistory, Client
 from webapp.db import now_utc
 from webapp.extensions import db
@@ -121,3 +127,35 @@ def make_rating(sensation: Sensation, visit: Visit, intensity: int, frequency: s
     db.session.add(rating)
     db.session.flush()
     return rating
+
+
+def enrol_totp(user: User) -> str:
+    """Give ``user`` a confirmed authenticator app (no recovery codes); returns its secret."""
+    secret = pyotp.random_base32()
+    totp.set_up_totp(user, secret, current_app.config["SECRET_KEY"])
+    return secret
+
+
+def _totp_factor(user_id) -> TotpFactor | None:
+    return db.session.scalar(select(TotpFactor).where(TotpFactor.user_id == user_id)
+                             .execution_options(populate_existing=True))
+
+
+def totp_secret(user: User) -> str | None:
+    """The secret of ``user``'s authenticator app, as their phone holds it, if they have one."""
+    factor = _totp_factor(user.id)
+    if factor is None:
+        return None
+    return unseal(factor.secret_sealed, current_app.config["SECRET_KEY"], totp.PURPOSE, str(user.id)).decode()
+
+
+def next_totp_code(user: User) -> str:
+    """A code of ``user``'s app that the server will accept: of one of the three 30-second steps
+    it accepts now and not yet used (if all three were, this waits for the next step)."""
+    secret, factor = totp_secret(user), _totp_factor(user.id)
+    while True:
+        now = int(time.time() // totp.STEP_SECONDS)
+        for step in range(now - totp.DRIFT_STEPS, now + totp.DRIFT_STEPS + 1):
+            if step > factor.last_used_step:
+                return pyotp.TOTP(secret).at(step * totp.STEP_SECONDS)
+        time.sleep(totp.STEP_SECONDS - time.time() % totp.STEP_SECONDS + 0.05)

@@ -83,6 +83,8 @@ def _unauthorized():
 def register_blueprints(app: Flask) -> None:
     from webapp.admin.views import bp as admin_bp
     from webapp.appointments.views import bp as appointments_bp
+    from webapp.auth.account_views import bp as account_bp
+    from webapp.auth.signin_views import bp as second_factor_bp
     from webapp.auth.views import bp as auth_bp
     from webapp.clients.views import bp as clients_bp
     from webapp.core.views import bp as core_bp
@@ -92,8 +94,8 @@ def register_blueprints(app: Flask) -> None:
     from webapp.records.views import bp as records_bp
     from webapp.sync.api import bp as sync_api_bp
 
-    for blueprint in (core_bp, auth_bp, clients_bp, records_bp, appointments_bp, admin_bp, sync_api_bp, pwa_bp,
-                      push_bp, push_api_bp):
+    for blueprint in (core_bp, auth_bp, second_factor_bp, account_bp, clients_bp, records_bp, appointments_bp,
+                      admin_bp, sync_api_bp, pwa_bp, push_bp, push_api_bp):
         app.register_blueprint(blueprint)
 
 

@@ -24,14 +24,16 @@ def register(app: Flask) -> None:
               help="admin: everything; staff: the clinic desk; practitioner: own caseload.")
 @click.option("--clinic", "clinic_name", default=None,
               help="Clinic name; created if no clinic exists yet. Defaults to the only clinic.")
-@click.password_option(help="The password (asked for if not given; at least 10 characters).")
+@click.password_option(help="The password (asked for if not given; at least 10 characters, not a common one).")
 def create_user(email: str, name: str, role: str, clinic_name: str | None, password: str) -> None:
     """Create a user account (the first one is usually an admin)."""
+    from webapp.auth.passwords import password_problem
     from webapp.auth.services import create_user as add_user
 
-    if len(password) < 10:
-        raise click.BadParameter("use at least 10 characters", param_hint="password")
     clinics = db.session.scalars(select(Clinic)).all()
+    problem = password_problem(password, [name, email, clinic_name or (clinics[0].name if len(clinics) == 1 else "")])
+    if problem:
+        raise click.BadParameter(problem, param_hint="password")
     if clinic_name:
         clinic = next((c for c in clinics if c.name == clinic_name), None)
         if clinic is None:
@@ -59,7 +61,7 @@ def create_user(email: str, name: str, role: str, clinic_name: str | None, passw
 def load_demo(force: bool) -> None:
     """Load the demo clinic: users, about 30 clients, sessions and upcoming appointments."""
     from webapp.auth.models import User
-    from webapp.demo.seed import DEMO_LOGINS, load_demo_data
+    from webapp.demo.seed import DEMO_LOGINS, DEMO_TOTP_SECRETS, load_demo_data
 
     if db.session.scalar(select(User.id).limit(1)) and not force:
         click.echo("The database already has users; demo data not loaded (use --force to add it).")
@@ -69,3 +71,7 @@ def load_demo(force: bool) -> None:
     click.echo("Demo data loaded. Sign in with:")
     for email, password, role in DEMO_LOGINS:
         click.echo(f"  {role:<13} {email:<32} {password}")
+    click.echo("The desk logins then ask for a code from an authenticator app. Add its key to one, or print the "
+               "code of the moment with:")
+    for email, secret in DEMO_TOTP_SECRETS.items():
+        click.echo(f"  {email:<32} .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{secret}').now())\"")

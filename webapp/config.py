@@ -45,6 +45,16 @@ def load_config(instance_path: str) -> dict:
         # Behind a reverse proxy that sets X-Forwarded-Proto (nginx, Caddy): trust one hop.
         "BEHIND_PROXY": _flag("BEHIND_PROXY", False),
         "WTF_CSRF_TIME_LIMIT": 60 * 60,
+        # The desk's second factor (docs/security.md): how long a right password waits for
+        # its second factor, and how recent a sign-in must be to change how one signs in.
+        "SECOND_FACTOR_SECONDS": int(os.environ.get("SECOND_FACTOR_MINUTES", 5)) * 60,
+        "REAUTHENTICATE_SECONDS": int(os.environ.get("REAUTHENTICATE_MINUTES", 10)) * 60,
+        "TOTP_ISSUER": os.environ.get("TOTP_ISSUER", "Fieldbook"),
+        # Passkeys are bound to this domain; unset, the host the page was served from. Set
+        # both in production (e.g. fieldbook.example.org and https://fieldbook.example.org).
+        "WEBAUTHN_RP_ID": os.environ.get("WEBAUTHN_RP_ID"),
+        "WEBAUTHN_ORIGIN": os.environ.get("WEBAUTHN_ORIGIN"),
+        "WEBAUTHN_RP_NAME": os.environ.get("WEBAUTHN_RP_NAME", "Fieldbook"),
         # Login throttling (webapp.auth.services.ThrottleRules): failures allowed in the window
         # before each try waits, doubling to at most the longest delay.
         "LOGIN_WINDOW_SECONDS": int(os.environ.get("LOGIN_WINDOW_SECONDS", 15 * 60)),

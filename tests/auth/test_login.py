@@ -87,8 +87,9 @@ def test_failures_from_one_source_slow_it_down_more_and_more(app, practitioner, 
 def test_a_stranger_cannot_lock_the_real_person_out(app, admin, clock):
     db.session.commit()
     email = admin.email
-    home = Browser(app)  # the admin signed in here before
+    home = Browser(app)  # the admin signed in here before (both steps)
     assert _try(app, email, factories.PASSWORD, "198.51.100.7", browser=home).status_code == 302
+    home.answer_second_factor(admin, environ_base={"REMOTE_ADDR": "198.51.100.7"})
     known_cookie = {"fieldbook_known": home.client.get_cookie("fieldbook_known").value}
     for n in range(60):  # a stranger tries many passwords from many addresses
         _try(app, email, "guess", f"203.0.113.{n}")
@@ -147,7 +148,8 @@ def test_next_parameter_cannot_send_the_user_off_site(browser, staff):
     db.session.commit()
     browser.csrf_token()
     response = browser.post("/login?next=//evil.example/", {"email": staff.email, "password": factories.PASSWORD})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/login/set-up"  # the second factor first, then on
+    assert browser.answer_second_factor(staff).headers["Location"] == "/"
 
 
 def test_change_password_checks_the_current_one_and_keeps_typed_values(login, staff):

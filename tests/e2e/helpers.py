@@ -147,3 +147,30 @@ def wait_for_failed_sync(page: Page, started: Callable[[], bool]) -> None:
         const state = (await import('/static/js/sync.js')).syncState();
         return !state.running && state.offline;
     }""", timeout=TIMEOUT_MS)
+
+
+def sign_in_at_desk(page: Page, data, email: str = "ada@example.test", next_url: str = "/") -> Page:
+    """Sign in at the desk through the real forms, both steps: the password, then a code from
+    the person's authenticator app (set up for them first when the clinic requires one)."""
+    from sqlalchemy import select
+
+    from webapp.auth.models import User
+    from webapp.auth.second_factor import has_factor, required_for
+
+    with data() as s:
+        user = s.scalars(select(User).where(User.email == email)).one()
+        if not has_factor(user) and required_for(user):
+            factories.enrol_totp(user)
+        second_step = has_factor(user)
+    page.goto(f"/login?next={next_url}")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if second_step:
+        page.wait_for_url("**/login/verify")
+        with data() as s:
+            code = factories.next_totp_code(s.scalars(select(User).where(User.email == email)).one())
+        page.get_by_label("Code", exact=True).fill(code)
+        page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+    return page

@@ -12,6 +12,7 @@ from tests.e2e.helpers import (
     idb_counts,
     record_session,
     sign_in,
+    sign_in_at_desk,
     wait_for_sync,
 )
 from webapp.auth.models import Clinic, Role
@@ -90,10 +91,7 @@ def test_unsent_work_for_a_client_who_left_can_be_handed_to_the_clinic_desk(new_
     assert (counts["client"], counts["visit"], counts["outbox"]) == (1, 0, 0)  # gone from the phone ...
 
     desk = new_context(viewport={"width": 1440, "height": 900}).new_page()  # ... and on the desk
-    desk.goto(f"/login?next=/clients/{caseload['bea']}/record")
-    desk.get_by_label("Email").fill("ada@example.test")
-    desk.get_by_label("Password").fill(factories.PASSWORD)
-    desk.get_by_role("button", name="Sign in").click()
+    sign_in_at_desk(desk, data, next_url=f"/clients/{caseload['bea']}/record")
     handed = desk.locator("#parked-changes")
     expect(handed.locator(".parked-change")).to_have_count(2)
     expect(handed).to_contain_text("Knee easier on the stairs")

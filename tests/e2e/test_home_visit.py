@@ -12,7 +12,15 @@ import uuid
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.e2e.helpers import expect, go_offline, go_online, sign_in, wait_for_sync, wait_until_ready
+from tests.e2e.helpers import (
+    expect,
+    go_offline,
+    go_online,
+    sign_in,
+    sign_in_at_desk,
+    wait_for_sync,
+    wait_until_ready,
+)
 from webapp.appointments.models import Appointment
 from webapp.clients.models import Acknowledgement, CaseHistory
 from webapp.visits.models import Finding, SensationRating, Visit
@@ -30,13 +38,8 @@ def _new_client_booked_today(data, caseload) -> str:
         return str(cara.id)
 
 
-def _desk_page(new_context):
-    desk = new_context(viewport={"width": 1440, "height": 900}).new_page()
-    desk.goto("/login")
-    desk.get_by_label("Email").fill("ada@example.test")
-    desk.get_by_label("Password").fill(factories.PASSWORD)
-    desk.get_by_role("button", name="Sign in").click()
-    return desk
+def _desk_page(new_context, data):
+    return sign_in_at_desk(new_context(viewport={"width": 1440, "height": 900}).new_page(), data)
 
 
 def test_a_first_home_visit_recorded_offline_reaches_the_desk_once_complete(new_context, server, caseload, data):
@@ -134,7 +137,7 @@ def test_a_first_home_visit_recorded_offline_reaches_the_desk_once_complete(new_
         booked = s.scalars(select(Appointment).where(Appointment.client_id == client_uuid).order_by(Appointment.starts_at)).all()
         assert len(booked) == 2 and (booked[1].starts_at.date() - booked[0].starts_at.date()).days == 3
 
-    desk = _desk_page(new_context)
+    desk = _desk_page(new_context, data)
     desk.goto(f"/clients/{cara_id}/record")
     record = desk.locator("main")
     expect(record).to_contain_text("Session 1")

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
-from tests.e2e.helpers import expect, sign_in
+from tests.e2e.helpers import expect, sign_in, sign_in_at_desk
 from tests.push.local_service import running_push_service
 from webapp.clients.models import Client
 from webapp.extensions import db
@@ -172,11 +172,7 @@ def test_staff_turn_reminders_on_from_the_desk_page(new_context, server, caseloa
     context = new_context(viewport={"width": 1440, "height": 900})
     context.grant_permissions(["notifications"])
     context.add_init_script(f"({FAKE_SUBSCRIBE})({json.dumps(receiver.subscription_json())})")
-    desk = context.new_page()
-    desk.goto("/login?next=/settings/notifications")
-    desk.get_by_label("Email").fill("ada@example.test")
-    desk.get_by_label("Password").fill(factories.PASSWORD)
-    desk.get_by_role("button", name="Sign in").click()
+    desk = sign_in_at_desk(context.new_page(), data, next_url="/settings/notifications")
     desk.get_by_role("button", name="Turn reminders on for this computer").click()
     expect(desk.locator("#push-status")).to_contain_text("Reminders are on for this computer.")
     with data() as s:

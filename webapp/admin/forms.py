@@ -1,10 +1,18 @@
 """Admin forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
-from webapp.auth.forms import MIN_PASSWORD_LENGTH
+from webapp.auth.forms import AcceptablePassword
 from webapp.auth.models import Role
 from webapp.core.forms import options
 
@@ -27,16 +35,29 @@ class UserForm(FlaskForm):
 
 class NewUserForm(UserForm):
     password = PasswordField("First password", validators=[
-        DataRequired(message="Choose a first password."),
-        Length(min=MIN_PASSWORD_LENGTH, message=f"Use at least {MIN_PASSWORD_LENGTH} characters.")])
+        DataRequired(message="Choose a first password."), AcceptablePassword()])
     submit = SubmitField("Create user")
+    clinic_name = ""  # set by the view
+
+    @property
+    def personal_words(self) -> list[str]:
+        return [self.name.data, self.email.data, self.clinic_name]
 
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField("New password", validators=[
-        DataRequired(message="Choose a new password."),
-        Length(min=MIN_PASSWORD_LENGTH, message=f"Use at least {MIN_PASSWORD_LENGTH} characters.")])
+        DataRequired(message="Choose a new password."), AcceptablePassword()])
     submit = SubmitField("Set password")
+    personal_words: list[str] = []  # the user's name, email and clinic, set by the view
+
+
+class ClinicSettingsForm(FlaskForm):
+    require_second_factor = BooleanField("Staff and admins sign in with a second factor (an authenticator app "
+                                         "or a passkey)")
+    lock_after_minutes = IntegerField("The phone app locks after this many minutes without use", validators=[
+        InputRequired(message="Choose a number of minutes from 1 to 60."),
+        NumberRange(min=1, max=60, message="Choose a number of minutes from 1 to 60.")])
+    submit = SubmitField("Save settings")
 
 
 class ConfirmForm(FlaskForm):

@@ -6,7 +6,8 @@ import uuid
 
 from sqlalchemy import func, select
 
-from webapp.auth.models import Role, User
+from webapp.auth import second_factor
+from webapp.auth.models import Clinic, Role, User
 from webapp.auth.sessions import end_web_sessions, withdraw_access
 from webapp.extensions import db
 from webapp.sync.devices import revoke_device
@@ -57,6 +58,25 @@ def set_active(user: User, active: bool) -> None:
     if not active:
         withdraw_access(user)  # web sessions, phones and reminders all end
     db.session.flush()
+
+
+def reset_second_factor(user: User) -> dict:
+    """Clear ``user``'s second factors and recovery codes, and sign them out of every browser:
+    whoever asked for this has lost a factor, and may have lost a signed-in computer with it.
+    They set up a new factor at their next sign-in. Returns what was removed (for the audit)."""
+    removed = second_factor.reset(user)
+    end_web_sessions(user)
+    return removed
+
+
+def update_clinic_settings(clinic: Clinic, *, require_second_factor: bool, lock_after_minutes: int) -> list[str]:
+    """Change the clinic's sign-in and phone-lock settings; returns the names of those changed."""
+    changed = [name for name, value in (("require_second_factor", require_second_factor),
+                                        ("lock_after_minutes", lock_after_minutes))
+               if getattr(clinic, name) != value]
+    clinic.require_second_factor, clinic.lock_after_minutes = require_second_factor, lock_after_minutes
+    db.session.flush()
+    return changed
 
 
 def clinic_devices(admin: User) -> list[Device]:

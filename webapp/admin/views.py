@@ -1,4 +1,4 @@
-"""Admin pages: the clinic's users and devices."""
+"""Admin pages: the clinic's users, devices, settings and audit trail."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_user
 
 from webapp.admin import services
-from webapp.admin.forms import ConfirmForm, NewUserForm, ResetPasswordForm, UserForm
+from webapp.admin.forms import ClinicSettingsForm, ConfirmForm, NewUserForm, ResetPasswordForm, UserForm
 from webapp.audit.services import record_event
+from webapp.auth import second_factor
 from webapp.auth.models import Role
 from webapp.auth.services import create_user, normalise_email
 from webapp.auth.sessions import withdraw_access
@@ -31,6 +32,7 @@ def users():
 @role_required(Role.ADMIN)
 def new_user():
     form = NewUserForm()
+    form.clinic_name = current_user.clinic.name
     if form.validate_on_submit():
         email = normalise_email(form.email.data)
         if services.email_taken(email):
@@ -67,7 +69,13 @@ def edit_user(user_id):
             db.session.commit()
             flash(f"{user.name} is saved.", "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user, reset=ResetPasswordForm())
+    return _user_page(form, user, ResetPasswordForm())
+
+
+def _user_page(form, user, reset, status: int = 200):
+    return render_template("admin/user_form.html", form=form, user=user, reset=reset, confirm=ConfirmForm(),
+                           factors=second_factor.factors_of(user),
+                           factor_required=second_factor.required_for(user)), status
 
 
 @bp.route("/users/<user_id>/password", methods=["POST"])
@@ -75,6 +83,7 @@ def edit_user(user_id):
 def reset_password(user_id):
     user = _user_or_404(user_id)
     reset = ResetPasswordForm()
+    reset.personal_words = [user.name, user.email, user.clinic.name]
     if reset.validate_on_submit():
         user.set_password(reset.password.data)
         yourself = user.id == current_user.id
@@ -87,7 +96,42 @@ def reset_password(user_id):
               "again, and their reminders are off until they turn them on again.", "success")
         return redirect(url_for("admin.users"))
     form = UserForm(obj=user, data={"role": user.role.value})
-    return render_template("admin/user_form.html", form=form, user=user, reset=reset), 200
+    return _user_page(form, user, reset)
+
+
+@bp.post("/users/<user_id>/second-factor/reset")
+@role_required(Role.ADMIN)
+def reset_second_factor(user_id):
+    """Clear a person's second factors (a lost phone or security key); audited."""
+    user = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if user.id == current_user.id:
+        flash("Ask another admin to reset your own second factor.", "error")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    removed = services.reset_second_factor(user)
+    record_event("second_factor.reset", user=current_user, subject_type="user", subject_id=user.id, detail=removed)
+    db.session.commit()
+    flash(f"{user.name}'s second factor is reset and they are signed out. They set up a new one when they next "
+          "sign in.", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/clinic", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def clinic_settings():
+    clinic = current_user.clinic
+    form = ClinicSettingsForm(obj=clinic)
+    if form.validate_on_submit():
+        changed = services.update_clinic_settings(clinic, require_second_factor=form.require_second_factor.data,
+                                                  lock_after_minutes=form.lock_after_minutes.data)
+        record_event("clinic.settings_update", user=current_user, subject_type="clinic", subject_id=clinic.id,
+                     detail={"fields": changed, "require_second_factor": clinic.require_second_factor,
+                             "lock_after_minutes": clinic.lock_after_minutes})
+        db.session.commit()
+        flash("The clinic's settings are saved.", "success")
+        return redirect(url_for("admin.clinic_settings"))
+    return render_template("admin/clinic.html", form=form, clinic=clinic)
 
 
 @bp.route("/users/<user_id>/active", methods=["POST"])
@@ -138,6 +182,15 @@ ACTIONS = {
     "appointment.create": "booked", "appointment.update": "moved an appointment", "appointment.cancel": "cancelled",
     "sync.push": "synced changes from a phone", "conflict.resolve": "resolved a conflict",
     "device.register": "set up a phone", "device.retire": "signed a phone out", "device.revoke": "revoked a phone",
+    "second_factor.enrol": "set up a second factor", "second_factor.ok": "confirmed a second factor",
+    "second_factor.failed": "gave a wrong second factor", "second_factor.throttled": "was paused after wrong codes",
+    "second_factor.recovery_code_used": "used a recovery code", "second_factor.reset": "reset a second factor",
+    "second_factor.remove": "removed a second factor", "second_factor.recovery_codes_renewed": "made new recovery codes",
+    "password_confirm_failed": "typed a wrong password to confirm", "clinic.settings_update": "changed clinic settings",
+    "user.create": "added a user", "user.update": "changed a user", "user.password_reset": "set a user's password",
+    "user.deactivate": "deactivated a user", "user.reactivate": "reactivated a user",
+    "case_history.view": "viewed the case history", "client.view_details": "opened the details to edit",
+    "acknowledgement.view": "viewed the acknowledgement",
 }
 
 

@@ -1,10 +1,20 @@
-"""Sign-in and password forms."""
+"""Sign-in, password and second-factor forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, ValidationError
 
-MIN_PASSWORD_LENGTH = 10
+from webapp.auth.passwords import password_problem
+
+
+class AcceptablePassword:
+    """Refuses a password that ``password_problem`` refuses; the form's ``personal_words``
+    (the person's name, email and clinic, set by the view) count as too easy to guess."""
+
+    def __call__(self, form, field) -> None:
+        problem = password_problem(field.data or "", getattr(form, "personal_words", ()))
+        if problem:
+            raise ValidationError(problem)
 
 
 class LoginForm(FlaskForm):
@@ -19,13 +29,22 @@ class ChangePasswordForm(FlaskForm):
     )
     new_password = PasswordField(
         "New password",
-        validators=[
-            DataRequired(message="Choose a new password."),
-            Length(min=MIN_PASSWORD_LENGTH, message=f"Use at least {MIN_PASSWORD_LENGTH} characters."),
-        ],
+        validators=[DataRequired(message="Choose a new password."), AcceptablePassword()],
     )
     confirm = PasswordField(
         "New password, again",
         validators=[EqualTo("new_password", message="The two new passwords do not match.")],
     )
     submit = SubmitField("Change password")
+
+
+class ConfirmPasswordForm(FlaskForm):
+    password = PasswordField("Your password", validators=[DataRequired(message="Enter your password.")])
+    submit = SubmitField("Confirm")
+
+
+class CodeForm(FlaskForm):
+    # Text, not a number: a recovery code has letters, and leading zeros of a code matter.
+    code = StringField("Code", validators=[DataRequired(message="Enter the code.")],
+                       render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"})
+    submit = SubmitField("Continue")

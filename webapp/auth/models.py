@@ -7,7 +7,7 @@ import enum
 import uuid
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, Index, String, Uuid
+from sqlalchemy import BigInteger, Enum, ForeignKey, Index, LargeBinary, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -112,3 +112,45 @@ class WebSession(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     address: Mapped[str] = mapped_column(String(64), default="")
 
+
+
+class TotpFactor(Base):
+    """A person's authenticator app: the shared secret, sealed under SECRET_KEY
+    (``webapp.auth.sealing``), so a copy of the database alone cannot make codes."""
+
+    __tablename__ = "totp_factor"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), unique=True)
+    secret_sealed: Mapped[str] = mapped_column(String(200))
+    # None while being set up: the factor counts once the person has typed a first code.
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The 30-second step of the last code accepted: a code is never accepted twice.
+    last_used_step: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class Passkey(Base):
+    """A WebAuthn credential registered by a person (their public key, never a secret)."""
+
+    __tablename__ = "passkey"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    credential_id: Mapped[str] = mapped_column(String(1400), unique=True)  # base64url, up to 1,023 bytes
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)  # COSE
+    sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    name: Mapped[str] = mapped_column(String(120), default="Passkey")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class RecoveryCode(Base):
+    """One of a person's one-use recovery codes, stored as a salted scrypt hash."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -135,3 +135,27 @@ def create_user(*, clinic_id: uuid.UUID, email: str, name: str, role: Role, pass
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def _code_key(user: User) -> str:
+    return f"second-factor:{user.id}"
+
+
+def seconds_to_wait_for_code(user: User, rules: ThrottleRules) -> int:
+    """How long this second-factor try must wait (0: go ahead).
+
+    Counted per account from anywhere: whoever is guessing already has the password, so a
+    new address buys nothing. Past the free failures each try waits twice as long as the last.
+    """
+    now = now_utc()
+    failures = _failures(LoginFailure.account_key == _code_key(user),
+                         LoginFailure.at >= now - dt.timedelta(seconds=rules.window_s))
+    return _wait(rules, *failures, rules.per_source, now)
+
+
+def record_code_failure(user: User, address: str) -> None:
+    db.session.add(LoginFailure(account_key=_code_key(user), address=address, at=now_utc()))
+
+
+def clear_code_failures(user: User) -> None:
+    db.session.execute(delete(LoginFailure).where(LoginFailure.account_key == _code_key(user)))

@@ -105,6 +105,16 @@ def end_web_sessions(user: User) -> None:
     db.session.flush()
 
 
+def end_other_web_sessions(user: User) -> None:
+    """Sign ``user`` out of every browser but this one (after a change to how they sign in);
+    the caller commits."""
+    query = delete(WebSession).where(WebSession.user_id == user.id)
+    kept = current_id()
+    if kept is not None:
+        query = query.where(WebSession.id != kept)
+    db.session.execute(query)
+
+
 def withdraw_access(user: User, keep_this_browser: bool = False) -> None:
     """End every way ``user`` is signed in, on every browser and device; the caller commits.
 

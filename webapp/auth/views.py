@@ -1,4 +1,9 @@
-"""Sign in, sign out, change password."""
+"""Sign in (the password step), sign out, change password.
+
+A right password signs the person in at once only when they have no second factor and owe
+none; otherwise it leaves this browser half signed in (``webapp.auth.pending``) and sends it
+on to the second factor (``webapp.auth.signin_views``).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from webapp.audit.services import record_event
-from webapp.auth import known_browsers, services, sessions
+from webapp.auth import known_browsers, pending, second_factor, services, sessions
 from webapp.auth.forms import ChangePasswordForm, LoginForm
 from webapp.extensions import db
 
@@ -57,11 +62,17 @@ def login():
             form.password.errors.append(GENERIC_FAILURE)
             return render_template("auth/login.html", form=form), 200
         services.clear_failures(email, address)
-        login_user(user)
-        sessions.begin(user, address)
-        record_event("sign_in", user=user, address=address)
+        target = _safe_next(request.args.get("next"))
+        if second_factor.has_factor(user) or second_factor.owes_enrolment(user):
+            enrol = not second_factor.has_factor(user)
+            pending.hold(user, target, enrol=enrol)
+            db.session.commit()
+            # Not yet a known browser: that takes a whole sign-in (see signin_views).
+            return redirect(url_for("second_factor.enrol" if enrol else "second_factor.challenge"))
+        pending.complete(user, address, factor=None)
         db.session.commit()
-        return known_browsers.remember(redirect(_safe_next(request.args.get("next"))), email)
+        return known_browsers.remember(redirect(target), email)
+    pending.drop()  # a new sign-in starts over
     return render_template("auth/login.html", form=form)
 
 
@@ -70,6 +81,7 @@ def logout():
     if current_user.is_authenticated:
         record_event("sign_out", user=current_user, address=_client_address())
     sessions.end_here()
+    pending.drop()
     db.session.commit()
     logout_user()
     flash("You are signed out.", "info")
@@ -80,6 +92,7 @@ def logout():
 @login_required
 def change_password():
     form = ChangePasswordForm()
+    form.personal_words = [current_user.name, current_user.email, current_user.clinic.name]
     if form.validate_on_submit():
         if not current_user.check_password(form.current_password.data):
             form.current_password.errors.append("That is not your current password.")

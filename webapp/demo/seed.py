@@ -13,8 +13,11 @@ import random
 import uuid
 from zoneinfo import ZoneInfo
 
+from flask import current_app
+
 from webapp.appointments.models import Appointment
 from webapp.auth.models import Clinic, Role, User
+from webapp.auth.totp import set_up_totp
 from webapp.clients.models import Acknowledgement, CaseHistory, Client
 from webapp.demo.people import CLIENTS, PROFILES
 from webapp.extensions import db
@@ -27,6 +30,11 @@ DEMO_LOGINS = [
     ("helen@riverside.example", "demo-practitioner-2026", "practitioner"),
     ("tom@riverside.example", "demo-practitioner-2026", "practitioner"),
 ]
+# The demo's desk logins come with an authenticator app already set up, so that a newcomer
+# sees the second factor a clinic would use. These secrets are published (README.md): they
+# are for the demo clinic only. A code: python -c "import pyotp; print(pyotp.TOTP('<secret>').now())"
+DEMO_TOTP_SECRETS = {"admin@riverside.example": "DEMOADMINFIELDBOOKRIVERSIDEGRACE",
+                     "reception@riverside.example": "DEMOSTAFFFIELDBOOKRIVERSIDERITAA"}
 NAMES = {"admin@riverside.example": "Grace Admin", "reception@riverside.example": "Rita Reception",
          "helen@riverside.example": "Helen Marsh", "tom@riverside.example": "Tom Okafor"}
 ZONE = ZoneInfo("Europe/London")
@@ -51,6 +59,8 @@ def load_demo_data(today: dt.date | None = None, seed: int = 2026) -> Clinic:
         db.session.add(user)
         users[email] = user
     db.session.flush()
+    for email, secret in DEMO_TOTP_SECRETS.items():
+        set_up_totp(users[email], secret, current_app.config["SECRET_KEY"])
     practitioners = [users["helen@riverside.example"], users["tom@riverside.example"]]
     for index, person in enumerate(CLIENTS):
         practitioner = None if person.get("unassigned") else practitioners[index % 2]
