@@ -34,7 +34,8 @@ demo: install
 
 serve: install
 	@echo "Fieldbook is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(VENV)/bin/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	$(VENV)/bin/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - \
+	  --logger-class webapp.audit.access_log.RedactingGunicornLogger wsgi:app
 
 ## chromium: the browser tests drive Debian's Chromium (Playwright's own download cannot work here)
 chromium:

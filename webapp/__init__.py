@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp import extensions
+from webapp.audit.access_log import redact_werkzeug_log
 from webapp.config import load_config
 from webapp.core import instance_keys
 from webapp.core.security import init_security
@@ -48,6 +49,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     app.jinja_env.add_extension("jinja2.ext.do")
     logging.basicConfig(level=logging.INFO)
+    redact_werkzeug_log()  # the development server's request lines: no client search terms
 
 
 def register_extensions(app: Flask) -> None:

@@ -30,3 +30,8 @@ def record_event(
     )
     db.session.add(event)
     return event
+
+
+def record_client_read(action: str, *, user, client_id: uuid.UUID, address: str | None) -> AuditEvent:
+    """Add the audit row of a page that showed a client's record (``action`` names the page)."""
+    return record_event(action, user=user, subject_type="client", subject_id=client_id, address=address)

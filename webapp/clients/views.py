@@ -7,7 +7,7 @@ import datetime as dt
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from webapp.audit.services import record_event
+from webapp.audit.services import record_client_read, record_event
 from webapp.clients import services
 from webapp.clients.forms import AcknowledgementForm, CaseHistoryForm, ClientForm
 from webapp.core.access import client_or_404
@@ -67,7 +67,16 @@ def new():
 def edit(client_id):
     client = client_or_404(current_user, client_id)
     form = _client_form(client)
-    return _save(form, client) or render_template("clients/form.html", form=form, client=client)
+    return _save(form, client) or _read_page("client.view_details", client, "clients/form.html", form=form)
+
+
+def _read_page(action: str, client, template: str, **context):
+    """Render a page that shows ``client``'s record, and audit the read (every read is)."""
+    page = render_template(template, client=client, **context)
+    # After rendering, as on the record page: a commit expires the loaded rows.
+    record_client_read(action, user=current_user, client_id=client.id, address=request.remote_addr)
+    db.session.commit()
+    return page
 
 
 @bp.route("/<client_id>/case-history", methods=["GET", "POST"])
@@ -86,7 +95,7 @@ def case_history(client_id):
         db.session.commit()
         flash("The case history is saved.", "success")
         return redirect(url_for("records.client_record", client_id=client.id))
-    return render_template("clients/case_history.html", form=form, client=client)
+    return _read_page("case_history.view", client, "clients/case_history.html", form=form)
 
 
 @bp.route("/<client_id>/acknowledgement", methods=["GET", "POST"])
@@ -107,5 +116,5 @@ def acknowledge(client_id):
         db.session.commit()
         flash("The acknowledgement is recorded.", "success")
         return redirect(url_for("records.client_record", client_id=client.id))
-    return render_template("clients/acknowledgement.html", form=form, client=client,
-                           wordings=ACKNOWLEDGEMENT_WORDINGS, acknowledgements=services.acknowledgements_of(client))
+    return _read_page("acknowledgement.view", client, "clients/acknowledgement.html", form=form,
+                      wordings=ACKNOWLEDGEMENT_WORDINGS, acknowledgements=services.acknowledgements_of(client))

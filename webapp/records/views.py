@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from webapp.admin.forms import ConfirmForm
-from webapp.audit.services import record_event
+from webapp.audit.services import record_client_read, record_event
 from webapp.core.access import client_or_404
 from webapp.core.templating import vocab
 from webapp.extensions import db
@@ -28,7 +28,7 @@ def client_record(client_id):
                            desk_resolvable=DESK_RESOLVABLE, parked=parked, **record)
     # Committed after rendering: a commit expires every loaded row, and the page would
     # then reload each one by one.
-    record_event("client.view", user=current_user, subject_type="client", subject_id=client.id)
+    record_client_read("client.view", user=current_user, client_id=client.id, address=request.remote_addr)
     db.session.commit()
     return page
 
