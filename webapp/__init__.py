@@ -35,7 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def configure(app: Flask, test_config: dict | None) -> None:
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    instance_keys.make_private_folder(Path(app.instance_path))
     app.config.update(load_config(app.instance_path))
     if test_config:
         app.config.update(test_config)
@@ -109,10 +109,14 @@ def register_commands(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """WAL lets readers go on while one writer writes; foreign keys are off by default."""
+    """WAL lets readers go on while one writer writes; foreign keys are off by default. The
+    database file and its journals are kept readable by their owner only (client data)."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
+        database = cursor.execute("PRAGMA database_list").fetchone()[2]
+        instance_keys.restrict_sqlite_files(database)  # before WAL makes its files, which copy this mode
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+        instance_keys.restrict_sqlite_files(database)  # and any the first connection just made

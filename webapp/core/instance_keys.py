@@ -1,7 +1,8 @@
-"""The secret key and VAPID key pair, made in the instance folder on first start.
+"""The secret key and VAPID key pair, made in the instance folder on first start; and the
+instance folder and SQLite files, kept readable by their owner only.
 
-They never live in the repository. Configuration (environment variables) wins when set, so
-several server processes or hosts can share the same keys.
+The keys never live in the repository. Configuration (environment variables) wins when set,
+so several server processes or hosts can share the same keys.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -56,3 +58,30 @@ def vapid_public_key(private_pem: str) -> str:
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
     )
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create ``folder`` (and its parents) if missing; one this creates is open to its owner only."""
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)  # mkdir's mode is masked by the umask; this one is not
+
+
+SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def restrict_sqlite_files(database: str) -> None:
+    """Make a SQLite database and its journal files readable and writable by their owner only.
+
+    SQLite gives a new -wal or -shm file the mode of the database file, so once the database
+    file is 0600 the files made after it are too; those already there are narrowed here.
+    """
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    for suffix in SQLITE_COMPANIONS:
+        path = Path(database + suffix)
+        try:
+            if stat.S_IMODE(path.stat().st_mode) & 0o077:
+                path.chmod(0o600)
+        except (FileNotFoundError, PermissionError):  # not there, or not ours to change
+            continue
