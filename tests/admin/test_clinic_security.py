@@ -91,3 +91,13 @@ def test_only_admins_reset_second_factors(request, login, admin, who):
     response = login(request.getfixturevalue(who)).post(f"/admin/users/{admin.id}/second-factor/reset")
     assert response.status_code == 404
     assert db.session.scalar(select(func.count()).select_from(TotpFactor).where(TotpFactor.user_id == admin.id)) == 1
+
+
+def test_an_admins_password_reset_leaves_the_second_factor_in_place(app, login, admin, staff):
+    factories.enrol_totp(staff)
+    login(admin).post(f"/admin/users/{staff.id}/password", {"password": "limestone kettle orchard"})
+    browser = Browser(app)
+    browser.csrf_token()
+    response = browser.post("/login", {"email": staff.email, "password": "limestone kettle orchard"})
+    assert response.headers["Location"] == "/login/verify"
+    assert browser.get("/clients/").status_code == 302

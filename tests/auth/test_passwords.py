@@ -22,6 +22,7 @@ def test_a_listed_password_is_refused_whatever_its_case(password):
 
 def test_an_uncommon_long_password_is_accepted_exactly_as_typed():
     assert password_problem("  limestone kettle orchard  ") is None
+    assert password_problem("limestone kettle orchard " * 10) is None  # 250 characters: passphrases welcome
     assert password_problem("short") == "Use at least 10 characters."
     assert password_problem("x" * 257) == "Use at most 256 characters."
 
@@ -61,3 +62,10 @@ def test_create_user_refuses_a_common_password(runner):
                                  "1q2w3e4r5t6y"])
     assert result.exit_code != 0 and "commonly used or leaked" in result.output
     assert db.session.scalar(select(User)) is None
+
+
+def test_password_fields_are_masked_and_password_managers_may_fill_them(browser, login, staff):
+    for page in (browser.get("/login"), login(staff).get("/account/password")):
+        text = page.get_data(as_text=True)
+        assert 'type="password"' in text
+        assert 'autocomplete="off"' not in text and "onpaste" not in text
