@@ -119,6 +119,7 @@ def add_totp():
         else:
             refuse_code(current_user, "totp", enrolling=True)
             form.code.errors.append("That code is not right. Type the six digits your app shows now.")
+            form.code.data = ""
     secret = totp.pending_secret(current_user, secret_key) or totp.start_totp(current_user, secret_key)
     db.session.commit()
     return render_template("auth/add_totp.html", form=form, **totp_setup(current_user, secret))

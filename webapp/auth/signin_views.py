@@ -87,6 +87,7 @@ def challenge():
             if answer is not None:
                 return answer
             form.code.errors.append(WRONG_CODE)
+            form.code.data = ""  # a wrong code is no use to correct: type the next one
     page = render_template("auth/second_factor.html", form=form, factors=second_factor.factors_of(user),
                            wait=wait and _in_words(wait))
     return (page, 429, {"Retry-After": str(wait)}) if wait else page
@@ -173,6 +174,7 @@ def enrol():
         if not wait:
             refuse_code(user, "totp", enrolling=True)
             form.code.errors.append("That code is not right. Type the six digits your app shows now.")
+            form.code.data = ""
     secret = totp.pending_secret(user, secret_key) or totp.start_totp(user, secret_key)
     db.session.commit()
     page = render_template("auth/enrol.html", form=form, user=user, wait=wait and _in_words(wait),
