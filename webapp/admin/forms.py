@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
-from webapp.auth.forms import AcceptablePassword
+from webapp.auth.forms import AcceptablePassword, ConfirmForm
 from webapp.auth.models import Role
 from webapp.core.forms import options
 
@@ -60,5 +60,4 @@ class ClinicSettingsForm(FlaskForm):
     submit = SubmitField("Save settings")
 
 
-class ConfirmForm(FlaskForm):
-    submit = SubmitField("Confirm")
+__all__ = ["ClinicSettingsForm", "ConfirmForm", "NewUserForm", "ResetPasswordForm", "UserForm"]

@@ -25,10 +25,9 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import delete, select
 
-from webapp.admin.forms import ConfirmForm
 from webapp.audit.services import record_event
 from webapp.auth import passkeys, pending, second_factor, services, sessions, totp
-from webapp.auth.forms import CodeForm, ConfirmPasswordForm
+from webapp.auth.forms import CodeForm, ConfirmForm, ConfirmPasswordForm
 from webapp.auth.models import Passkey, TotpFactor
 from webapp.auth.passkeys import PasskeyRefused
 from webapp.auth.signin_views import address, code_wait, json_error, refuse_code, relying_party, totp_setup

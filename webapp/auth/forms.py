@@ -48,3 +48,9 @@ class CodeForm(FlaskForm):
     code = StringField("Code", validators=[DataRequired(message="Enter the code.")],
                        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"})
     submit = SubmitField("Continue")
+
+
+class ConfirmForm(FlaskForm):
+    """A button that does one thing (remove, reset, deactivate): only its CSRF token is checked."""
+
+    submit = SubmitField("Confirm")
