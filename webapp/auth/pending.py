@@ -27,12 +27,12 @@ SIGNED_IN_AT = "signed_in_at"  # when this browser last proved both factors (or 
 CODES_OWED = "show_recovery_codes"
 
 
-def hold(user: User, next_url: str, *, enrol: bool) -> None:
+def hold(user: User, next_url: str) -> None:
     """Remember that ``user`` gave the right password here and still owes a second factor
-    (``enrol``: must first set one up)."""
+    (whether they must set one up first is asked of the database at each step)."""
     session.pop(CHALLENGE, None)
     session[PENDING] = {"user": str(user.id), "generation": user.session_generation or 0, "at": int(time.time()),
-                        "next": next_url, "enrol": enrol}
+                        "next": next_url}
 
 
 def _state() -> dict | None:

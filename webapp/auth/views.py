@@ -65,7 +65,7 @@ def login():
         target = _safe_next(request.args.get("next"))
         if second_factor.has_factor(user) or second_factor.owes_enrolment(user):
             enrol = not second_factor.has_factor(user)
-            pending.hold(user, target, enrol=enrol)
+            pending.hold(user, target)
             db.session.commit()
             # Not yet a known browser: that takes a whole sign-in (see signin_views).
             return redirect(url_for("second_factor.enrol" if enrol else "second_factor.challenge"))
