@@ -27,7 +27,9 @@ bp = Blueprint("sync_api", __name__, url_prefix="/api/v1")
 
 
 def ok(**body):
-    return jsonify({"ok": True, "api_version": API_VERSION, "rules_revision": publish.RULES_REVISION, **body})
+    """A success answer. ``server_time`` (UTC, ISO 8601) lets the phone keep its clock offset."""
+    return jsonify({"ok": True, "api_version": API_VERSION, "rules_revision": publish.RULES_REVISION,
+                    "server_time": now_utc().isoformat(), **body})
 
 
 def session_user_required(view):

@@ -69,7 +69,7 @@ ENTITIES: dict[str, Entity] = {e.name: e for e in [
     Entity("acknowledgement", Acknowledgement, ACKNOWLEDGEMENT, fixed=("client_id",),
            derived=("recorded_by_id",), rank=2),
     Entity("appointment", Appointment, APPOINTMENT, fixed=("client_id",), derived=("clinic_id",), rank=2),
-    Entity("visit", Visit, VISIT, fixed=("client_id",), derived=("practitioner_id",), rank=3),
+    Entity("visit", Visit, VISIT, fixed=("client_id",), derived=("practitioner_id", "clock_flag"), rank=3),
     Entity("sensation", Sensation, SENSATION, fixed=("client_id",), rank=3),
     Entity("finding", Finding, FINDING, fixed=("visit_id",), derived=("client_id",), rank=4),
     Entity("sensation_rating", SensationRating, SENSATION_RATING, fixed=("sensation_id", "visit_id"),

@@ -11,6 +11,7 @@ from webapp.sync.entities import ENTITIES, ENTITY_LABELS
 from webapp.sync.parking import MAX_PARKED
 from webapp.sync.pull import DEFAULT_LIMIT
 from webapp.sync.push import MAX_CHANGES
+from webapp.visits import clock
 from webapp.vocab import defaults
 from webapp.vocab.services import terms
 
@@ -24,8 +25,16 @@ def _rules_revision() -> str:
     than at its next hourly refresh; the clinic's own terms reach it as pulled records.
     """
     rules = {"entities": {name: entity.schema.to_json() for name, entity in ENTITIES.items()},
-             "defaults": {kind: getattr(defaults, kind) for kind in sorted(dir(defaults)) if kind.isupper()}}
+             "defaults": {kind: getattr(defaults, kind) for kind in sorted(dir(defaults)) if kind.isupper()},
+             "clock": clock_rules()}
     return hashlib.sha256(json.dumps(rules, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def clock_rules() -> dict:
+    """The clock tolerances a phone checks against (visits/clock.py; docs/sync-protocol.md, Time)."""
+    return {"tolerance_seconds": clock.CLOCK_TOLERANCE_SECONDS,
+            "future_tolerance_seconds": int(clock.FUTURE_TOLERANCE.total_seconds()),
+            "max_offset_seconds": clock.MAX_OFFSET_SECONDS, "flags": list(clock.CLOCK_FLAGS)}
 
 
 RULES_REVISION = _rules_revision()
@@ -44,6 +53,7 @@ def schema_document(clinic_id: uuid.UUID) -> dict:
         "acknowledgement": {"current": defaults.CURRENT_ACKNOWLEDGEMENT_VERSION,
                             "wordings": defaults.ACKNOWLEDGEMENT_WORDINGS},
         "max_changes_per_push": MAX_CHANGES,
+        "clock": clock_rules(),
     }
 
 
@@ -79,6 +89,22 @@ ERROR_CODES = [
     "method_not_allowed", "already_resolved", "invalid", "invalid_subscription", "endpoint_taken", "in_progress",
     "escrow_unavailable",
     "rate_limited", "bad_request", "server_error"]
+# The code of a rejected change in a push's results (null for applied and conflict).
+RESULT_CODES = ["invalid", "not_found", "change_id_reused", "in_future"]
+
+
+def _with_envelope(paths: dict) -> dict:
+    """Every success answer is made by ``ok()``: the envelope, then what the answer carries."""
+    for operations in paths.values():
+        for operation in operations.values():
+            for status, answer in operation["responses"].items():
+                if not status.startswith("2"):
+                    continue
+                content = answer.setdefault("content", {"application/json": {"schema": _ref("Success")}})
+                schema = content["application/json"]["schema"]
+                if schema != _ref("Success") and _ref("Success") not in schema.get("allOf", []):
+                    content["application/json"]["schema"] = {"allOf": [_ref("Success"), schema]}
+    return paths
 
 
 def openapi_document() -> dict:
@@ -95,6 +121,14 @@ def openapi_document() -> dict:
                                            "description": "<device_id>.<secret> from POST /devices"},
                                 "session": {"type": "apiKey", "in": "cookie", "name": "session"}},
             "schemas": {
+                "Success": {"type": "object", "required": ["ok", "api_version", "rules_revision", "server_time"],
+                            "properties": {
+                                "ok": {"const": True}, "api_version": {"type": "integer"},
+                                "rules_revision": {"type": "string"},
+                                "server_time": {"type": "string", "format": "date-time",
+                                                "description": "The server's clock (UTC) as it answered: the "
+                                                               "phone keeps server_time minus its own clock as "
+                                                               "its offset (docs/sync-protocol.md, Time)"}}},
                 "Error": {"type": "object", "required": ["ok", "error"], "properties": {
                     "ok": {"const": False},
                     "error": {"type": "object", "required": ["code", "message"], "properties": {
@@ -122,10 +156,15 @@ def openapi_document() -> dict:
                     "record": {"oneOf": [_ref("Record"), {"type": "null"}]},
                     "conflicts": {"type": "array", "items": _ref("Conflict")},
                     "errors": {"type": "object", "additionalProperties": {"type": "string"}},
-                    "code": {"type": ["string", "null"]}, "merged_into": uuid_string}},
+                    "code": {"enum": [*RESULT_CODES, None],
+                             "description": "Why a change was rejected: invalid (see errors), not_found (outside "
+                                            "the caseload), change_id_reused, in_future (a visit starting more "
+                                            "than the future tolerance after server_time; errors.started_at "
+                                            "says so)"},
+                    "merged_into": uuid_string}},
             },
         },
-        "paths": {
+        "paths": _with_envelope({
             "/session": {"get": {"summary": "Who is signed in, and a CSRF token for /devices",
                                  "security": [{"session": []}],
                                  "responses": {"200": _answer("The signed-in user"),
@@ -148,8 +187,7 @@ def openapi_document() -> dict:
                                                           "changes": {"type": "array", "maxItems": MAX_CHANGES,
                                                                       "items": _ref("Change")}}}),
                 "responses": {"200": _answer("One result per change, in order", {"type": "object", "properties": {
-                    "results": {"type": "array", "items": _ref("Result")},
-                    "server_time": {"type": "string", "format": "date-time"}}}),
+                    "results": {"type": "array", "items": _ref("Result")}}}),
                     "409": _answer("The same changes are being stored by another request at this moment; send "
                                    "them again (code in_progress)", _ref("Error")),
                     "413": _answer("More changes than allowed (code batch_too_large), or too large a body "
@@ -207,5 +245,5 @@ def openapi_document() -> dict:
                 "responses": {"200": _answer("Resolved"), "404": _answer("No such conflict", _ref("Error")),
                               "409": _answer("Already resolved", _ref("Error")), **ERRORS}}},
             **push_paths(),
-        },
+        }),
     }

@@ -31,6 +31,8 @@ from webapp.sync.entities import (
     to_wire,
 )
 from webapp.sync.models import AppliedChange, SyncConflict
+from webapp.visits import clock
+from webapp.visits.course import recheck_clients
 from webapp.vocab.services import terms
 
 MAX_CHANGES = 10_000
@@ -245,6 +247,9 @@ class _Applier:
 
     def insert_new(self) -> None:
         """Insert the rows created so far (one statement per entity), stamped and logged."""
+        new_visits = self.new_rows.get("visit", {}).values()
+        if new_visits:  # their flags go in with them (see visits/course.py)
+            recheck_clients(self.session, {row["client_id"] for row in new_visits}, new_visits)
         for name, rows in self.new_rows.items():
             insert_new_records(self.session, ENTITIES[name].model, list(rows.values()))
         self.new_rows.clear()
@@ -276,6 +281,12 @@ class _Applier:
         values = checked.values
         check_references(self.session, self.user, entity, values, None, get=self.get)
         owning_client_id(self.session, self.user, entity, values, get=self.get)
+        if entity.name == "visit":
+            refused = _start_refused(change, values["started_at"])
+            if refused is not None:
+                return refused
+            values["start_basis"] = clock.basis_for_offset(values["clock_offset_seconds"])
+            values["clock_flag"] = None  # set with the course's order, just before the insert
         if entity.name == "case_history":
             current = self.session.scalars(select(CaseHistory).where(CaseHistory.client_id == values["client_id"])).first()
             if current is not None:  # two devices both took the case history: merge, don't duplicate
@@ -298,10 +309,34 @@ class _Applier:
                  if f in checked.values and not same_value(getattr(existing, f), checked.values[f])}
         if moved:
             return Outcome(change, "rejected", errors=moved, code="invalid")
+        if entity.name == "visit":
+            return self._update_visit(change, existing, checked.values)
         if existing.deleted_at is not None:
             conflict = self._conflict(change, existing, "_deleted", "deleted", checked.values)
             return Outcome(change, "conflict", record=existing, conflicts=[conflict])
         return self._merge(change, existing, checked.values)
+
+    def _update_visit(self, change: Change, existing, values: dict) -> Outcome:
+        """A visit's update: a new start must be possible, and its clock fields travel with it."""
+        new_start = "started_at" in values and not same_value(existing.started_at, values["started_at"])
+        if new_start:
+            refused = _start_refused(change, values["started_at"])
+            if refused is not None:
+                return refused
+            if _edited_elsewhere(existing, "started_at", existing.started_at, change.base_version):
+                # The start stays the server's (a conflict); the phone's clock readings belong to
+                # the phone's start, so they do not go with it.
+                values = {k: v for k, v in values.items() if k not in CLOCK_FIELDS}
+        if existing.deleted_at is not None:
+            conflict = self._conflict(change, existing, "_deleted", "deleted", values)
+            return Outcome(change, "conflict", record=existing, conflicts=[conflict])
+        before = existing.started_at, existing.clock_offset_seconds
+        outcome = self._merge(change, existing, values)
+        if not (same_value(before[0], existing.started_at) and same_value(before[1], existing.clock_offset_seconds)):
+            # A new start (or offset) from the phone: the basis is the offset stored with it,
+            # sent with the change or, when it did not change, as the phone sent it before.
+            existing.start_basis = clock.basis_for_offset(existing.clock_offset_seconds)
+        return outcome
 
     def _merge(self, change: Change, existing, values: dict) -> Outcome:
         conflicts = []
@@ -339,6 +374,17 @@ class _Applier:
         self.session.add(conflict)
         return {"conflict_id": str(conflict.id), "field": field_name,
                 "server_value": conflict.server_value["value"], "device_value": conflict.device_value["value"]}
+
+
+CLOCK_FIELDS = ("device_started_at", "clock_offset_seconds")
+
+
+def _start_refused(change: Change, started_at) -> Outcome | None:
+    """A visit may not start further ahead of the server's clock than clock.FUTURE_TOLERANCE."""
+    problem = clock.start_too_far_ahead(started_at, now_utc())
+    if problem is None:
+        return None
+    return Outcome(change, "rejected", errors={"started_at": problem}, code="in_future")
 
 
 def _uuid_or_none(value):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, Text, Uuid
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, SmallInteger, String, Text, Uuid, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from webapp.auth.models import User
 from webapp.clients.models import Client
@@ -31,9 +31,29 @@ class Visit(SyncedRecord, Base):
     referred: Mapped[bool] = mapped_column(default=False)
     referral_reason: Mapped[str] = mapped_column(Text, default="")
     next_step: Mapped[str] = mapped_column(Text, default="")
+    # The phone's clock (visits/clock.py): what it said at the start, and the offset (server
+    # minus phone, in seconds) it knew then; None when it knew none or is an older app.
+    device_started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    clock_offset_seconds: Mapped[int | None] = mapped_column(BigInteger)
+    # Where started_at came from (clock.PHONE, CORRECTED, UNKNOWN_OFFSET, DESK; None before
+    # clocks were checked), and what needs a look (clock.CLOCK_FLAGS; None: nothing).
+    start_basis: Mapped[str | None] = mapped_column(String(20))
+    clock_flag: Mapped[str | None] = mapped_column(String(20))
 
     client: Mapped[Client] = relationship()
     practitioner: Mapped[User] = relationship()
+
+
+@event.listens_for(Session, "before_flush", insert=True)
+def _recheck_course_order(session: Session, flush_context, instances) -> None:
+    """Every write of a session rechecks its course's order, whatever made it.
+
+    First among the flush hooks, so the change log's stamping (sync.changelog) versions
+    the flags it sets like any other change, and phones pull them.
+    """
+    from webapp.visits.course import recheck_flushed
+
+    recheck_flushed(session)
 
 
 class Finding(SyncedRecord, Base):

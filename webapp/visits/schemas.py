@@ -2,6 +2,7 @@
 
 from webapp.core.fieldspec import FieldSpec as F
 from webapp.core.fieldspec import RecordSchema
+from webapp.visits.clock import MAX_OFFSET_SECONDS
 from webapp.vocab.defaults import INTENSITY_MAX, INTENSITY_MIN
 
 VISIT = RecordSchema("visit", [
@@ -18,6 +19,10 @@ VISIT = RecordSchema("visit", [
     F("referred", "Referred to a medical practitioner", "bool"),
     F("referral_reason", "Reason for the referral", "longtext", max_length=2000),
     F("next_step", "Next step", "longtext", max_length=2000),
+    # Sent by the phone with started_at (already corrected by the offset): see visits/clock.py.
+    F("device_started_at", "Start by the phone's own clock", "datetime"),
+    F("clock_offset_seconds", "The phone's clock offset (seconds)", "int", minimum=-MAX_OFFSET_SECONDS,
+      maximum=MAX_OFFSET_SECONDS),
 ])
 
 FINDING = RecordSchema("finding", [
