@@ -18,6 +18,13 @@ MAX_INTENSITY = 10
 class Point:
     visit_number: int
     intensity: int
+    # The session's place among all the client's sessions in course order (visits/course.py),
+    # which spaces the x axis; the number is the label. Without it, the number does both.
+    position: int | None = None
+
+    @property
+    def x(self) -> int:
+        return self.visit_number if self.position is None else self.position
 
 
 def _x(number: int, first: int, last: int) -> float:
@@ -40,7 +47,7 @@ def summary(title: str, points: list[Point]) -> str:
 
 
 def intensity_chart(title: str, points: list[Point]) -> str:
-    """SVG markup for ``points`` (sorted by visit); text is escaped."""
+    """SVG markup for ``points`` (in course order); text is escaped."""
     label = summary(title, points)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
              f'aria-label={quoteattr(label)} class="intensity-chart">', f"<title>{escape(label)}</title>"]
@@ -49,15 +56,15 @@ def intensity_chart(title: str, points: list[Point]) -> str:
         parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#d5dbdf" stroke-width="1"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="#333">{level}</text>')
     if points:
-        first, last = points[0].visit_number, points[-1].visit_number
+        first, last = points[0].x, points[-1].x
         base_y = _y(points[0].intensity)
         parts.append(f'<line class="baseline" x1="{LEFT}" y1="{base_y:.1f}" x2="{WIDTH - RIGHT}" y2="{base_y:.1f}" '
                      'stroke="#555" stroke-width="1.5" stroke-dasharray="6 4"/>')
-        coords = " ".join(f"{_x(p.visit_number, first, last):.1f},{_y(p.intensity):.1f}" for p in points)
+        coords = " ".join(f"{_x(p.x, first, last):.1f},{_y(p.intensity):.1f}" for p in points)
         if len(points) > 1:
             parts.append(f'<polyline points="{coords}" fill="none" stroke="#1f5f8b" stroke-width="2.5"/>')
         for p in points:
-            x, y = _x(p.visit_number, first, last), _y(p.intensity)
+            x, y = _x(p.x, first, last), _y(p.intensity)
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#1f5f8b" stroke="#000" stroke-width="1"/>')
             parts.append(f'<text x="{x:.1f}" y="{HEIGHT - 12}" text-anchor="middle" font-size="11" fill="#333">'
                          f"{p.visit_number}</text>")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -13,6 +15,7 @@ from webapp.clients.services import acknowledgements_of, case_history_of
 from webapp.extensions import db
 from webapp.records.chart import Point, intensity_chart
 from webapp.sync.models import SyncConflict
+from webapp.visits import clock, course
 from webapp.visits.models import Finding, Sensation, SensationRating, Visit
 from webapp.vocab.defaults import REGIONS
 
@@ -26,11 +29,22 @@ class RegionRow:
     right: list[Finding] = field(default_factory=list)
 
 
+# What each clock flag is called on the record.
+FLAG_TITLES = {clock.OUT_OF_ORDER: "Out of order", clock.CORRECTED: "Clock corrected",
+               clock.UNKNOWN_OFFSET: "Clock not checked"}
+
+
 @dataclass
 class VisitRecord:
     visit: Visit
     regions: list[RegionRow]
     lines: list[list[Finding]]
+    flag: str | None = None  # a clock flag (visits/clock.py), worked out as the page is drawn
+    time_notes: list[str] = field(default_factory=list)  # where the start time came from, in words
+
+    @property
+    def flag_title(self) -> str | None:
+        return FLAG_TITLES.get(self.flag)
 
 
 @dataclass
@@ -64,10 +78,23 @@ def tension_lines(findings: list[Finding]) -> list[list[Finding]]:
     return [sorted(line, key=lambda f: f.position) for line in lines.values() if len(line) > 1]
 
 
-def client_record(client: Client, label) -> dict:
-    """Everything the record page shows. ``label(kind, code)`` gives vocabulary words."""
-    visits = list(db.session.scalars(select(Visit).where(Visit.client_id == client.id, Visit.deleted_at.is_(None))
-                                     .order_by(Visit.started_at)))
+def _time_notes(visit: Visit, found: course.Contradiction | None, when: Callable[[dt.datetime], str]) -> list[str]:
+    notes = [course.order_sentence(visit, found, when)] if found else []
+    basis = clock.basis_sentence(visit.start_basis, visit.clock_offset_seconds, visit.device_started_at, when)
+    return notes + ([basis] if basis else [])
+
+
+def client_record(client: Client, label, when: Callable[[dt.datetime], str] = dt.datetime.isoformat) -> dict:
+    """Everything the record page shows. ``label(kind, code)`` gives vocabulary words, ``when``
+    a time as the reader reads it."""
+    # In course order (visits/course.py): by number within a course, by start between courses.
+    # The order and its flags are worked out here rather than read from clock_flag, so that
+    # sessions recorded before clocks were checked are shown in order (and flagged) too.
+    courses = course.courses(db.session.scalars(select(Visit).where(Visit.client_id == client.id,
+                                                                    Visit.deleted_at.is_(None))))
+    visits = [v for c in courses for v in c]
+    position = {v.id: n for n, v in enumerate(visits, 1)}
+    contradictions = {v.id: course.contradiction(v, c) for c in courses for v in c}
     findings: dict[uuid.UUID, list[Finding]] = defaultdict(list)
     for finding in db.session.scalars(select(Finding).where(Finding.client_id == client.id,
                                                              Finding.deleted_at.is_(None))):
@@ -82,17 +109,19 @@ def client_record(client: Client, label) -> dict:
             ratings[rating.sensation_id].append((by_visit[rating.visit_id], rating))
     progress = []
     for sensation in sensations:
-        rated = sorted(ratings[sensation.id], key=lambda pair: (pair[0].number_in_course, pair[0].started_at))
+        rated = sorted(ratings[sensation.id], key=lambda pair: position[pair[0].id])
         title = f"{sensation.client_words or label('complaint', sensation.kind)}, {label('side', sensation.side).lower()} " \
                 f"{label('region', sensation.region).lower()}"
-        chart = intensity_chart(title, [Point(v.number_in_course, r.intensity) for v, r in rated])
+        chart = intensity_chart(title, [Point(v.number_in_course, r.intensity, position[v.id]) for v, r in rated])
         progress.append(SensationProgress(sensation, rated, chart))
     conflicts = list(db.session.scalars(select(SyncConflict).where(
         SyncConflict.client_id == client.id, SyncConflict.resolved_at.is_(None)).order_by(SyncConflict.created_at)))
     return {
         "history": case_history_of(client),
         "acknowledgements": acknowledgements_of(client),
-        "visits": [VisitRecord(v, side_by_side(findings[v.id]), tension_lines(findings[v.id])) for v in visits],
+        "visits": [VisitRecord(v, side_by_side(findings[v.id]), tension_lines(findings[v.id]),
+                               clock.clock_flag(v.start_basis, contradictions[v.id] is not None),
+                               _time_notes(v, contradictions[v.id], when)) for v in visits],
         "progress": progress,
         "conflicts": conflicts,
     }

@@ -1,16 +1,21 @@
 """The client record page: what a practice manager reads and prints."""
 
+import datetime as dt
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from webapp.admin.forms import ConfirmForm
 from webapp.audit.services import record_client_read, record_event
-from webapp.core.access import client_or_404
-from webapp.core.templating import vocab
+from webapp.core.access import client_or_404, parse_uuid_or_404
+from webapp.core.templating import clinic_zone, local, vocab
 from webapp.extensions import db
 from webapp.records import services
+from webapp.records.forms import StartTimeForm
 from webapp.sync import conflicts, parking
+from webapp.visits import services as visit_services
+from webapp.visits.models import Visit
 
 bp = Blueprint("records", __name__)
 
@@ -19,12 +24,12 @@ bp = Blueprint("records", __name__)
 @login_required
 def client_record(client_id):
     client = client_or_404(current_user, client_id)
-    record = services.client_record(client, lambda kind, code: vocab(code, kind))
+    record = services.client_record(client, lambda kind, code: vocab(code, kind), when=local)
     for item in record["progress"]:
         item.chart_svg = Markup(item.chart_svg)  # built by chart.py with every text escaped
     parked = [(row, *parking.describe(row, vocab))
               for row in parking.parked_for(db.session, client)]
-    page = render_template("records/client.html", client=client, confirm=ConfirmForm(),
+    page = render_template("records/client.html", client=client, confirm=ConfirmForm(), start_form=StartTimeForm(),
                            desk_resolvable=DESK_RESOLVABLE, parked=parked, **record)
     # Committed after rendering: a commit expires every loaded row, and the page would
     # then reload each one by one.
@@ -77,3 +82,35 @@ def parked_handled(client_id, change_id):
     db.session.commit()
     flash("Marked as dealt with.", "success")
     return redirect(url_for("records.client_record", client_id=client.id))
+
+
+@bp.route("/clients/<client_id>/sessions/<visit_id>/start", methods=["POST"])
+@login_required
+def correct_start(client_id, visit_id):
+    """Someone at the clinic corrects when a session started (never its findings)."""
+    client = client_or_404(current_user, client_id)
+    visit = db.session.get(Visit, parse_uuid_or_404(visit_id))
+    if visit is None or visit.client_id != client.id or visit.deleted_at is not None:
+        abort(404)
+    form = StartTimeForm()
+    back = redirect(url_for("records.client_record", client_id=client.id, _anchor=f"session-{visit.id}"))
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        flash(" ".join(form.started_at.errors) or "Enter the date and time the session started.", "error")
+        return back
+    started_at = form.started_at.data.replace(tzinfo=clinic_zone()).astimezone(dt.UTC)
+    if started_at == visit.started_at.replace(second=0, microsecond=0):
+        started_at = visit.started_at  # the time shown was confirmed: keep it to the second
+    flag = visit.clock_flag
+    try:
+        visit_services.correct_start(db.session, visit, started_at)
+    except visit_services.StartRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return back
+    record_event("visit.start_corrected", user=current_user, subject_type="client", subject_id=client.id,
+                 address=request.remote_addr, detail={"visit": str(visit.id), "field": "started_at", "flag": flag})
+    db.session.commit()
+    flash(f"Session {visit.number_in_course} now starts on {local(visit.started_at)}.", "success")
+    return back
