@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import database_url, make_app, running_server  # noqa: E402
+from bench.common import database_url, make_app, running_server, set_pin  # noqa: E402
 
 PUSH_TARGET_MS, PULL_TARGET_MS = 1300, 1200
 PASSWORD = "benchmark password"
@@ -56,6 +56,7 @@ def sign_in(browser, base: str, email: str):
     page.fill("#password", PASSWORD)
     page.click("#submit")
     page.wait_for_url("**/app/**")
+    set_pin(page)
     # Ready when the service worker controls the page and the first sync has finished.
     page.wait_for_function("""async () => {
         const sync = await import('/static/js/sync.js');

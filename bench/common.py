@@ -75,3 +75,14 @@ def running_server(url: str, workers: int = 2):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+PIN = "482916"
+
+
+def set_pin(page) -> None:
+    """A new phone asks for the PIN that locks its data: choose one."""
+    page.wait_for_selector("#lock-setup", timeout=60_000)
+    page.fill("#new-pin", PIN)
+    page.fill("#new-pin-again", PIN)
+    page.click("#lock-setup button[type=submit]")

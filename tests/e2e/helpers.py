@@ -12,22 +12,46 @@ from playwright.sync_api import Page, expect
 from tests import factories
 from tests.e2e.conftest import TIMEOUT_MS, LiveServer
 
+# The PIN the test practitioners lock their phones with.
+PIN = "482916"
 
-def sign_in(page: Page, email: str = "pat@example.test", worker: bool = True) -> Page:
-    """Sign in through the real form and wait until the app has started and synced."""
+
+def sign_in(page: Page, email: str = "pat@example.test", worker: bool = True, pin: str = PIN) -> Page:
+    """Sign in through the real form, lock the phone with a PIN when it asks (a new phone),
+    and wait until the app has started and synced."""
     page.goto("/login?next=/app/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/app/**")
-    wait_until_ready(page)
+    page.wait_for_selector("#lock-setup, #unlock-form, body[data-ready=true]")
+    if page.locator("#lock-setup").count():
+        set_pin(page, pin)
+    wait_until_ready(page, pin)
     wait_for_sync(page)
     if worker:  # the first version of the worker takes charge of the page that installed it
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     return page
 
 
-def wait_until_ready(page: Page) -> None:
+def set_pin(page: Page, pin: str = PIN) -> None:
+    """Choose the PIN on the lock set-up screen."""
+    page.get_by_label("Choose a PIN").fill(pin)
+    page.get_by_label("The same PIN again").fill(pin)
+    page.get_by_role("button", name="Lock Fieldbook with this PIN").click()
+
+
+def unlock(page: Page, pin: str = PIN) -> None:
+    """Unlock with the PIN, as the practitioner does after every start."""
+    page.locator("#unlock-form").get_by_label("PIN").fill(pin)
+    page.get_by_role("button", name="Unlock", exact=True).click()
+
+
+def wait_until_ready(page: Page, pin: str = PIN) -> None:
+    """Wait until the app has started; the lock screen on the way is unlocked with the PIN."""
+    page.wait_for_selector("body[data-ready=true], #unlock-form")
+    if page.locator("#unlock-form").count():
+        unlock(page, pin)
     page.wait_for_selector("body[data-ready=true]")
 
 

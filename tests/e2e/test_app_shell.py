@@ -81,6 +81,7 @@ def test_a_new_version_waits_until_the_practitioner_agrees(new_context, server, 
         assert _version(page) == first
 
         page.get_by_role("button", name="Save details").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Alex Morgan")  # saved: the client's page
         banner.get_by_role("button", name="Reload").click()
         expect(page.locator("body")).to_have_attribute("data-version", second)
         wait_until_ready(page)

@@ -20,6 +20,7 @@ from tests.e2e.helpers import (
     sign_in,
     wait_for_failed_sync,
     wait_for_sync,
+    wait_until_ready,
 )
 from webapp.sync.models import AppliedChange
 from webapp.visits.models import Finding, Visit
@@ -91,7 +92,7 @@ def test_an_edit_made_after_a_lost_answer_is_queued_apart_and_never_changes_what
         await outbox.updateRecord('visit', id, { notes: 'Written after the lost answer' });
     }""", visit_id)
     page.reload()
-    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    wait_until_ready(page)
     expect(page.locator("#sync-indicator")).to_have_attribute("data-state", "offline")
     waiting = page.evaluate("""async () => (await (await import('/static/js/db.js')).outboxEntries())
         .map((e) => ({ entity: e.entity, fields: e.fields, attempts: e.attempts }))""")

@@ -15,6 +15,7 @@ from tests.e2e.helpers import (
     record_session,
     sign_in,
     wait_for_sync,
+    wait_until_ready,
 )
 from webapp.db import now_utc
 from webapp.visits.models import Finding, Visit
@@ -48,6 +49,7 @@ def test_a_refused_finding_is_kept_marked_and_can_be_fixed_and_resent(new_contex
     assert counts["rejected"] == 1 and counts["finding"] == 1  # kept on the phone, marked
 
     page.reload()  # still there after a reload
+    wait_until_ready(page)
     indicator.get_by_role("link", name="1 needs attention").click()
     item = page.locator("[data-kind=rejected]")
     expect(item).to_contain_text("Finding for Alex Morgan")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.e2e.helpers import expect, go_online, open_client, sign_in, wait_for_sync
+from tests.e2e.helpers import expect, go_online, open_client, sign_in, wait_for_sync, wait_until_ready
 from webapp.clients.models import Client
 from webapp.sync.models import SyncConflict
 
@@ -78,6 +78,7 @@ def test_edits_from_two_offline_phones_merge_and_the_clash_is_shown_not_lost(new
     expect(page_b.locator("#decisions-waiting")).to_contain_text("kept on this phone")
     expect(indicator_b).to_have_attribute("data-waiting", "1")
     page_b.reload()
+    wait_until_ready(page_b)
     expect(page_b.get_by_text("Nothing needs your attention.")).to_be_visible()
     open_client(page_b, "Alex Morgan")
     expect(page_b.locator("#client-details")).to_contain_text("07700 222222")

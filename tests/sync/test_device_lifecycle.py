@@ -136,3 +136,14 @@ def test_the_phone_learns_the_clinics_lock_policy(make_device, practitioner, cli
     phone = make_device(practitioner)
     policy = phone.http.get("/api/v1/schema", headers=phone.auth).get_json()["device_policy"]
     assert policy == {"lock_after_minutes": 3, "token_days": 30, "offline_unlock_days": 14}
+
+
+def test_an_old_sign_in_does_not_unlock_a_phone(app, make_device, practitioner):
+    from webapp.auth.models import WebSession
+
+    phone = make_device(practitioner)
+    for row in db.session.scalars(select(WebSession)):
+        row.created_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=20)
+    db.session.commit()
+    response = _release(phone)
+    assert response.status_code == 401 and response.get_json()["error"]["reason"] == "stale_sign_in"

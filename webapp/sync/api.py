@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 
 from flask import Blueprint, current_app, g, jsonify, request
@@ -11,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp.audit.services import record_event
 from webapp.auth import sessions as web_sessions
-from webapp.auth.models import Role
+from webapp.auth.models import Role, WebSession
 from webapp.db import now_utc
 from webapp.errors import error_response
 from webapp.extensions import csrf, db
@@ -147,6 +148,9 @@ def release_escrow():
         return _refused(refused)
     if device.user_id != current_user.id:
         return error_response(403, "This phone belongs to someone else.", code="forbidden")
+    if not _signed_in_lately():
+        return error_response(401, "Sign in again on this phone to unlock it.", code="unauthenticated",
+                              reason="stale_sign_in")
     key = devices.escrow_key(device, current_app.config["SECRET_KEY"], create=True)
     if key is None:
         return error_response(409, "This phone's key cannot be opened any more (the server's secret key "
@@ -216,6 +220,17 @@ def sync_park():
                      subject_id=request.get_json()["client_id"], detail={"changes": added, "device": str(g.device.id)})
     db.session.commit()
     return ok(parked=added)
+
+
+ESCROW_SIGN_IN_SECONDS = 15 * 60
+
+
+def _signed_in_lately() -> bool:
+    """Whether this browser's password sign-in is recent: a session left open all day must
+    not unlock a phone someone picked up."""
+    session_id = web_sessions.current_id()
+    started = db.session.get(WebSession, session_id).created_at if session_id else None
+    return started is not None and now_utc() - started <= dt.timedelta(seconds=ESCROW_SIGN_IN_SECONDS)
 
 
 def _printable(text: str) -> str:

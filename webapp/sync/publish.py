@@ -133,7 +133,9 @@ def openapi_document() -> dict:
                     "ok": {"const": False},
                     "error": {"type": "object", "required": ["code", "message"], "properties": {
                         "code": {"type": "string", "enum": ERROR_CODES},
-                        "message": {"type": "string"}}}}},
+                        "message": {"type": "string"},
+                        "reason": {"type": "string", "description": "more precise than the code, where it helps "
+                                   "(lapsed, stale_sign_in)"}}}}},
                 "Change": {"type": "object", "additionalProperties": False,
                            "required": ["change_id", "entity", "id"], "properties": {
                                "change_id": uuid_string, "entity": {"enum": list(ENTITIES)}, "id": uuid_string,

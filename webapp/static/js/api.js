@@ -11,11 +11,12 @@ export class NetworkError extends Error {
 }
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, reason = null) {
     super(message || 'The server could not do that.');
     this.name = 'ApiError';
     this.status = status;
     this.code = code || 'server_error';
+    this.reason = reason;  // more precise than the code, where the server says (e.g. 'lapsed')
   }
 }
 
@@ -56,7 +57,7 @@ export async function api(path, { method = 'GET', body, token, csrf, timeout = T
   }
   if (!response.ok || !data || data.ok === false) {
     const error = (data && data.error) || {};
-    throw new ApiError(response.status, error.code, error.message);
+    throw new ApiError(response.status, error.code, error.message, error.reason || null);
   }
   return data;
 }

@@ -2,12 +2,20 @@
 //
 // Everything shown comes from the phone's own database, so the app opens and works
 // offline; the server is only reached by sync (and once, to register this phone).
+import * as db from './db.js';
 import { loadSchema } from './schema.js';
-import { currentUser, endWebSession, ensureDevice, LOGIN_URL, unsentCount } from './session.js';
+import {
+  currentUser, endWebSession, ensureDevice, firstEscrow, keepDevice, keepProof, LOGIN_URL, registerWithServer,
+  unsentCount,
+} from './session.js';
 import { askToKeepData } from './storage.js';
 import { startSync, syncEvents } from './sync.js';
 import { controllerVersion, registerWorker } from './sw-bridge.js';
 import { flushAll } from './ui/chips.js';
+import { openTheLock } from './ui/unlock-flow.js';
+import { renderConfirmPin, renderSetUp } from './ui/lock.js';
+import { watchForLock } from './ui/lock-watch.js';
+import * as vault from './vault.js';
 import { entryInProgress, h, nextScreen, notice, plural, show } from './ui/dom.js';
 import { mountSyncIndicator } from './ui/sync-indicator.js';
 import { renderDay, renderWeek } from './ui/today.js';
@@ -125,14 +133,54 @@ const WAITING_FOR_NETWORK = {
     + 'signing out with the clinic as soon as this phone is online again; then you can sign in.'],
 };
 
+/** A new phone, or one whose token the server forgot: register it, locked from the start. */
+async function registerThisPhone(session) {
+  if (await vault.hasLock()) {  // unlocked already: wrap the key by the new phone's escrow key too
+    await renderConfirmPin(main, { intro: 'Enter your PIN to finish signing this phone in again.',
+      finish: async (pin) => {
+        let answer;
+        await vault.addEscrow(pin, async () => { answer = await registerWithServer(session); return answer.escrow_key; });
+        await keepDevice(answer, session.user);
+      } });
+    return 'ready';
+  }
+  await renderSetUp(main, { user: session.user, finish: async (pin) => {
+    const answer = await registerWithServer(session);
+    const addPasskey = await vault.setUp({ pin, escrow: answer.escrow_key });
+    await keepDevice(answer, session.user);
+    return addPasskey;
+  } });
+  return 'ready';
+}
+
+/** A phone that held its caseload before the app locked: lock it now, and seal what it holds. */
+async function lockThisPhone() {
+  const device = await db.getMeta('device');
+  await renderSetUp(main, { user: device.user, finish: async (pin) => {
+    const escrow = await firstEscrow(device.device_token);
+    const addPasskey = await vault.setUp({ pin, escrow });
+    await keepProof(device.device_id, device.device_token, device.user);
+    await db.setMeta('device', device);  // sealed now
+    await db.sealEverything();
+    return addPasskey;
+  } });
+}
+
 async function boot() {
   performance.mark('fieldbook-boot');  // modules loaded; bench/app_screens.py reports the steps
   registerWorker().catch(() => notice('This browser could not set Fieldbook up for offline use.', { kind: 'warn' }));
   mountUpdateBanner(document.getElementById('update-banner'));
+  showVersion();  // the version says nothing of anyone: shown on the lock screen too
+  if ('serviceWorker' in navigator) navigator.serviceWorker.addEventListener('controllerchange', showVersion);
+  if ((await openTheLock(main)) !== 'open') return null;
+  performance.mark('fieldbook-unlocked');
   await loadSchema();
   let status;
   try {
-    status = await ensureDevice();
+    const outcome = await ensureDevice();
+    status = outcome.status === 'register' ? await registerThisPhone(outcome.session) : outcome.status;
+    if (status === 'renewed') status = 'ready';
+    if (status === 'ready' && !(await vault.hasLock())) await lockThisPhone();
   } catch (error) {
     status = 'error';
     show(main, [h('h1', {}, 'Fieldbook could not start'), h('p', {}, error.message)]);
@@ -148,6 +196,8 @@ async function boot() {
   }
   if (status !== 'ready') return null;
   performance.mark('fieldbook-device');
+  vault.onBeforeLock(flushAll);  // what is being typed is kept, sealed, before the app locks
+  watchForLock();
   mountSyncIndicator(document.getElementById('sync-indicator'));
   window.addEventListener('hashchange', () => { if (!stopped) route(); });
   syncEvents.addEventListener('synced', refreshAfterSync);
@@ -167,9 +217,7 @@ async function boot() {
         : 'This browser cannot promise to keep Fieldbook’s data. Sync often.', { kind: 'warn', id: 'storage-notice' });
     }
   });
-  showVersion();
   if ('serviceWorker' in navigator) {
-    navigator.serviceWorker.addEventListener('controllerchange', showVersion);
     // A tapped reminder, with the app already open: go to its screen (no reload).
     navigator.serviceWorker.addEventListener('message', (event) => {
       const { type, url } = event.data || {};

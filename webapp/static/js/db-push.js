@@ -1,11 +1,11 @@
 // The device database's half of a push: claiming outbox entries, marking them in flight,
-// and storing the server's answers. With db-sync.js (the pull) and db.js, the one place that
-// touches IndexedDB. Each function is one transaction that never waits on the network, and
-// issues its reads and writes together so that thousands of records go through in one
-// short pass.
-import { ALL, FOLLOWS, changeCounts, write } from './db.js';
-import { groupByRecord, storeServerRecord } from './db-sync.js';
+// and storing the server's answers. The pull half is db-pull.js; both build on db-core.js.
+// Each change reads in one short transaction, decrypts and seals outside it, and writes in
+// one more, under the database's exclusive lock, so a thousand answers go through in a pass.
+import { ALL, FOLLOWS, applyOps, exclusive, read, sealOps, write } from './db-core.js';
+import { groupByRecord, serverRecordOps } from './db-pull.js';
 import { batchPicker, conflictFromWire, inOrder, rebase } from './records.js';
+import { openRows } from './seal.js';
 
 // The changes of pushes under way are named in one meta record ('in_flight': their outbox
 // seqs) rather than by rewriting each entry: one write instead of a thousand. Until the
@@ -33,10 +33,18 @@ async function countAttempt(outbox, seqs) {
 
 /** Before a sync pushes anything: whatever an earlier sync left in flight went unanswered. */
 export function settleUnanswered() {
-  return write(['outbox', 'meta'], async (tx) => {
+  return exclusive(() => write(['outbox', 'meta'], async (tx) => {
     await countAttempt(tx.objectStore('outbox'), await inFlight(tx));
     await tx.objectStore('meta').delete(IN_FLIGHT);
-  });
+  }));
+}
+
+/** How many changes wait and how many were refused, within a transaction over outbox and meta. */
+export async function changeCounts(tx) {
+  const status = tx.objectStore('outbox').index('status');
+  const decisions = await tx.objectStore('meta').get('decisions');  // sealed, with its length in clear
+  const queued = decisions ? (decisions.size ?? decisions.length ?? 0) : 0;
+  return { waiting: await status.count('pending') + queued, rejected: await status.count('rejected') };
 }
 
 /**
@@ -45,8 +53,8 @@ export function settleUnanswered() {
  * with a change already in flight wait for its answer. Returns the batch, and how many
  * changes wait on this phone (the server is told, for its reminders).
  */
-export function claimBatch(limit) {
-  return write(['outbox', 'meta'], async (tx) => {
+export async function claimBatch(limit) {
+  const claimed = await exclusive(() => write(['outbox', 'meta'], async (tx) => {
     const { waiting, rejected } = await changeCounts(tx);
     const outbox = tx.objectStore('outbox');
     const busy = await inFlight(tx);
@@ -60,33 +68,64 @@ export function claimBatch(limit) {
     const { batch } = picker;
     if (batch.length) await markInFlight(tx, [...busy, ...batch.map((e) => e.seq)]);
     return { batch, pending: waiting + rejected };
-  });
+  }));
+  return { ...claimed, batch: await openRows('outbox', claimed.batch) };
 }
 
 /**
- * The outbox entries of the records a push answered, oldest first, without reading the whole
- * outbox. A pushed entry is its record's oldest, and every later entry of a record carries
- * `follows` (see FOLLOWS in db.js), so the `follows` index holds all the others. Entries
- * gone since the claim (the device was wiped meanwhile) are left out.
+ * What storing a push's answer needs to read first, in one transaction. A pushed entry is
+ * its record's oldest, and every later entry of a record carries `follows` (see FOLLOWS in
+ * db-core.js), so the `follows` index holds all the others: the whole outbox is not read.
+ * Also the entries of records merged into (the server merged two case histories) and the
+ * local copies of creates that must be stamped rather than rewritten.
  */
-async function answeredByRecord(tx, batch) {
-  const outbox = tx.objectStore('outbox');
-  const seqs = batch.map((entry) => entry.seq);
-  const still = new Set(await outbox.getAllKeys(IDBKeyRange.bound(Math.min(...seqs), Math.max(...seqs))));
-  const byRecord = groupByRecord(await outbox.index(FOLLOWS).getAll());
+function readBeforeStoring(batch, results) {
+  const sent = new Map(batch.map((entry) => [entry.change_id, entry]));
+  return read(ALL, async (tx) => {
+    const outbox = tx.objectStore('outbox');
+    const seqs = batch.map((entry) => entry.seq);
+    const [still, followers] = await Promise.all([
+      outbox.getAllKeys(IDBKeyRange.bound(Math.min(...seqs), Math.max(...seqs))), outbox.index(FOLLOWS).getAll()]);
+    const followed = new Set(followers.map((entry) => entry.record_id));
+    const merged = new Map();
+    const locals = new Map();
+    await Promise.all(results.map(async (result) => {
+      const entry = sent.get(result.change_id);
+      if (!entry || result.status === 'rejected') return;
+      const id = result.id || entry.record_id;
+      if (id !== entry.record_id) merged.set(id, await outbox.index('record_id').getAll(id));
+      const plainCreate = entry.base_version === 0 && id === entry.record_id && !followed.has(entry.record_id);
+      if (!result.record && !plainCreate) {
+        locals.set(entry.record_id, { entity: entry.entity, row: await tx.objectStore(entry.entity).get(entry.record_id) });
+      }
+    }));
+    return { still: new Set(still), followers, merged, locals };
+  });
+}
+
+/** The read rows, opened: entries of each answered record oldest first, merged, locals. */
+async function openForStoring(batch, found) {
+  const followers = await openRows('outbox', found.followers);
+  const byRecord = groupByRecord(followers);
   for (const entry of batch) {
-    if (still.has(entry.seq)) byRecord.set(entry.record_id, [entry, ...(byRecord.get(entry.record_id) || [])]);
+    if (found.still.has(entry.seq)) byRecord.set(entry.record_id, [entry, ...(byRecord.get(entry.record_id) || [])]);
   }
-  return byRecord;
+  const merged = new Map();
+  for (const [id, entries] of found.merged) merged.set(id, await openRows('outbox', entries));
+  const locals = new Map();
+  for (const [id, { entity, row }] of found.locals) {
+    if (row) locals.set(id, (await openRows(entity, [row]))[0]);
+  }
+  return { byRecord, merged, locals };
 }
 
 /** A claimed batch that was never sent (the one before it failed): it is not in flight. */
 export function releaseClaim(batch) {
-  return write(['meta'], async (tx) => {
+  return exclusive(() => write(['meta'], async (tx) => {
     const marker = await inFlight(tx);
     for (const entry of batch) marker.delete(entry.seq);
     await markInFlight(tx, marker);
-  });
+  }));
 }
 
 /**
@@ -103,80 +142,92 @@ function answeredRecord(entry, result, id) {
 
 /** Store the server's answers; only now do the answered entries leave the outbox. */
 export function storePushResults(batch, results) {
-  const sent = new Map(batch.map((entry) => [entry.change_id, entry]));
-  return write(ALL, async (tx) => {
-    const outbox = tx.objectStore('outbox');
-    const byRecord = await answeredByRecord(tx, batch);
-    const writes = [];
-    const answered = [];  // seqs of entries the server took: they leave the outbox
-    let settled = 0;
-    for (const result of results) {
-      const claimed = sent.get(result.change_id);
-      const entries = claimed ? byRecord.get(claimed.record_id) || [] : [];
-      const entry = entries.find((e) => e.seq === claimed.seq);
-      if (!entry || entry.change_id !== result.change_id) continue;
-      settled += 1;
-      if (result.status === 'rejected') {
-        Object.assign(entry, { status: 'rejected', errors: result.errors || {}, code: result.code || 'invalid',
-          rejected_at: new Date().toISOString() });
-        writes.push(outbox.put(entry));
-        continue;
-      }
-      answered.push(entry.seq);
-      const id = result.id || entry.record_id;  // differs when the server merged two records
-      const server = answeredRecord(entry, result, id);
-      // Changes already waiting on the record merged into (read before this one's move there).
-      const there = id === entry.record_id ? [] : byRecord.get(id) || await outbox.index('record_id').getAll(id);
-      const rest = [];
-      let first = true;  // only the next change is rebased; later ones follow their predecessor's answer
-      for (const next of entries.filter((e) => e !== entry)) {
-        const pieces = first && next.attempts === 0 && next.status === 'pending'
-          ? rebase(next, server, result.version, id) : [{ ...next, record_id: id }];
-        first = false;
-        for (const piece of pieces) {
-          if (!piece.seq) piece.follows = 1;  // a split: queued behind its other half
-          rest.push(piece);
-          writes.push(outbox[piece.seq ? 'put' : 'add'](piece));
-        }
-      }
-      byRecord.delete(entry.record_id);
-      byRecord.set(id, there.length ? followingTheOldest(outbox, [...there, ...rest], writes) : rest);
-      if (result.record) {
-        writes.push(storeServerRecord(tx, entry.entity, result.record, entry.record_id, entry.client_id, rest));
-      } else if (server && rest.length === 0 && entry.base_version === 0 && id === entry.record_id) {
-        // A plain create with nothing waiting after it: the local record is exactly what was
-        // sent, so it is written without reading it first.
-        writes.push(tx.objectStore(entry.entity).put(createdRecord(entry, result)));
-      } else if (server) {
-        writes.push(stampCreated(tx, entry.entity, entry.record_id, result));
-      }
-      for (const conflict of result.conflicts || []) {
-        writes.push(tx.objectStore('conflicts').put(
-          conflictFromWire(conflict, { entity: entry.entity, id, client_id: entry.client_id })));
-      }
-    }
-    writes.push(...deleteSeqs(outbox, answered));
-    await Promise.all(writes);
-    // This batch is no longer in flight; entries it left unanswered count an attempt.
-    const marker = await inFlight(tx);
-    const taken = new Set(answered);
-    await countAttempt(outbox, batch.filter((e) => marker.has(e.seq) && !taken.has(e.seq)).map((e) => e.seq));
-    for (const entry of batch) marker.delete(entry.seq);
-    await markInFlight(tx, marker);
-    return settled;
+  return exclusive(async () => {
+    const { byRecord, merged, locals } = await openForStoring(batch, await readBeforeStoring(batch, results));
+    const { ops, answered, settled } = answerOps(batch, results, byRecord, merged, locals);
+    const sealed = await sealOps(ops);
+    return write(ALL, async (tx) => {
+      const outbox = tx.objectStore('outbox');
+      await applyOps(tx, sealed);
+      await Promise.all(deleteSeqs(outbox, answered));
+      // This batch is no longer in flight; entries it left unanswered count an attempt.
+      const marker = await inFlight(tx);
+      const taken = new Set(answered);
+      await countAttempt(outbox, batch.filter((e) => marker.has(e.seq) && !taken.has(e.seq)).map((e) => e.seq));
+      for (const entry of batch) marker.delete(entry.seq);
+      await markInFlight(tx, marker);
+      return settled;
+    });
   });
 }
 
 /**
- * Two records' waiting changes, now one record's: all but the oldest must carry `follows`
- * for answeredByRecord to find them. Returns them oldest first.
+ * The writes a push's answer makes (ops, see db-core.js), worked out from what was read:
+ * rejected entries are marked; taken ones leave the outbox (their seqs in ``answered``), the
+ * record takes the server's copy with what still waits laid over it, and the next waiting
+ * change of the record is rebased onto the new version.
  */
-function followingTheOldest(outbox, entries, writes) {
+function answerOps(batch, results, byRecord, merged, locals) {
+  const sent = new Map(batch.map((entry) => [entry.change_id, entry]));
+  const ops = [];
+  const answered = [];
+  let settled = 0;
+  for (const result of results) {
+    const claimed = sent.get(result.change_id);
+    const entries = claimed ? byRecord.get(claimed.record_id) || [] : [];
+    const entry = entries.find((e) => e.seq === claimed.seq);
+    if (!entry || entry.change_id !== result.change_id) continue;
+    settled += 1;
+    if (result.status === 'rejected') {
+      ops.push({ store: 'outbox', put: { ...entry, status: 'rejected', errors: result.errors || {},
+        code: result.code || 'invalid', rejected_at: new Date().toISOString() } });
+      continue;
+    }
+    answered.push(entry.seq);
+    const id = result.id || entry.record_id;  // differs when the server merged two records
+    const server = answeredRecord(entry, result, id);
+    // Changes already waiting on the record merged into (read before this one's move there).
+    const there = id === entry.record_id ? [] : byRecord.get(id) || merged.get(id) || [];
+    const rest = [];
+    let first = true;  // only the next change is rebased; later ones follow their predecessor's answer
+    for (const next of entries.filter((e) => e !== entry)) {
+      const pieces = first && next.attempts === 0 && next.status === 'pending'
+        ? rebase(next, server, result.version, id) : [{ ...next, record_id: id }];
+      first = false;
+      for (const piece of pieces) {
+        if (!piece.seq) piece.follows = 1;  // a split: queued behind its other half
+        rest.push(piece);
+        ops.push(piece.seq ? { store: 'outbox', put: piece } : { store: 'outbox', add: piece });
+      }
+    }
+    byRecord.delete(entry.record_id);
+    byRecord.set(id, there.length ? followingTheOldest([...there, ...rest], ops) : rest);
+    if (result.record) {
+      ops.push(...serverRecordOps(entry.entity, result.record, entry.record_id, entry.client_id, rest));
+    } else if (server && rest.length === 0 && entry.base_version === 0 && id === entry.record_id) {
+      // A plain create with nothing waiting after it: the local record is exactly what was sent.
+      ops.push({ store: entry.entity, put: createdRecord(entry, result) });
+    } else if (server && locals.get(entry.record_id)) {
+      const local = locals.get(entry.record_id);  // stamp the version and what the server derived
+      ops.push({ store: entry.entity, put: { ...local, ...(result.derived || {}), version: result.version } });
+    }
+    for (const conflict of result.conflicts || []) {
+      ops.push({ store: 'conflicts', put: conflictFromWire(conflict, { entity: entry.entity, id, client_id: entry.client_id }) });
+    }
+  }
+  return { ops, answered, settled };
+}
+
+/**
+ * Two records' waiting changes, now one record's: all but the oldest must carry `follows`
+ * for readBeforeStoring to find them. Returns them oldest first.
+ */
+function followingTheOldest(entries, ops) {
   const ordered = inOrder(entries);
   for (const entry of ordered.slice(1)) {
     if (!entry.follows && entry.seq) {
       entry.follows = 1;
-      writes.push(outbox.put(entry));
+      ops.push({ store: 'outbox', put: entry });
     }
   }
   return ordered;
@@ -196,11 +247,4 @@ function createdRecord(entry, result) {
   const record = { ...entry.fields, ...(result.derived || {}), id: entry.record_id, version: result.version, deleted: false };
   if (entry.client_id) record.client_id = entry.client_id;
   return record;
-}
-
-/** A record this device created is now on the server: note its version and derived fields. */
-async function stampCreated(tx, entity, id, result) {
-  const store = tx.objectStore(entity);
-  const local = await store.get(id);
-  if (local) await store.put({ ...local, ...(result.derived || {}), version: result.version });
 }

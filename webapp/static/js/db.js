@@ -1,143 +1,48 @@
-// The device's database, and the only module that touches IndexedDB: a store per synced
-// entity, `outbox` (changes waiting for the server), `conflicts` and `meta` (cursor, device
-// token, schema, last sync). A local change writes its record and outbox entry in ONE
-// transaction with durability 'strict'. Transactions are short and never wait on the
-// network: callers fetch first, then hand the answer to a function here.
-import { openDB } from '../vendor/idb/index.js';
-import { inFlight } from './db-push.js';
-import { deferredEvictions, evictReady } from './db-sync.js';
+// The device's database as the screens use it: records, waiting changes, conflicts and meta
+// (cursor, device token, schema, drafts), read decrypted and written sealed (seal.js). The
+// foundations (connection, transactions, the exclusive lock) are db-core.js; the two halves
+// of sync are db-push.js and db-pull.js. A local change writes its record and outbox entry
+// in ONE transaction with durability 'strict'. Transactions are short and never wait on the
+// network or on WebCrypto: a change reads, works out and seals, then writes.
+import { ALL, ENTITIES, FOLLOWS, applyOps, dbEvents, exclusive, read, sealOps, write } from './db-core.js';
+import { changeCounts, inFlight } from './db-push.js';
+import { deferredEvictions, evictReady } from './db-pull.js';
 import { clientIdOf, inOrder, seenBefore } from './records.js';
+import { CLEAR_META, isSealed, openMeta, openRow, openRows, sealMeta, sealRow } from './seal.js';
 
-const NAME = 'fieldbook';
-const VERSION = 2;
-// An outbox entry queued behind another change to the same record carries `follows: 1`
-// (an index only holds entries that have the property), so answering a push finds a
-// record's later changes without reading the whole outbox. Only a record's oldest
-// entry may lack it.
-export const FOLLOWS = 'follows';
-export const ENTITIES = ['client', 'case_history', 'acknowledgement', 'appointment', 'visit', 'finding',
-  'sensation', 'sensation_rating', 'vocabulary_term'];
-const INDEXES = { finding: ['visit_id'], sensation_rating: ['visit_id', 'sensation_id'], vocabulary_term: ['kind'] };
-export const ALL = [...ENTITIES, 'outbox', 'conflicts', 'meta'];
-const STRICT = { durability: 'strict' };
-let dbPromise = null;
-
-function connect() {
-  if (!dbPromise) {
-    dbPromise = openDB(NAME, VERSION, {
-      upgrade(db, oldVersion, newVersion, transaction) {
-        if (oldVersion < 1) {
-          for (const entity of ENTITIES) {
-            const store = db.createObjectStore(entity, { keyPath: 'id' });
-            if (entity !== 'vocabulary_term') store.createIndex('client_id', 'client_id');
-            for (const name of INDEXES[entity] || []) store.createIndex(name, name);
-          }
-          const outbox = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
-          for (const name of ['status', 'record_id', 'client_id']) outbox.createIndex(name, name);
-          outbox.createIndex('change_id', 'change_id', { unique: true });
-          db.createObjectStore('conflicts', { keyPath: 'conflict_id' }).createIndex('client_id', 'client_id');
-          db.createObjectStore('meta');
-        }
-        if (oldVersion < 2) markFollowers(transaction.objectStore('outbox'));
-      },
-      blocking: outdated,  // another tab opens a newer version: step aside
-      terminated() { dbPromise = null; },
-    });
-    dbPromise.catch((error) => {
-      dbPromise = null;
-      if (error && error.name === 'VersionError') outdated();  // a newer app already upgraded it
-    });
-  }
-  return dbPromise;
-}
-
-// Version 1 kept no `follows` mark: add the index and mark what already waits.
-async function markFollowers(outbox) {
-  outbox.createIndex(FOLLOWS, FOLLOWS);
-  const oldest = new Set();
-  for (const entry of inOrder(await outbox.getAll())) {
-    if (oldest.has(entry.record_id)) await outbox.put({ ...entry, [FOLLOWS]: 1 });
-    else oldest.add(entry.record_id);
-  }
-}
-
-/** 'outdated': a newer Fieldbook in another tab changed the database; this page must reload. */
-export const dbEvents = new EventTarget();
-
-function outdated() {
-  forget();
-  dbEvents.dispatchEvent(new Event('outdated'));
-}
-
-function forget() {
-  const closing = dbPromise;
-  dbPromise = null;
-  if (closing) closing.then((db) => db.close(), () => {});
-}
-
-// Safari (and sometimes Chromium) can drop the connection to its database process
-// ("Connection to Indexed Database server lost"): close, reopen and try again. Every
-// function here is safe to repeat: a transaction that failed was not committed.
-const connectionLost = (error) => /Connection to Indexed Database server lost|UnknownError|InvalidStateError|connection is closing/i
-  .test(`${error && error.name} ${error && error.message}`);
-
-async function withDb(work, tries = 3) {
-  for (let attempt = 1; ; attempt += 1) {
-    const db = await connect();
-    try {
-      return await work(db);
-    } catch (error) {
-      if (attempt >= tries || !connectionLost(error)) throw error;
-      forget();
-    }
-  }
-}
-
-function transaction(stores, mode, work) {
-  return withDb(async (db) => {
-    const tx = db.transaction(stores, mode, mode === 'readwrite' ? STRICT : undefined);
-    tx.done.catch(() => {});  // reported through `work` or the await below
-    try {
-      const result = await work(tx);
-      await tx.done;
-      return result;
-    } catch (error) {
-      try { tx.abort(); } catch { /* already finished */ }
-      throw error;
-    }
-  });
-}
-const read = (stores, work) => transaction(stores, 'readonly', work);
-export const write = (stores, work) => transaction(stores, 'readwrite', work);
+export { ALL, ENTITIES, FOLLOWS, dbEvents };
 
 // ---- reading ---------------------------------------------------------------------------
-export const getMeta = (key) => read(['meta'], (tx) => tx.objectStore('meta').get(key));
-export const setMeta = (key, value) => write(['meta'], (tx) => tx.objectStore('meta').put(value, key));
-export const getRecord = (entity, id) => read([entity], (tx) => tx.objectStore(entity).get(id));
+export const getMeta = async (key) => openMeta(key, await read(['meta'], (tx) => tx.objectStore('meta').get(key)));
+
+export async function setMeta(key, value) {
+  const sealed = await sealMeta(key, value);
+  return exclusive(() => write(['meta'], (tx) => tx.objectStore('meta').put(sealed, key)));
+}
+
+export const getRecord = async (entity, id) => openRow(entity, await read([entity], (tx) => tx.objectStore(entity).get(id)));
 
 /** Live (not deleted) records of ``entity``, all of them or those with index = value. */
-export const listRecords = (entity, index = null, value = null) => read([entity], async (tx) => {
-  const store = tx.objectStore(entity);
-  return (index ? await store.index(index).getAll(value) : await store.getAll()).filter((row) => !row.deleted);
-});
+export async function listRecords(entity, index = null, value = null) {
+  const rows = await read([entity], (tx) => {
+    const store = tx.objectStore(entity);
+    return index ? store.index(index).getAll(value) : store.getAll();
+  });
+  return openRows(entity, rows.filter((row) => !row.deleted));
+}
 
-export const outboxEntries = () => read(['outbox'], async (tx) => inOrder(await tx.objectStore('outbox').getAll()));
-export const listConflicts = () => read(['conflicts'], (tx) => tx.objectStore('conflicts').getAll());
+export const outboxEntries = async () => inOrder(await openRows('outbox',
+  await read(['outbox'], (tx) => tx.objectStore('outbox').getAll())));
+export const listConflicts = async () => openRows('conflicts',
+  await read(['conflicts'], (tx) => tx.objectStore('conflicts').getAll()));
 
 /**
  * How many changes wait (conflict decisions not yet sent count as changes), how many the
- * server refused, how many conflicts are open.
+ * server refused, how many conflicts are open. Counted from clear fields: works locked too.
  */
 export function counts() {
   return read(['outbox', 'conflicts', 'meta'], async (tx) => ({
     ...await changeCounts(tx), conflicts: await tx.objectStore('conflicts').count() }));
-}
-
-/** Changes waiting and refused, within a transaction over the outbox and meta. */
-export async function changeCounts(tx) {
-  const status = tx.objectStore('outbox').index('status');
-  const decisions = (await tx.objectStore('meta').get(DECISIONS)) || [];
-  return { waiting: await status.count('pending') + decisions.length, rejected: await status.count('rejected') };
 }
 
 // ---- conflict decisions ------------------------------------------------------------------
@@ -147,18 +52,19 @@ export async function changeCounts(tx) {
 const DECISIONS = 'decisions';
 
 export function decideConflict(conflict, choice, value) {
-  return write(['conflicts', 'meta', conflict.entity], async (tx) => {
-    const meta = tx.objectStore('meta');
-    const queued = ((await meta.get(DECISIONS)) || []).filter((d) => d.conflict_id !== conflict.conflict_id);
+  return exclusive(async () => {
+    const [queuedRow, recordRow] = await read(['meta', conflict.entity], (tx) => Promise.all([
+      tx.objectStore('meta').get(DECISIONS), tx.objectStore(conflict.entity).get(conflict.id)]));
+    const queued = ((await openMeta(DECISIONS, queuedRow)) || []).filter((d) => d.conflict_id !== conflict.conflict_id);
     queued.push({ conflict_id: conflict.conflict_id, choice, value, decided_at: new Date().toISOString() });
-    await meta.put(queued, DECISIONS);
-    await tx.objectStore('conflicts').delete(conflict.conflict_id);
-    const store = tx.objectStore(conflict.entity);
-    const record = await store.get(conflict.id);
+    const ops = [{ store: 'meta', key: DECISIONS, put: queued }, { store: 'conflicts', delete: conflict.conflict_id }];
+    const record = await openRow(conflict.entity, recordRow);
     if (record && conflict.field !== '_deleted') {
       const shown = choice === 'theirs' ? conflict.server_value : choice === 'mine' ? conflict.device_value : value;
-      await store.put({ ...record, [conflict.field]: shown });
+      ops.push({ store: conflict.entity, put: { ...record, [conflict.field]: shown } });
     }
+    const sealed = await sealOps(ops);
+    return write(['conflicts', 'meta', conflict.entity], (tx) => applyOps(tx, sealed));
   });
 }
 
@@ -166,53 +72,61 @@ export const queuedDecisions = () => getMeta(DECISIONS).then((queued) => queued 
 
 /** A decision the server has answered (or can never take) leaves the queue. */
 export function dropDecision(conflictId) {
-  return write(['meta'], async (tx) => {
-    const meta = tx.objectStore('meta');
-    await meta.put(((await meta.get(DECISIONS)) || []).filter((d) => d.conflict_id !== conflictId), DECISIONS);
+  return exclusive(async () => {
+    const queued = (await getMeta(DECISIONS)) || [];
+    const sealed = await sealMeta(DECISIONS, queued.filter((d) => d.conflict_id !== conflictId));
+    return write(['meta'], (tx) => tx.objectStore('meta').put(sealed, DECISIONS));
   });
 }
 
 // ---- local changes ---------------------------------------------------------------------
 /** Save a change to a record and its outbox entry, in one strict transaction. */
 export function saveChange({ entity, id, fields = {}, op = 'upsert', clientId = null, changeId }) {
-  return write([entity, 'outbox', 'meta'], async (tx) => {
-    const store = tx.objectStore(entity);
-    const outbox = tx.objectStore('outbox');
-    if ((await outbox.index('change_id').getKey(changeId)) !== undefined) return;  // a repeat
-    const current = await store.get(id);
+  return exclusive(async () => {
+    const found = await read([entity, 'outbox', 'meta'], async (tx) => {
+      const outbox = tx.objectStore('outbox');
+      const [repeat, current, entries, busy] = await Promise.all([outbox.index('change_id').getKey(changeId),
+        tx.objectStore(entity).get(id), outbox.index('record_id').getAll(id), inFlight(tx)]);
+      return { repeat: repeat !== undefined, current, entries: inOrder(entries), busy };
+    });
+    if (found.repeat) return;
+    const current = await openRow(entity, found.current);
     const record = { ...(current || { id, version: 0, deleted: false }), ...fields };
     const owner = clientId || (current && current.client_id) || clientIdOf(entity, id, fields);
     if (owner) record.client_id = owner;
     if (op === 'delete') record.deleted = true;
-    const entries = inOrder(await outbox.index('record_id').getAll(id));
-    const last = entries[entries.length - 1];
-    if (op === 'upsert' && last && last.op === 'upsert' && last.status === 'pending' && last.attempts === 0
-        && !(await inFlight(tx)).has(last.seq)) {
+    const stored = found.entries[found.entries.length - 1];
+    let entry;
+    if (op === 'upsert' && stored && stored.op === 'upsert' && stored.status === 'pending' && stored.attempts === 0
+        && !found.busy.has(stored.seq)) {
       // Not sent yet: fold the edit into the waiting change instead of queueing another.
-      await outbox.put({ ...last, fields: { ...last.fields, ...fields }, seen: seenBefore(current, fields, last.seen),
-        updated_at: new Date().toISOString() });
+      const last = await openRow('outbox', stored);
+      entry = { put: { ...last, fields: { ...last.fields, ...fields }, seen: seenBefore(current, fields, last.seen),
+        updated_at: new Date().toISOString() } };
     } else {
-      await outbox.add({ change_id: changeId, entity, record_id: id, op, client_id: owner,
+      entry = { add: { change_id: changeId, entity, record_id: id, op, client_id: owner,
         base_version: current ? current.version : 0, fields: op === 'upsert' ? fields : {}, seen: seenBefore(current, fields),
         status: 'pending', attempts: 0, created_at: new Date().toISOString(), previous_change_ids: [],
-        ...(entries.length ? { [FOLLOWS]: 1 } : {}) });
+        ...(found.entries.length ? { [FOLLOWS]: 1 } : {}) } };
     }
-    await store.put(record);
+    const sealed = await sealOps([{ store: 'outbox', ...entry }, { store: entity, put: record }]);
+    await write([entity, 'outbox'], (tx) => applyOps(tx, sealed));
   });
 }
 
 /** A rejected change, corrected by the practitioner, goes back in line with a new id. */
 export function resendFixed(seq, fields, changeId) {
-  return write(ALL, async (tx) => {
-    const outbox = tx.objectStore('outbox');
-    const entry = await outbox.get(seq);
-    if (!entry || entry.status !== 'rejected') return false;
-    await outbox.put({ ...entry, change_id: changeId, fields: { ...entry.fields, ...fields }, status: 'pending',
-      attempts: 0, errors: null, code: null, fixed_at: new Date().toISOString(),
-      previous_change_ids: [...(entry.previous_change_ids || []), entry.change_id] });
-    const store = tx.objectStore(entry.entity);
-    const record = await store.get(entry.record_id);
-    if (record) await store.put({ ...record, ...fields });
+  return exclusive(async () => {
+    const stored = await read(['outbox'], (tx) => tx.objectStore('outbox').get(seq));
+    if (!stored || stored.status !== 'rejected') return false;
+    const entry = await openRow('outbox', stored);
+    const record = await getRecord(entry.entity, entry.record_id);
+    const ops = [{ store: 'outbox', put: { ...entry, change_id: changeId, fields: { ...entry.fields, ...fields },
+      status: 'pending', attempts: 0, errors: null, code: null, fixed_at: new Date().toISOString(),
+      previous_change_ids: [...(entry.previous_change_ids || []), entry.change_id] } }];
+    if (record) ops.push({ store: entry.entity, put: { ...record, ...fields } });
+    const sealed = await sealOps(ops);
+    await write(['outbox', entry.entity], (tx) => applyOps(tx, sealed));
     return true;
   });
 }
@@ -220,10 +134,10 @@ export function resendFixed(seq, fields, changeId) {
 /**
  * Give up a refused change, at the practitioner's explicit request. A record that never
  * reached the server goes; otherwise the next pull is a full one and brings back the
- * server's copy over the abandoned edit.
+ * server's copy over the abandoned edit. (Only clear fields change: nothing to decrypt.)
  */
 export function discardRejected(seq) {
-  return write(ALL, async (tx) => {
+  return exclusive(() => write(ALL, async (tx) => {
     const outbox = tx.objectStore('outbox');
     const entry = await outbox.get(seq);
     if (!entry || entry.status !== 'rejected') return false;
@@ -238,20 +152,46 @@ export function discardRejected(seq) {
     }
     await evictReady(tx, await deferredEvictions(tx));
     return true;
-  });
+  }));
 }
 
-// ---- sync: the database's half of a push is db-push.js, of a pull db-sync.js -------------
+// ---- sync: the database's half of a push is db-push.js, of a pull db-pull.js -------------
 export { claimBatch, releaseClaim, settleUnanswered, storePushResults } from './db-push.js';
-export { runDeferredEvictions, storePull } from './db-sync.js';
+export { runDeferredEvictions, storePull } from './db-pull.js';
 
-export const dropConflict = (id) => write(['conflicts'], (tx) => tx.objectStore('conflicts').delete(id));
+export const dropConflict = (id) => exclusive(() => write(['conflicts'], (tx) => tx.objectStore('conflicts').delete(id)));
 
-/** Remove every client record, change, conflict and the device token; return what was waiting. */
+/** Remove every client record, change, conflict, draft, the device token and the lock; what waited. */
 export function wipe() {
-  return write(ALL, async (tx) => {
+  return exclusive(() => write(ALL, async (tx) => {
     const lost = await tx.objectStore('outbox').count();
     for (const name of ALL) await tx.objectStore(name).clear();
     return lost;
+  }));
+}
+
+/**
+ * Seal whatever is still in clear (a phone that held its caseload before the app locked):
+ * read everything, seal it outside the transaction, write it back in one. Returns how many
+ * rows it sealed.
+ */
+export function sealEverything() {
+  return exclusive(async () => {
+    const found = await read(ALL, (tx) => Promise.all(ALL.map(async (name) => {
+      const store = tx.objectStore(name);
+      if (name !== 'meta') return [name, (await store.getAll()).filter((row) => !isSealed(row))];
+      const keys = (await store.getAllKeys()).filter((key) => !CLEAR_META.has(key));
+      const values = await Promise.all(keys.map((key) => store.get(key)));
+      return [name, keys.map((key, i) => ({ key, value: values[i] })).filter(({ value }) => value != null && !isSealed(value))];
+    })));
+    const ops = [];
+    for (const [name, rows] of found) {
+      for (const row of rows) {
+        ops.push(name === 'meta' ? { store: 'meta', key: row.key, put: await sealMeta(row.key, row.value) }
+          : { store: name, put: await sealRow(name, row) });
+      }
+    }
+    await write(ALL, (tx) => applyOps(tx, ops));
+    return ops.length;
   });
 }

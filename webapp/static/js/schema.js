@@ -16,6 +16,9 @@ export async function storeSchema(document) {
 
 export const hasSchema = () => Boolean(published && published.entities);
 
+/** The clinic's rules for this phone's lock: {lock_after_minutes, token_days, offline_unlock_days}. */
+export const devicePolicy = () => (published && published.device_policy) || {};
+
 /** The settable fields of ``entity`` (those the server derives itself left out). */
 export function fieldsOf(entity) {
   const spec = published && published.entities && published.entities[entity];

@@ -129,8 +129,9 @@ async function failed(error, device) {
     set({ problem: error.message, offline: false });
     syncEvents.dispatchEvent(new CustomEvent('revoked', { detail: { lost, message: error.message } }));
   } else if (error instanceof ApiError && error.code === 'unauthenticated') {
-    // The token is not known (any more). Keep every change; a sign-in registers anew.
-    await db.setMeta('device', { ...device, invalid: true });
+    // The token is not known (any more), or lapsed unused. Keep every change; a sign-in
+    // renews a lapsed token, or registers the phone anew.
+    await db.setMeta('device', { ...device, invalid: true, reason: error.reason || null });
     set({ needsSignIn: true, offline: false, problem: error.message });
   } else {
     set({ offline: false, problem: error.message || 'Sync failed.' });
