@@ -12,7 +12,7 @@ import hashlib
 import json
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from flask import Flask, render_template
@@ -41,6 +41,10 @@ class Shell:
     page: bytes  # the shell page, as precached
     manifest: bytes
     worker: bytes  # /sw.js: the precache list followed by the listeners
+    # Every shell file's bytes by URL, exactly those hashed: what is served is what was hashed.
+    bodies: dict[str, bytes] = field(default_factory=dict)
+    # Compressed copies, made on first request (webapp/pwa/precompressed.py).
+    encoded: dict[tuple[str, str], bytes] = field(default_factory=dict)
 
     def precache_list(self) -> list[dict]:
         return [{"url": a.url, "revision": a.revision} for a in self.assets]
@@ -124,7 +128,7 @@ def build_shell(app: Flask) -> Shell:
         {"url": a.url, "revision": a.revision} for a in assets]}
     preamble = ("// Written by the server (webapp/pwa/shell.py): this version's shell files.\n"
                 f"self.FIELDBOOK_SHELL = {json.dumps(config)};\n\n").encode()
-    shell = Shell(version, assets, page, manifest, preamble + listeners[0])
+    shell = Shell(version, assets, page, manifest, preamble + listeners[0], bodies=files)
     app.extensions["fieldbook_shell"] = shell
     return shell
 

@@ -5,18 +5,28 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, redirect, url_for
 from flask_login import current_user
 
-from webapp.pwa.shell import build_shell, current_shell
+from webapp.pwa.precompressed import serve_shell_files_precompressed, shell_file_response
+from webapp.pwa.shell import MANIFEST_URL, SHELL_URL, build_shell, current_shell
 
 bp = Blueprint("pwa", __name__)
-# The hashes are computed once, when the app starts.
-bp.record_once(lambda state: build_shell(state.app))
+
+
+@bp.record_once
+def _build_the_shell(state) -> None:
+    """The hashes are computed once, when the app starts; the files are served as hashed."""
+    build_shell(state.app)
+    serve_shell_files_precompressed(state.app)
+
+
+def _revision(url: str) -> str:
+    return next(a.revision for a in current_shell(current_app).assets if a.url == url)
 
 
 def _shell_page() -> Response:
-    response = Response(current_shell(current_app).page, mimetype="text/html")
-    # The shell holds no client data; it must be revalidated, but may be kept.
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    # The shell holds no client data (nor anything a request put in it): it may be kept and
+    # compressed, and is revalidated.
+    shell = current_shell(current_app)
+    return shell_file_response(shell, SHELL_URL, shell.page, "text/html", _revision(SHELL_URL))
 
 
 @bp.get("/app/")
@@ -41,15 +51,15 @@ def precached_shell():
 
 @bp.get("/manifest.webmanifest")
 def manifest():
-    response = Response(current_shell(current_app).manifest, mimetype="application/manifest+json")
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    shell = current_shell(current_app)
+    return shell_file_response(shell, MANIFEST_URL, shell.manifest, "application/manifest+json",
+                               _revision(MANIFEST_URL))
 
 
 @bp.get("/sw.js")
 def service_worker():
     """The worker, from the site root so that it may control /app/ and be checked often."""
-    response = Response(current_shell(current_app).worker, mimetype="text/javascript")
+    shell = current_shell(current_app)
+    response = shell_file_response(shell, "/sw.js", shell.worker, "text/javascript", shell.version)
     response.headers["Service-Worker-Allowed"] = "/"
-    response.headers["Cache-Control"] = "no-cache"
     return response
