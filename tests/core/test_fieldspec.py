@@ -61,3 +61,11 @@ def test_schema_is_published_as_json():
     published = FINDING.to_json()
     region = next(f for f in published["fields"] if f["name"] == "region")
     assert region == {"name": "region", "label": "Region", "kind": "choice", "required": True, "vocabulary": "region"}
+
+
+def test_a_time_at_the_edge_of_the_calendar_is_refused_not_a_crash():
+    from webapp.visits.schemas import VISIT
+
+    for edge in ("0001-01-01T00:00+05:00", "9999-12-31T23:59-05:00"):
+        checked = VISIT.validate({"started_at": edge}, partial=True)
+        assert "started_at" in checked.errors

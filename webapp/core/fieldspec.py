@@ -139,7 +139,10 @@ def _datetime(spec, value, _vocab):
             raise ValueError(f"{spec.label} must be a date and time.") from None
     if parsed.tzinfo is None:
         raise ValueError(f"{spec.label} must include its time zone.")
-    return parsed.astimezone(dt.UTC)
+    try:
+        return parsed.astimezone(dt.UTC)
+    except OverflowError:  # the first or last hours of the calendar, once moved to UTC
+        raise ValueError(f"{spec.label} must be a date and time between the years 1 and 9999.") from None
 
 
 def _check_range(spec, number, label=None):
