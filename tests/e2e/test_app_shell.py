@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.helpers import expect, go_offline, record_session, sign_in, wait_for_sync, wait_until_ready
+from webapp.clients.models import Client
 from webapp.visits.models import Visit
 
 pytestmark = pytest.mark.e2e
@@ -51,7 +52,7 @@ def test_cache_storage_holds_only_the_shell_never_client_data(new_context, serve
     assert not [url for url in cached if url.startswith("/api/")]
 
 
-def test_a_new_version_waits_until_the_practitioner_agrees(new_context, server, caseload, e2e_static):
+def test_a_new_version_waits_until_the_practitioner_agrees(new_context, server, caseload, data, e2e_static):
     context = new_context()
     page = sign_in(context.new_page())
     first = _version(page)
@@ -72,22 +73,33 @@ def test_a_new_version_waits_until_the_practitioner_agrees(new_context, server, 
         assert _version(page) == first
         expect(banner).to_be_visible()
 
-        # Mid-entry, "Reload" waits until what is being typed is saved.
+        # The banner says what a reload does to the work in hand: here, nothing waits.
+        expect(banner).to_contain_text("Everything is sent.")
+
+        # A change saved with the server out of reach waits; the banner says it is kept.
+        server.stop()
         page.goto(f"/app/#/clients/{caseload['alex']}/edit")
         page.get_by_label("Town").fill("Folkestone")
-        banner.get_by_role("button", name="Reload").click()
-        expect(banner).to_contain_text("Save what you are entering first, then press Reload.")
-        page.wait_for_timeout(500)
-        assert _version(page) == first
-
         page.get_by_role("button", name="Save details").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Alex Morgan")  # saved: the client's page
+        expect(banner).to_contain_text("1 change is still waiting to be sent: you can reload safely, it is kept")
+
+        # Mid-entry, "Reload" keeps what is being typed as a draft, and it is back afterwards.
+        page.goto(f"/app/#/clients/{caseload['alex']}/edit")
+        page.get_by_label("Postcode").fill("CT20 1AA")
         banner.get_by_role("button", name="Reload").click()
         expect(page.locator("body")).to_have_attribute("data-version", second)
         wait_until_ready(page)
         expect(banner).to_be_hidden()
+        expect(page.get_by_label("Postcode")).to_have_value("CT20 1AA")
+        expect(page.get_by_label("Town")).to_have_value("Folkestone")
         names = page.evaluate("() => caches.keys()")
         assert names == [f"fieldbook-shell-{second}"]
+        server.start()
+        page.get_by_role("button", name="Sync now").click()
+        wait_for_sync(page)
+        with data() as s:
+            assert s.get(Client, caseload["alex"]).town == "Folkestone"
 
         # The new version opens offline too.
         go_offline(context, server)

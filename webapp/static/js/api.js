@@ -22,6 +22,13 @@ export class ApiError extends Error {
 
 const TIMEOUT_MS = 60000;
 
+// Every success answer carries the server's time; the app learns its clock offset from it
+// (clock.js). A listener, not an import, so that this module stays the plain network layer.
+let serverTimeListener = null;
+export function onServerTime(listener) {
+  serverTimeListener = listener;
+}
+
 function timeoutSignal(ms) {
   if (AbortSignal.timeout) return AbortSignal.timeout(ms);
   const controller = new AbortController();
@@ -39,6 +46,7 @@ export async function api(path, { method = 'GET', body, token, csrf, timeout = T
   if (token) headers.Authorization = `Bearer ${token}`;
   if (csrf) headers['X-CSRFToken'] = csrf;
   let response;
+  const sentAt = Date.now();
   try {
     response = await fetch(path, {
       method, headers, body: body === undefined ? undefined : JSON.stringify(body),
@@ -58,6 +66,9 @@ export async function api(path, { method = 'GET', body, token, csrf, timeout = T
   if (!response.ok || !data || data.ok === false) {
     const error = (data && data.error) || {};
     throw new ApiError(response.status, error.code, error.message, error.reason || null);
+  }
+  if (data.server_time && serverTimeListener) {
+    Promise.resolve(serverTimeListener(data.server_time, sentAt, Date.now())).catch(() => {});
   }
   return data;
 }

@@ -2,6 +2,8 @@
 //
 // Everything shown comes from the phone's own database, so the app opens and works
 // offline; the server is only reached by sync (and once, to register this phone).
+import { onServerTime } from './api.js';
+import { clockEvents, clockWarning, learn, loadClock } from './clock.js';
 import * as db from './db.js';
 import { loadSchema } from './schema.js';
 import {
@@ -166,15 +168,29 @@ async function lockThisPhone() {
   } });
 }
 
+/** Say so when this phone's clock is off: Today and the times proposed follow the clinic's. */
+function showClockWarning() {
+  const text = clockWarning();
+  const shown = document.getElementById('clock-warning');
+  if (!text) {
+    if (shown) shown.remove();
+    return;
+  }
+  if (!shown || shown.querySelector('p').textContent !== text) notice(text, { kind: 'warn', id: 'clock-warning' });
+}
+
 async function boot() {
   performance.mark('fieldbook-boot');  // modules loaded; bench/app_screens.py reports the steps
+  onServerTime(learn);  // every answer teaches the clock, the sign-in's on the lock screen too
   registerWorker().catch(() => notice('This browser could not set Fieldbook up for offline use.', { kind: 'warn' }));
   mountUpdateBanner(document.getElementById('update-banner'));
   showVersion();  // the version says nothing of anyone: shown on the lock screen too
   if ('serviceWorker' in navigator) navigator.serviceWorker.addEventListener('controllerchange', showVersion);
   if ((await openTheLock(main)) !== 'open') return null;
   performance.mark('fieldbook-unlocked');
-  await loadSchema();
+  await Promise.all([loadSchema(), loadClock()]);
+  showClockWarning();
+  clockEvents.addEventListener('change', showClockWarning);
   let status;
   try {
     const outcome = await ensureDevice();

@@ -3,6 +3,9 @@
 // six weeks. Pure functions: the screens propose, the practitioner decides.
 
 export const INITIAL_COURSE = 3;
+// Appointments are booked on a grid of this many minutes (the desk's form steps by 5; clinics
+// book by the quarter hour).
+export const BOOKING_GRID_MINUTES = 15;
 const DAY_MS = 24 * 60 * 60 * 1000;
 // Days after the first session for the second and third sessions of the initial course.
 const INITIAL_DAYS = [0, 3, 10];
@@ -25,10 +28,33 @@ const startTime = (iso) => {
   return Number.isNaN(value) ? Infinity : value;  // a visit with no usable start time sorts last
 };
 
-/** The client's live visits in the order they happened: start time, then number in the course. */
-export const visitsInOrder = (visits) => visits.filter((v) => !v.deleted)
-  .sort((a, b) => startTime(a.started_at) - startTime(b.started_at)
-    || (a.number_in_course ?? 0) - (b.number_in_course ?? 0) || String(a.id).localeCompare(String(b.id)));
+const number = (visit) => visit.number_in_course ?? 0;
+const byTime = (a, b) => startTime(a.started_at) - startTime(b.started_at) || number(a) - number(b)
+  || String(a.id).localeCompare(String(b.id));
+const byNumber = (a, b) => number(a) - number(b) || byTime(a, b);
+
+/**
+ * The client's live visits in course order, the one order used everywhere (the server's
+ * webapp/visits/course.py too): a course begins at each session numbered 1, in start-time
+ * order; any other session belongs to the latest course begun at or before its start (the
+ * first, if it starts before them all); within a course, sessions go by their number. So a
+ * phone clock that was wrong moves no session before an earlier one: the numbers decide.
+ */
+export function visitsInOrder(visits) {
+  const live = visits.filter((v) => !v.deleted).sort(byTime);
+  const firsts = live.filter((v) => number(v) === 1);
+  if (firsts.length === 0) return live.sort(byNumber);
+  const courses = firsts.map(() => []);
+  for (const visit of live) {
+    let course = firsts.indexOf(visit);
+    if (course < 0) {
+      course = 0;
+      firsts.forEach((first, i) => { if (startTime(first.started_at) <= startTime(visit.started_at)) course = i; });
+    }
+    courses[course].push(visit);
+  }
+  return courses.flatMap((course) => course.sort(byNumber));
+}
 
 /**
  * Each live sensation with its ratings in visit order: [{sensation, ratings: [{rating, visit,
@@ -47,6 +73,12 @@ export function trackSensations(sensations, ratings, visits) {
 /** How far through the initial course: {done, of} (done never above `of`). */
 export function initialCourseProgress(visits) {
   return { done: Math.min(visitsInOrder(visits).length, INITIAL_COURSE), of: INITIAL_COURSE };
+}
+
+/** The nearest slot of the booking grid (a session that began at 12:37 proposes 12:30). */
+export function onTheGrid(when, minutes = BOOKING_GRID_MINUTES) {
+  const slot = minutes * 60 * 1000;
+  return new Date(Math.round(when.getTime() / slot) * slot);
 }
 
 /**
@@ -69,7 +101,8 @@ export function proposeNext(visits, now = new Date()) {
   options.push({ label: 'In a week', when: addDays(latest, 7), recommended: count >= INITIAL_COURSE });
   options.push({ label: 'In two weeks', when: addDays(latest, 14), recommended: false });
   options.push({ label: 'Maintenance, in four weeks', when: addDays(latest, 28), recommended: false });
-  return options.sort((a, b) => Number(b.recommended) - Number(a.recommended));
+  return options.map((option) => ({ ...option, when: onTheGrid(option.when) }))
+    .sort((a, b) => Number(b.recommended) - Number(a.recommended));
 }
 
 /** "Thu 4 Dec" style label, with "today"/"tomorrow" where they apply. */

@@ -4,6 +4,7 @@
 // change, the "Sync now" button, the page becoming visible, a timer while changes wait,
 // and Background Sync (the worker asks an open page to run this). A Web Lock keeps two
 // tabs from syncing at once. See docs/sync-protocol.md for the wire contract.
+import { now } from './clock.js';
 import * as db from './db.js';
 import { api, ApiError, NetworkError } from './api.js';
 import { localChanges } from './outbox.js';
@@ -153,9 +154,9 @@ async function once() {
     const pulled = await pullAll(device.device_token);
     changed = pushed + pulled.changed;
     await refreshSchema(device.device_token, pulled);
-    const now = new Date().toISOString();
-    await db.setMeta('last_sync', now);
-    set({ offline: false, problem: null, needsSignIn: false, lastSync: now });
+    const at = now().toISOString();  // by the clinic's clock, like every time the app shows
+    await db.setMeta('last_sync', at);
+    set({ offline: false, problem: null, needsSignIn: false, lastSync: at });
   } catch (error) {
     await failed(error, device);
   } finally {

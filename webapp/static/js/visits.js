@@ -1,6 +1,7 @@
 // A visit's data on this phone: starting one, the visit in progress (so a reload, a locked
 // phone or a switch of apps resumes where the practitioner stopped), and the sensations'
 // latest ratings. Screens call these; every write goes through the outbox.
+import { startStamp } from './clock.js';
 import * as db from './db.js';
 import { trackSensations, visitsInOrder } from './course.js';
 import { createRecord } from './outbox.js';
@@ -18,7 +19,7 @@ export async function startVisit(client, appointment = null) {
   const location = appointment ? appointment.location : (client.address_line ? 'home' : 'clinic');
   const address = appointment && appointment.address ? appointment.address : (location === 'home' ? addressOf(client) : '');
   const id = await createRecord('visit', {
-    client_id: client.id, appointment_id: appointment ? appointment.id : null, started_at: new Date().toISOString(),
+    client_id: client.id, appointment_id: appointment ? appointment.id : null, ...startStamp(),
     location, address, number_in_course: visitsInOrder(earlier).length + 1,
     reactions: [], reactions_note: '', notes: '', advice: [], referred: false, referral_reason: '', next_step: '',
   }, { clientId: client.id });

@@ -1,4 +1,5 @@
 // Small helpers for building screens without a framework (and without innerHTML).
+import { now } from '../clock.js';
 
 /** Make an element: h('a', {href: '#/'}, 'Clients'). `on<event>` attributes add listeners. */
 export function h(tag, attributes = {}, ...children) {
@@ -49,7 +50,7 @@ export function formatWhen(iso) {
   const when = new Date(iso);
   if (Number.isNaN(when.getTime())) return String(iso);
   const time = when.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  if (sameDay(when, new Date())) return `today ${time}`;
+  if (sameDay(when, now())) return `today ${time}`;
   return `${when.toLocaleDateString([], { day: 'numeric', month: 'short', year: 'numeric' })} ${time}`;
 }
 

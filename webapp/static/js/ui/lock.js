@@ -2,6 +2,7 @@
 // getting back in after a forgotten PIN or weeks away (a sign-in online on this phone).
 // Nothing of the caseload is read here: only the lock's own clear record, the owner's name,
 // and how many changes wait (counted from clear fields).
+import { now } from '../clock.js';
 import { counts } from '../db.js';
 import { LOGIN_URL } from '../session.js';
 import * as vault from '../vault.js';
@@ -25,7 +26,7 @@ const whose = (owner) => h('input', { type: 'text', name: 'username', autocomple
 async function awayTooLong(policy, lastSync) {
   const limit = (policy && policy.offline_unlock_days) || 14;
   if (!lastSync) return { tooLong: false, limit };
-  return { tooLong: Date.now() - Date.parse(lastSync) > limit * DAY_MS, limit };
+  return { tooLong: now().getTime() - Date.parse(lastSync) > limit * DAY_MS, limit };  // both by the clinic's clock
 }
 
 /**

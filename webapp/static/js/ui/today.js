@@ -1,5 +1,6 @@
 // Today: the day's appointments in order, with where, who, which visit of the course, and
 // a reminder of what the client comes with. Other days are a tap (or a swipe) away.
+import { now } from '../clock.js';
 import * as db from '../db.js';
 import { addDays, dayLabel, localDate, trackSensations, visitsInOrder } from '../course.js';
 import { complaintsLine, visitInProgress } from '../visits.js';
@@ -10,7 +11,7 @@ const mapsLink = (address) => `https://www.google.com/maps/search/?api=1&query=$
 
 function parseDay(text) {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text || '');
-  return match ? new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : new Date();
+  return match ? new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : now();  // the clinic's today
 }
 
 /**
@@ -102,7 +103,7 @@ export async function renderDay(main, options, dayText = null) {
   const day = parseDay(dayText);
   const data = await caseload(day, day);
   const cards = data.appointments.map((a) => appointmentCard(a, data)).filter(Boolean);
-  const title = dayLabel(day);
+  const title = dayLabel(day, now());
   show(main, [
     await resumeBanner(),
     h('h1', {}, title === 'Today' ? 'Today' : `${title === 'Tomorrow' ? 'Tomorrow' : 'Day'}: ${day.toLocaleDateString([], { weekday: 'long', day: 'numeric', month: 'long' })}`),
@@ -114,7 +115,7 @@ export async function renderDay(main, options, dayText = null) {
 }
 
 export async function renderWeek(main, options) {
-  const today = new Date();
+  const today = now();
   const data = await caseload(today, addDays(today, 6));
   const days = [];
   for (let offset = 0; offset < 7; offset += 1) {
@@ -122,7 +123,7 @@ export async function renderWeek(main, options) {
     const mine = data.appointments.filter((a) => localDate(a.starts_at) === localDate(day));
     const cards = mine.map((a) => appointmentCard(a, data)).filter(Boolean);
     days.push(h('section', { class: 'week-day', 'aria-labelledby': `day-${offset}` },
-      h('h2', { id: `day-${offset}` }, h('a', { href: `#/day/${localDate(day)}` }, dayLabel(day)),
+      h('h2', { id: `day-${offset}` }, h('a', { href: `#/day/${localDate(day)}` }, dayLabel(day, today)),
         h('span', { class: 'muted' }, ` · ${plural(cards.length, 'appointment')}`)),
       cards.length ? h('ol', { class: 'card-list appointment-list' }, cards) : null));
   }

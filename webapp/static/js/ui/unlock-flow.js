@@ -3,6 +3,7 @@
 // sign-in brings the app back here, and the escrow key the server keeps for this phone
 // unlocks it; a new PIN is then chosen. A revoked phone is wiped instead.
 import { api, ApiError, NetworkError } from '../api.js';
+import { loadClock } from '../clock.js';
 import * as db from '../db.js';
 import { endWebSession, LOGIN_URL, releaseEscrow } from '../session.js';
 import * as vault from '../vault.js';
@@ -50,7 +51,8 @@ async function recoverBySignIn(main, owner) {
 export async function openTheLock(main) {
   if (!(await vault.hasLock())) return 'open';
   lockedIndicator();
-  const [owner, schema, lastSync] = await Promise.all([db.getMeta('owner'), db.getMeta('schema'), db.getMeta('last_sync')]);
+  const [owner, schema, lastSync] = await Promise.all([db.getMeta('owner'), db.getMeta('schema'), db.getMeta('last_sync'),
+    loadClock()]);
   if (sessionStorage.getItem(RECOVERING)) {
     sessionStorage.removeItem(RECOVERING);
     const recovered = await recoverBySignIn(main, owner);

@@ -2,6 +2,7 @@
 // suggested, and booking the next visit at the date the course's rhythm proposes. The notes
 // are saved to the visit as they are typed (trimmed) and kept as typed in the form's draft;
 // finishing asks about anything left unfinished first (visit-unfinished.js).
+import { now } from '../clock.js';
 import * as db from '../db.js';
 import { initialCourseProgress, localDate, proposeNext, visitsInOrder } from '../course.js';
 import { createRecord, updateRecord } from '../outbox.js';
@@ -48,7 +49,7 @@ async function nextBooking(visit, client) {
     section.append(h('p', { id: 'next-booked' }, `Booked: ${whenText(booked.starts_at)}.`));
     return section;
   }
-  const options = proposeNext(visits);
+  const options = proposeNext(visits, now());  // by the clinic's clock, not a wrong phone's
   const input = h('input', { type: 'datetime-local', id: 'next-when', value: toLocalInput(options[0].when) });
   const status = h('p', { role: 'status', 'aria-live': 'polite', id: 'next-status' });
   const book = h('button', { type: 'button', class: 'button primary' }, 'Book this visit');
