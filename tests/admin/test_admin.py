@@ -119,3 +119,14 @@ def test_an_admin_of_another_clinic_cannot_reach_this_clinics_users_or_devices(l
     assert response.status_code == 404
     db.session.expire_all()
     assert db.session.get(User, practitioner.id).active and db.session.get(Device, device.id).revoked_at is None
+
+
+def test_every_action_the_app_records_has_words_on_the_audit_page():
+    import re
+    from pathlib import Path
+
+    from webapp.admin.views import ACTIONS
+
+    source = "\n".join(path.read_text() for path in Path("webapp").rglob("*.py"))
+    recorded = set(re.findall(r"""(?:record_event|record_client_read)\(\s*["']([a-z_.]+)["']""", source))
+    assert recorded and recorded - set(ACTIONS) == set()

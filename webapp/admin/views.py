@@ -191,6 +191,10 @@ ACTIONS = {
     "user.deactivate": "deactivated a user", "user.reactivate": "reactivated a user",
     "case_history.view": "viewed the case history", "client.view_details": "opened the details to edit",
     "acknowledgement.view": "viewed the acknowledgement",
+    "visit.start_corrected": "corrected a session's start time", "sync.pull": "copied client records to a phone",
+    "device.escrow_release": "unlocked a phone by signing in on it", "sync.park": "handed a phone's work to the desk",
+    "sync.park_handled": "dealt with work handed to the desk", "push.subscribe": "turned reminders on",
+    "push.unsubscribe": "turned reminders off",
 }
 
 
