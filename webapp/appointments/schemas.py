@@ -2,6 +2,7 @@
 
 from webapp.core.fieldspec import FieldSpec as F
 from webapp.core.fieldspec import RecordSchema
+from webapp.vocab.services import default_codes
 
 APPOINTMENT = RecordSchema("appointment", [
     F("client_id", "Client", "uuid", required=True),
@@ -12,4 +13,4 @@ APPOINTMENT = RecordSchema("appointment", [
     F("address", "Address for the home visit", "text", max_length=300),
     F("status", "Status", "choice", required=True, choices=("booked", "cancelled")),
     F("note", "Note", "longtext", max_length=2000),
-])
+], default_vocabulary=default_codes)

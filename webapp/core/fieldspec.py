@@ -4,19 +4,37 @@ A ``RecordSchema`` lists the fields a person (or a device) may set on one kind o
 with their type and limits. ``validate()`` turns submitted values into clean Python values
 plus a sentence per bad field; ``SchemaForm`` runs it for a Flask-WTF page; the sync API
 runs it for each pushed change; ``to_json()`` is published so the phone can check as the
-practitioner types. No rule is written a second time anywhere.
+practitioner types. No rule is written a second time anywhere: the phone's check
+(``webapp/static/js/schema.js``) reads the published rules, and one table of cases
+(``tests/validation_cases.json``) holds both sides to the same answers.
+
+This module knows no feature: the codes a vocabulary field takes come from the lookup a
+caller passes to ``validate()``, or else from the schema's ``default_vocabulary``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 # Resolves a vocabulary name ("region", "complaint", ...) to the codes allowed here.
 VocabularyLookup = Callable[[str], Iterable[str]]
+
+# What a value sent as text must look like (the phone's schema.js uses the same patterns).
+# Spaces are what either language calls a space (Python's str.strip() keeps U+FEFF and
+# JavaScript's trim() keeps U+001C to U+001F and U+0085), so that both trim alike.
+SPACES = re.compile(r"^[\s\ufeff]+|[\s\ufeff]+$")
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+                      r"(?P<zone>Z|[+-](?P<hours>[0-9]{2}):(?P<minutes>[0-9]{2}))?")
+UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 @dataclass(frozen=True)
@@ -56,14 +74,21 @@ class Validated:
 class RecordSchema:
     """The settable fields of one record type, and how to check them."""
 
-    def __init__(self, entity: str, fields: list[FieldSpec]):
+    def __init__(self, entity: str, fields: list[FieldSpec], *,
+                 default_vocabulary: VocabularyLookup | None = None):
+        """``default_vocabulary`` gives a vocabulary's codes when validate() is given no lookup."""
         self.entity = entity
         self.fields = {spec.name: spec for spec in fields}
+        self.default_vocabulary = default_vocabulary
+        unresolved = [spec.name for spec in fields if spec.vocabulary and default_vocabulary is None]
+        if unresolved:
+            raise TypeError(f"{entity}: {', '.join(unresolved)} take a vocabulary; pass default_vocabulary.")
 
     def validate(self, data: dict, *, partial: bool = False,
                  vocabulary: VocabularyLookup | None = None) -> Validated:
         """Check ``data``; with ``partial`` only the fields present are checked (an update)."""
         result = Validated()
+        vocabulary = vocabulary or self.default_vocabulary
         unknown = sorted(set(data) - set(self.fields))
         for name in unknown:
             result.errors[name] = "This field is not known."
@@ -82,8 +107,12 @@ class RecordSchema:
         return {"entity": self.entity, "fields": [spec.to_json() for spec in self.fields.values()]}
 
 
+def _strip(text: str) -> str:
+    return SPACES.sub("", text)
+
+
 def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+    return value is None or (isinstance(value, str) and not _strip(value)) or value == []
 
 
 def _clean(spec: FieldSpec, value, vocabulary: VocabularyLookup | None):
@@ -104,10 +133,20 @@ def _empty(spec: FieldSpec):
     return None
 
 
+def _stripped(value) -> str:
+    """Text as sent, without surrounding spaces; anything else as no text at all."""
+    return _strip(value) if isinstance(value, str) else ""
+
+
+def _number_words(number) -> str:
+    """A limit as a sentence shows it: 24, 0.5 (as JavaScript writes numbers too)."""
+    return str(int(number)) if float(number).is_integer() else repr(float(number))
+
+
 def _text(spec, value, _vocab):
     if not isinstance(value, str):
         raise ValueError(f"{spec.label} must be text.")
-    value = value.strip()
+    value = _strip(value)
     if "\x00" in value:  # no one types it, and PostgreSQL cannot store it in text
         raise ValueError(f"{spec.label} contains a character that cannot be stored.")
     if spec.max_length and len(value) > spec.max_length:
@@ -121,11 +160,17 @@ def _date(spec, value, _vocab):
     if isinstance(value, dt.date):
         parsed = value
     else:
+        text = _stripped(value)
         try:
-            parsed = dt.date.fromisoformat(str(value).strip())
+            if not DATE.fullmatch(text):
+                raise ValueError(text)
+            parsed = dt.date.fromisoformat(text)
         except ValueError:
             raise ValueError(f"{spec.label} must be a date, like 2026-03-21.") from None
-    _check_range(spec, parsed.year, label="year")
+    if spec.minimum is not None and parsed.year < spec.minimum:
+        raise ValueError(f"{spec.label} must be in the year {_number_words(spec.minimum)} or later.")
+    if spec.maximum is not None and parsed.year > spec.maximum:
+        raise ValueError(f"{spec.label} must be in the year {_number_words(spec.maximum)} or earlier.")
     return parsed
 
 
@@ -133,8 +178,12 @@ def _datetime(spec, value, _vocab):
     if isinstance(value, dt.datetime):
         parsed = value
     else:
+        text = _stripped(value)
+        match = DATETIME.fullmatch(text)
         try:
-            parsed = dt.datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+            if not match or (match["hours"] and (int(match["hours"]) > 23 or int(match["minutes"]) > 59)):
+                raise ValueError(text)
+            parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             raise ValueError(f"{spec.label} must be a date and time.") from None
     if parsed.tzinfo is None:
@@ -145,45 +194,42 @@ def _datetime(spec, value, _vocab):
         raise ValueError(f"{spec.label} must be a date and time between the years 1 and 9999.") from None
 
 
-def _check_range(spec, number, label=None):
+def _check_range(spec, number):
     if spec.minimum is not None and number < spec.minimum:
-        raise ValueError(f"{spec.label} must be at least {spec.minimum:g}" + (f" ({label})." if label else "."))
+        raise ValueError(f"{spec.label} must be at least {_number_words(spec.minimum)}.")
     if spec.maximum is not None and number > spec.maximum:
-        raise ValueError(f"{spec.label} must be at most {spec.maximum:g}" + (f" ({label})." if label else "."))
+        raise ValueError(f"{spec.label} must be at most {_number_words(spec.maximum)}.")
 
 
 def _int(spec, value, _vocab):
-    if isinstance(value, bool):
+    # JSON cannot tell 3 from 3.0 (JavaScript has one kind of number): both are whole numbers.
+    if isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif WHOLE_NUMBER.fullmatch(_stripped(value)):
+        number = int(_stripped(value))
+    else:
         raise ValueError(f"{spec.label} must be a whole number.")
-    try:
-        number = int(str(value).strip()) if not isinstance(value, int) else value
-    except ValueError:
-        raise ValueError(f"{spec.label} must be a whole number.") from None
     _check_range(spec, number)
     return number
 
 
 def _decimal(spec, value, _vocab):
-    if isinstance(value, bool):
-        raise ValueError(f"{spec.label} must be a number.")
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError(f"{spec.label} must be a number, like 1.5.") from None
-    if not number.is_finite():
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = Decimal(str(value)) if math.isfinite(value) else None
+    else:
+        number = Decimal(_stripped(value)) if NUMBER.fullmatch(_stripped(value)) else None
+    if number is None or not math.isfinite(float(number)):  # 1e400 is a number no one can store
         raise ValueError(f"{spec.label} must be a number, like 1.5.")
-    _check_range(spec, number)
+    _check_range(spec, float(number))  # compared as the phone compares: as a double
     return float(number)
 
 
 def _bool(spec, value, _vocab):
+    # Only true or false: a form turns its own yes/no into one of them (clients/forms.py).
     if isinstance(value, bool):
         return value
-    text = str(value).strip().lower()
-    if text in ("true", "yes", "y", "1", "on"):
-        return True
-    if text in ("false", "no", "n", "0", "off"):
-        return False
     raise ValueError(f"{spec.label} must be yes or no.")
 
 
@@ -192,10 +238,6 @@ def _allowed(spec, vocabulary: VocabularyLookup | None) -> set[str]:
         return set(spec.choices)
     if spec.vocabulary and vocabulary is not None:
         return set(vocabulary(spec.vocabulary))
-    if spec.vocabulary:
-        from webapp.vocab.services import default_codes
-
-        return set(default_codes(spec.vocabulary))
     return set()
 
 
@@ -206,8 +248,6 @@ def _choice(spec, value, vocab):
 
 
 def _choices(spec, value, vocab):
-    if isinstance(value, str):
-        value = [value]
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"Choose {spec.label.lower()} from the list.")
     allowed = _allowed(spec, vocab)
@@ -217,10 +257,11 @@ def _choices(spec, value, vocab):
 
 
 def _uuid(spec, value, _vocab):
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        raise ValueError(f"{spec.label} is not a valid reference.") from None
+    if isinstance(value, uuid.UUID):
+        return value
+    if not UUID.fullmatch(_stripped(value)):
+        raise ValueError(f"{spec.label} is not a valid reference.")
+    return uuid.UUID(_stripped(value))
 
 
 _CLEANERS = {

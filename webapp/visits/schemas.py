@@ -4,6 +4,7 @@ from webapp.core.fieldspec import FieldSpec as F
 from webapp.core.fieldspec import RecordSchema
 from webapp.visits.clock import MAX_OFFSET_SECONDS
 from webapp.vocab.defaults import INTENSITY_MAX, INTENSITY_MIN
+from webapp.vocab.services import default_codes
 
 VISIT = RecordSchema("visit", [
     F("client_id", "Client", "uuid", required=True),
@@ -23,7 +24,7 @@ VISIT = RecordSchema("visit", [
     F("device_started_at", "Start by the phone's own clock", "datetime"),
     F("clock_offset_seconds", "The phone's clock offset (seconds)", "int", minimum=-MAX_OFFSET_SECONDS,
       maximum=MAX_OFFSET_SECONDS),
-])
+], default_vocabulary=default_codes)
 
 FINDING = RecordSchema("finding", [
     F("visit_id", "Visit", "uuid", required=True),
@@ -35,7 +36,7 @@ FINDING = RecordSchema("finding", [
     F("note", "Note", "longtext", max_length=2000),
     F("tension_line_id", "Line of tension", "uuid"),
     F("position", "Order in the line", "int", minimum=0, maximum=999),
-])
+], default_vocabulary=default_codes)
 
 SENSATION = RecordSchema("sensation", [
     F("client_id", "Client", "uuid", required=True),
@@ -43,7 +44,7 @@ SENSATION = RecordSchema("sensation", [
     F("client_words", "In the client's words", "text", max_length=200),
     F("region", "Where", "choice", required=True, vocabulary="region"),
     F("side", "Side", "choice", required=True, vocabulary="side"),
-])
+], default_vocabulary=default_codes)
 
 SENSATION_RATING = RecordSchema("sensation_rating", [
     F("sensation_id", "Sensation", "uuid", required=True),
@@ -51,4 +52,4 @@ SENSATION_RATING = RecordSchema("sensation_rating", [
     F("intensity", "Intensity (0-10)", "int", required=True, minimum=INTENSITY_MIN, maximum=INTENSITY_MAX),
     F("times_of_day", "When in the day", "choices", vocabulary="time_of_day"),
     F("frequency", "How often", "choice", required=True, vocabulary="frequency"),
-])
+], default_vocabulary=default_codes)

@@ -1,17 +1,25 @@
 // The field rules the server publishes (GET /api/v1/schema), kept on the device so forms
 // can check entries offline. Nothing here restates a rule: it only reads the published ones.
-import * as db from './db.js';
+// The device database is imported where the document is stored or read back, not above:
+// the rules and their checks load under node too (tests/js/).
 
 let published = null;
 
+/** Take ``document`` as the published rules (loadSchema and storeSchema do; tests give theirs). */
+export function usePublished(document) {
+  published = document || null;
+}
+
 export async function loadSchema() {
-  published = (await db.getMeta('schema')) || null;
+  const db = await import('./db.js');
+  usePublished(await db.getMeta('schema'));
   return published;
 }
 
 export async function storeSchema(document) {
+  const db = await import('./db.js');
   await db.setMeta('schema', { ...document, fetched_at: new Date().toISOString() });
-  published = await db.getMeta('schema');
+  usePublished(await db.getMeta('schema'));
 }
 
 export const hasSchema = () => Boolean(published && published.entities);
@@ -46,8 +54,43 @@ function humanise(code) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-const blank = (value) => value === null || value === undefined || (typeof value === 'string' && !value.trim())
+// The checks of webapp/core/fieldspec.py, on the same patterns, with the same sentences:
+// tests/validation_cases.json holds both to the same answers (tests/js/ runs it here).
+const WHOLE_NUMBER = /^[+-]?[0-9]+$/;
+const NUMBER = /^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
+const DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
+const DATETIME = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]{1,6})?)?(Z|([+-])([0-9]{2}):([0-9]{2}))?$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// What either language calls a space, so that both trim alike (see fieldspec.py SPACES).
+const SPACES = /^[\s\x1c-\x1f\x85]+|[\s\x1c-\x1f\x85]+$/g;
+
+const strip = (text) => text.replace(SPACES, '');
+const stripped = (value) => (typeof value === 'string' ? strip(value) : '');
+const blank = (value) => value === null || value === undefined || (typeof value === 'string' && !strip(value))
   || (Array.isArray(value) && value.length === 0);
+
+const leapYear = (year) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+/** Whether year-month-day is a day of the calendar (years 1 to 9999, as Python's dates). */
+function calendarDay(year, month, day) {
+  const days = [31, leapYear(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return year >= 1 && days !== undefined && day >= 1 && day <= days;
+}
+
+/** A date and time as fieldspec.py reads it: null if it is none; {zoned: false} without a zone. */
+function readDateTime(text) {
+  const match = DATETIME.exec(text);
+  if (!match) return null;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => Number(part ?? 0));
+  const [zone, sign, zoneHours, zoneMinutes] = [match[7], match[8], Number(match[9]), Number(match[10])];
+  if (!calendarDay(year, month, day) || hour > 23 || minute > 59 || second > 59) return null;
+  if (!zone) return { zoned: false };
+  if (sign && (zoneHours > 23 || zoneMinutes > 59)) return null;
+  const instant = new Date(0);
+  instant.setUTCFullYear(year, month - 1, day);  // (Date.UTC reads years 0 to 99 as 1900 to 1999)
+  instant.setUTCHours(hour, minute, second);
+  const offset = sign ? (sign === '-' ? -1 : 1) * (zoneHours * 60 + zoneMinutes) * 60000 : 0;
+  return { zoned: true, utcYear: new Date(instant.getTime() - offset).getUTCFullYear() };
+}
 
 function problem(field, value) {
   const label = field.label;
@@ -60,35 +103,44 @@ function problem(field, value) {
   switch (field.kind) {
     case 'text': case 'longtext':
       if (typeof value !== 'string') return `${label} must be text.`;
-      if (field.max_length && value.trim().length > field.max_length) {
+      if (value.includes('\u0000')) return `${label} contains a character that cannot be stored.`;
+      // Characters as Python counts them: an emoji is one, not two UTF-16 units.
+      if (field.max_length && [...strip(value)].length > field.max_length) {
         return `${label} can be at most ${field.max_length} characters long.`;
       }
       return null;
-    case 'date':
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
-        return `${label} must be a date, like 2026-03-21.`;
-      }
-      return range(Number(value.slice(0, 4)));
-    case 'datetime':
-      if (!/(Z|[+-]\d{2}:\d{2})$/.test(String(value)) || Number.isNaN(Date.parse(value))) {
-        return `${label} must be a date and time.`;
-      }
+    case 'date': {
+      const match = DATE.exec(stripped(value));
+      if (!match || !calendarDay(...match.slice(1, 4).map(Number))) return `${label} must be a date, like 2026-03-21.`;
+      const year = Number(match[1]);
+      if (field.minimum !== undefined && year < field.minimum) return `${label} must be in the year ${field.minimum} or later.`;
+      if (field.maximum !== undefined && year > field.maximum) return `${label} must be in the year ${field.maximum} or earlier.`;
       return null;
-    case 'int':
-      if (!Number.isInteger(Number(value)) || typeof value === 'boolean') return `${label} must be a whole number.`;
-      return range(Number(value));
-    case 'decimal':
-      if (!Number.isFinite(Number(value)) || typeof value === 'boolean') return `${label} must be a number, like 1.5.`;
-      return range(Number(value));
+    }
+    case 'datetime': {
+      const when = readDateTime(stripped(value));
+      if (!when) return `${label} must be a date and time.`;
+      if (!when.zoned) return `${label} must include its time zone.`;
+      if (when.utcYear < 1 || when.utcYear > 9999) return `${label} must be a date and time between the years 1 and 9999.`;
+      return null;
+    }
+    case 'int': {
+      const number = typeof value === 'number' ? value : WHOLE_NUMBER.test(stripped(value)) ? Number(stripped(value)) : NaN;
+      return Number.isInteger(number) ? range(number) : `${label} must be a whole number.`;
+    }
+    case 'decimal': {
+      const number = typeof value === 'number' ? value : NUMBER.test(stripped(value)) ? Number(stripped(value)) : NaN;
+      return Number.isFinite(number) ? range(number) : `${label} must be a number, like 1.5.`;
+    }
     case 'bool':
       return typeof value === 'boolean' ? null : `${label} must be yes or no.`;
     case 'choice':
-      return allowed().has(value) ? null : `Choose ${label.toLowerCase()} from the list.`;
+      return typeof value === 'string' && allowed().has(value) ? null : `Choose ${label.toLowerCase()} from the list.`;
     case 'choices':
-      return Array.isArray(value) && value.every((v) => allowed().has(v)) ? null : `Choose ${label.toLowerCase()} from the list.`;
+      return Array.isArray(value) && value.every((v) => typeof v === 'string' && allowed().has(v)) ? null
+        : `Choose ${label.toLowerCase()} from the list.`;
     case 'uuid':
-      return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ? null
-        : `${label} is not a valid reference.`;
+      return UUID.test(stripped(value)) ? null : `${label} is not a valid reference.`;
     default:
       return null;
   }
