@@ -16,9 +16,9 @@ from webapp.core.access import scope_clients, visible_clients
 from webapp.db import now_utc
 from webapp.extensions import db
 from webapp.visits.models import Visit
+from webapp.vocab.defaults import INITIAL_COURSE_DAYS
 
-COURSE_OFFSETS = {2: 3, 3: 10}  # the initial course: day 1, day 4, day 11
-INITIAL_COURSE = 3
+INITIAL_COURSE = len(INITIAL_COURSE_DAYS)
 
 
 def local_day_bounds(day: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
@@ -129,7 +129,7 @@ def follow_ups_due(clinic_id: uuid.UUID, practitioner_id: uuid.UUID | None = Non
     due = []
     for client, done, first, last in db.session.execute(query):
         first, last = _aware(first), _aware(last)
-        suggested = first.astimezone(zone).date() + dt.timedelta(days=COURSE_OFFSETS[done + 1])
+        suggested = first.astimezone(zone).date() + dt.timedelta(days=INITIAL_COURSE_DAYS[done])
         due.append(FollowUp(client, done, first, last, suggested))
     return sorted(due, key=lambda f: (f.suggested, f.client.last_name))
 

@@ -22,7 +22,7 @@ from webapp.clients.models import Acknowledgement, CaseHistory, Client
 from webapp.demo.people import CLIENTS, PROFILES
 from webapp.extensions import db
 from webapp.visits.models import Finding, Sensation, SensationRating, Visit
-from webapp.vocab.defaults import CURRENT_ACKNOWLEDGEMENT_VERSION
+from webapp.vocab.defaults import CURRENT_ACKNOWLEDGEMENT_VERSION, INITIAL_COURSE_DAYS
 
 DEMO_LOGINS = [
     ("admin@riverside.example", "demo-admin-2026", "admin"),
@@ -38,7 +38,6 @@ DEMO_TOTP_SECRETS = {"admin@riverside.example": "DEMOADMINFIELDBOOKRIVERSIDEGRAC
 NAMES = {"admin@riverside.example": "Grace Admin", "reception@riverside.example": "Rita Reception",
          "helen@riverside.example": "Helen Marsh", "tom@riverside.example": "Tom Okafor"}
 ZONE = ZoneInfo("Europe/London")
-COURSE_DAYS = (0, 3, 10)  # day 1, day 4, day 11
 
 
 def at_local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -100,7 +99,10 @@ def _add_course(client, practitioner, profile, first_day, done, rng) -> None:
     sensations = [Sensation(client_id=client.id, **s["what"]) for s in profile["sensations"]]
     db.session.add_all(sensations)
     for number in range(1, done + 1):
-        offset = COURSE_DAYS[number - 1] if number <= 3 else 10 + 14 * (number - 3)
+        # The initial course's rhythm, then a session a fortnight.
+        initial = len(INITIAL_COURSE_DAYS)
+        offset = (INITIAL_COURSE_DAYS[number - 1] if number <= initial
+                  else INITIAL_COURSE_DAYS[-1] + 14 * (number - initial))
         when = at_local(first_day + dt.timedelta(days=offset), rng.choice([9, 10, 11, 14, 15, 16]))
         home = client.address_line and rng.random() < 0.3
         visit = Visit(
@@ -148,8 +150,8 @@ def _add_bookings(client, practitioner, person, first_day, done, today, rng) -> 
 
     if person.get("booked_first"):
         book(today + dt.timedelta(days=person["booked_first"]), rng.choice([9, 11, 14]), 45)
-    elif person.get("next_booked") and done < 3:
-        day = max(first_day + dt.timedelta(days=COURSE_DAYS[done]), today)
+    elif person.get("next_booked") and done < len(INITIAL_COURSE_DAYS):
+        day = max(first_day + dt.timedelta(days=INITIAL_COURSE_DAYS[done]), today)
         book(day, rng.choice([10, 13, 15, 17]), 30)
     elif person.get("next_booked"):
         book(today + dt.timedelta(days=rng.randrange(1, 14)), rng.choice([10, 12, 16]), 30)

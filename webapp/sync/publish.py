@@ -54,6 +54,8 @@ def schema_document(clinic_id: uuid.UUID) -> dict:
                             "wordings": defaults.ACKNOWLEDGEMENT_WORDINGS},
         "max_changes_per_push": MAX_CHANGES,
         "clock": clock_rules(),
+        # The initial course's sessions, in days after the first (the desk's follow-ups use it too).
+        "course": {"initial_days": list(defaults.INITIAL_COURSE_DAYS)},
     }
 
 

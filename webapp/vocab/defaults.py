@@ -94,6 +94,11 @@ EXTENSIBLE = {"complaint": COMPLAINTS, "region": [(c, label) for c, label, _ in 
 
 INTENSITY_MIN, INTENSITY_MAX = 0, 10
 
+# The rhythm of the initial course: its sessions fall this many days after the first (day 1,
+# day 4, day 11). The desk's follow-ups, the demo clinic and the phone's proposed next
+# session all follow it; the phone reads it from the published rules (sync/publish.py).
+INITIAL_COURSE_DAYS: tuple[int, ...] = (0, 3, 10)
+
 # The acknowledgement wording a client agrees to, by version. A new wording gets a new key;
 # old keys stay so that every stored acknowledgement can show what was agreed to.
 ACKNOWLEDGEMENT_WORDINGS: dict[str, str] = {

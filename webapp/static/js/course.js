@@ -1,14 +1,14 @@
 // The rhythm of a course of sessions, as DOMAIN.md describes it: an initial three on day 1,
-// day 4 and day 11, then weekly or fortnightly while needed, then maintenance every three to
-// six weeks. Pure functions: the screens propose, the practitioner decides.
+// day 4 and day 11 (the days come with the published rules: vocab/defaults.py
+// INITIAL_COURSE_DAYS), then weekly or fortnightly while needed, then maintenance every three
+// to six weeks. Pure functions of the records and the rules: the screens propose, the
+// practitioner decides.
+import { initialCourseDays } from './schema.js';
 
-export const INITIAL_COURSE = 3;
 // Appointments are booked on a grid of this many minutes (the desk's form steps by 5; clinics
 // book by the quarter hour).
 export const BOOKING_GRID_MINUTES = 15;
 const DAY_MS = 24 * 60 * 60 * 1000;
-// Days after the first session for the second and third sessions of the initial course.
-const INITIAL_DAYS = [0, 3, 10];
 
 /** Whole days from a to b, by calendar date in the phone's time zone. */
 function daysBetween(a, b) {
@@ -72,7 +72,8 @@ export function trackSensations(sensations, ratings, visits) {
 
 /** How far through the initial course: {done, of} (done never above `of`). */
 export function initialCourseProgress(visits) {
-  return { done: Math.min(visitsInOrder(visits).length, INITIAL_COURSE), of: INITIAL_COURSE };
+  const of = initialCourseDays().length;
+  return { done: Math.min(visitsInOrder(visits).length, of), of };
 }
 
 /** The nearest slot of the booking grid (a session that began at 12:37 proposes 12:30). */
@@ -91,14 +92,15 @@ export function proposeNext(visits, now = new Date()) {
   const latest = ordered.length ? new Date(ordered[ordered.length - 1].started_at) : now;
   const first = ordered.length ? new Date(ordered[0].started_at) : now;
   const count = ordered.length;
+  const initialDays = initialCourseDays();
   const options = [];
-  if (count > 0 && count < INITIAL_COURSE) {
-    const target = addDays(first, INITIAL_DAYS[count]);
-    const label = `Day ${INITIAL_DAYS[count] + 1} of the course`;
+  if (count > 0 && count < initialDays.length) {
+    const target = addDays(first, initialDays[count]);
+    const label = `Day ${initialDays[count] + 1} of the course`;
     // A session held late moves the next one on, never into the past.
     options.push({ label, when: target > latest ? target : addDays(latest, 3), recommended: true });
   }
-  options.push({ label: 'In a week', when: addDays(latest, 7), recommended: count >= INITIAL_COURSE });
+  options.push({ label: 'In a week', when: addDays(latest, 7), recommended: count >= initialDays.length });
   options.push({ label: 'In two weeks', when: addDays(latest, 14), recommended: false });
   options.push({ label: 'Maintenance, in four weeks', when: addDays(latest, 28), recommended: false });
   return options.map((option) => ({ ...option, when: onTheGrid(option.when) }))

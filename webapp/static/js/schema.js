@@ -24,6 +24,9 @@ export async function storeSchema(document) {
 
 export const hasSchema = () => Boolean(published && published.entities);
 
+/** The initial course's sessions, in days after the first (day 1, 4, 11: [0, 3, 10]), as published. */
+export const initialCourseDays = () => (published && published.course && published.course.initial_days) || [];
+
 /** The clinic's rules for this phone's lock: {lock_after_minutes, token_days, offline_unlock_days}. */
 export const devicePolicy = () => (published && published.device_policy) || {};
 
