@@ -17,8 +17,14 @@ const VERSION = 2;
 // record's later changes without reading the whole outbox. Only a record's oldest
 // entry may lack it.
 export const FOLLOWS = 'follows';
+// The synced entities, one store each, as the server lists them (webapp/sync/entities.py);
+// tests/sync/test_device_stores.py holds the two lists, and the indexes below, in step. A
+// pulled record of an entity not listed here is kept aside (db-pull.js), never dropped.
 export const ENTITIES = ['client', 'case_history', 'acknowledgement', 'appointment', 'visit', 'finding',
   'sensation', 'sensation_rating', 'vocabulary_term'];
+// Entities of the whole clinic, not of one client: their stores have no client_id index.
+export const CLINIC_WIDE = ['vocabulary_term'];
+// Besides client_id: the parent each record hangs from, and a vocabulary term's kind.
 export const INDEXES = { finding: ['visit_id'], sensation_rating: ['visit_id', 'sensation_id'], vocabulary_term: ['kind'] };
 export const ALL = [...ENTITIES, 'outbox', 'conflicts', 'meta'];
 const STRICT = { durability: 'strict' };
@@ -31,7 +37,7 @@ function connect() {
         if (oldVersion < 1) {
           for (const entity of ENTITIES) {
             const store = db.createObjectStore(entity, { keyPath: 'id' });
-            if (entity !== 'vocabulary_term') store.createIndex('client_id', 'client_id');
+            if (!CLINIC_WIDE.includes(entity)) store.createIndex('client_id', 'client_id');
             for (const name of INDEXES[entity] || []) store.createIndex(name, name);
           }
           const outbox = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });

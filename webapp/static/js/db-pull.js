@@ -2,8 +2,8 @@
 // the caseload. The push half is db-push.js; both build on db-core.js. Each change reads in
 // one short transaction, decrypts and seals outside it, and writes in one more, under the
 // database's exclusive lock (see db-core.js), so thousands of records go through in a pass.
-import { ALL, ENTITIES, applyOps, exclusive, read, sealOps, write } from './db-core.js';
-import { conflictFromWire, inOrder, localFromServer } from './records.js';
+import { ALL, CLINIC_WIDE, ENTITIES, applyOps, exclusive, read, sealOps, write } from './db-core.js';
+import { clientIdOf, conflictFromWire, inOrder, localFromServer } from './records.js';
 import { openMeta, openRows, sealRow } from './seal.js';
 
 export function groupByRecord(entries) {
@@ -26,10 +26,33 @@ export function serverRecordOps(entity, server, localId = server.id, clientId = 
     ops.push({ store: entity, delete: server.id });
   } else {
     const local = localFromServer(entity, server, waiting);
-    if (!local.client_id && clientId && entity !== 'vocabulary_term') local.client_id = clientId;
+    if (!local.client_id && clientId && !CLINIC_WIDE.includes(entity)) local.client_id = clientId;
     ops.push({ store: entity, put: local });
   }
   return ops;
+}
+
+// ---- records of an entity this version does not know ---------------------------------------
+// A newer server may send an entity this app has no store for. Such a record is not dropped:
+// it is kept aside in meta, sealed, under "unknown:<client id>:<entity>:<id>" (the key alone
+// says whose it is and how many wait, so a locked phone counts them and an eviction drops
+// them without decrypting), shown on "Needs attention", and stored for real by the first
+// pull once an update knows its entity.
+export const UNKNOWN = 'unknown:';
+const unknownKey = (server) => `${UNKNOWN}${clientIdOf(server.entity, server.id, server.fields) || 'clinic'}:${server.entity}:${server.id}`;
+export const entityOfKey = (key) => key.split(':')[2];
+/** The meta keys of the records kept aside. */
+export const unknownKeys = () => IDBKeyRange.bound(UNKNOWN, `${UNKNOWN}\uffff`);
+
+/** The records kept aside whose entity this version knows now (after an update): [[key, record]]. */
+async function keptNowKnown() {
+  const known = new Set(ENTITIES);
+  const rows = await read(['meta'], async (tx) => {
+    const meta = tx.objectStore('meta');
+    const keys = (await meta.getAllKeys(unknownKeys())).filter((key) => known.has(entityOfKey(key)));
+    return Promise.all(keys.map(async (key) => [key, await meta.get(key)]));
+  });
+  return Promise.all(rows.map(async ([key, row]) => [key, await openMeta(key, row)]));
 }
 
 /** What storing ``records`` needs to know first: local versions, waiting changes, decisions. */
@@ -49,7 +72,9 @@ function readBeforePull(records) {
 export function storePull(page) {
   return exclusive(async () => {
     const known = new Set(ENTITIES);
-    const records = (page.records || []).filter((server) => known.has(server.entity));
+    const kept = await keptNowKnown();
+    const records = [...kept.map(([, server]) => server), ...(page.records || []).filter((server) => known.has(server.entity))];
+    const unknown = (page.records || []).filter((server) => !known.has(server.entity));
     const found = await readBeforePull(records);
     const inPage = new Set(records.map((server) => server.id));
     const byRecord = groupByRecord(await openRows('outbox', found.outbox.filter((e) => inPage.has(e.record_id))));
@@ -61,8 +86,11 @@ export function storePull(page) {
       if ((found.versions[i] !== null && found.versions[i] >= server.version) || (seen && seen.version >= server.version)) return;
       newest.set(server.id, server);
     });
-    const ops = await sealOps([...newest.values()].flatMap((server) => serverRecordOps(
-      server.entity, server, server.id, null, byRecord.get(server.id) || [])));
+    const ops = await sealOps([
+      ...[...newest.values()].flatMap((server) => serverRecordOps(
+        server.entity, server, server.id, null, byRecord.get(server.id) || [])),
+      ...kept.map(([key]) => ({ store: 'meta', delete: key })),
+      ...unknown.map((server) => ({ store: 'meta', key: unknownKey(server), put: server }))]);
     // Each page carries every open conflict of the caseload, but those decided here wait to be sent.
     const conflicts = await Promise.all((page.conflicts || []).filter((c) => !decided.has(c.conflict_id))
       .map((conflict) => sealRow('conflicts', conflictFromWire(conflict))));
@@ -80,7 +108,8 @@ export function storePull(page) {
       if (page.api_version) await meta.put(page.api_version, 'api_version');
       // How much this page changed here (the device's own writes coming back count as none),
       // so that screens redraw only when something they show may have changed.
-      return newest.size + (page.evict || []).length + (page.conflicts || []).length + (page.snapshot ? 1 : 0);
+      return newest.size + unknown.length + (page.evict || []).length + (page.conflicts || []).length
+        + (page.snapshot ? 1 : 0);
     });
   });
 }
@@ -107,7 +136,7 @@ export async function evictReady(tx, deferred) {
   for (const clientId of [...deferred]) {
     if ((await waiting.count(clientId)) > 0) continue;
     const theirs = new Set([clientId]);
-    for (const entity of ENTITIES.filter((name) => name !== 'vocabulary_term')) {
+    for (const entity of ENTITIES.filter((name) => !CLINIC_WIDE.includes(name))) {
       const index = tx.objectStore(entity).index('client_id');
       for (const key of await index.getAllKeys(clientId)) {
         theirs.add(key);
@@ -117,6 +146,7 @@ export async function evictReady(tx, deferred) {
     const conflicts = tx.objectStore('conflicts');
     for (const key of await conflicts.index('client_id').getAllKeys(clientId)) await conflicts.delete(key);
     await dropDraftsOf(tx.objectStore('meta'), theirs);
+    await tx.objectStore('meta').delete(IDBKeyRange.bound(`${UNKNOWN}${clientId}:`, `${UNKNOWN}${clientId}:\uffff`));
     deferred.delete(clientId);
   }
   await tx.objectStore('meta').put([...deferred], 'deferred_evictions');

@@ -6,7 +6,7 @@
 // network or on WebCrypto: a change reads, works out and seals, then writes.
 import { ALL, ENTITIES, FOLLOWS, applyOps, dbEvents, exclusive, read, sealOps, write } from './db-core.js';
 import { changeCounts, inFlight } from './db-push.js';
-import { deferredEvictions, evictReady } from './db-pull.js';
+import { deferredEvictions, entityOfKey, evictReady, unknownKeys } from './db-pull.js';
 import { clientIdOf, inOrder, seenBefore } from './records.js';
 import { CLEAR_META, isSealed, openMeta, openRow, openRows, sealMeta, sealRow } from './seal.js';
 
@@ -38,11 +38,21 @@ export const listConflicts = async () => openRows('conflicts',
 
 /**
  * How many changes wait (conflict decisions not yet sent count as changes), how many the
- * server refused, how many conflicts are open. Counted from clear fields: works locked too.
+ * server refused, how many conflicts are open, and how many pulled records are of a kind this
+ * version does not know (kept aside: db-pull.js). Counted from clear fields: works locked too.
  */
 export function counts() {
   return read(['outbox', 'conflicts', 'meta'], async (tx) => ({
-    ...await changeCounts(tx), conflicts: await tx.objectStore('conflicts').count() }));
+    ...await changeCounts(tx), conflicts: await tx.objectStore('conflicts').count(),
+    unknown: await tx.objectStore('meta').count(unknownKeys()) }));
+}
+
+/** The pulled records kept aside because this version does not know their entity: [{entity, count}]. */
+export async function keptUnknown() {
+  const keys = await read(['meta'], (tx) => tx.objectStore('meta').getAllKeys(unknownKeys()));
+  const byEntity = new Map();
+  for (const key of keys) byEntity.set(entityOfKey(key), (byEntity.get(entityOfKey(key)) || 0) + 1);
+  return [...byEntity].map(([entity, count]) => ({ entity, count }));
 }
 
 // ---- conflict decisions ------------------------------------------------------------------

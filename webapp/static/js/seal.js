@@ -22,7 +22,8 @@ export const CLEAR_META = new Set(['lock', 'owner', 'device_proof', 'cursor', 's
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const clearFieldsOf = (store) => CLEAR_FIELDS[store] || RECORD;
+/** The fields of ``store``'s rows kept in clear. */
+export const clearFieldsOf = (store) => CLEAR_FIELDS[store] || RECORD;
 const boundTo = (store, key) => encoder.encode(`fieldbook:${store}:${key}`);
 
 /** The row's own key, which its ciphertext is bound to. */

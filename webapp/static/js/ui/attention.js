@@ -1,12 +1,13 @@
-// What needs the practitioner: changes the server refused (fix and send again) and
-// conflicts (keep mine, keep theirs, or enter the right value).
+// What needs the practitioner: changes the server refused (fix and send again), conflicts
+// (keep mine, keep theirs, or enter the right value), and records this version of the app
+// cannot show (kept on the phone until an update knows them).
 import * as db from '../db.js';
 import { api, NetworkError } from '../api.js';
 import { discardRejected, resendFixed } from '../outbox.js';
 import { entityLabel, fieldOf, labelOf } from '../schema.js';
 import { syncNow } from '../sync.js';
 import { fullName } from './clients.js';
-import { formatWhen, h, show } from './dom.js';
+import { formatWhen, h, plural, show } from './dom.js';
 import { dropDraft } from './drafts.js';
 import { recordForm } from './form.js';
 
@@ -142,19 +143,32 @@ async function conflictItem(conflict, redraw) {
     buttons, editBox, status);
 }
 
+/** Records of an entity this version does not know, kept aside by the pull (db-pull.js). */
+function unknownItem({ entity, count }) {
+  return h('li', { class: 'panel attention-item', dataset: { kind: 'unknown', entity } },
+    h('h3', {}, entityLabel(entity)),
+    h('p', {}, `${plural(count, 'record')} of a kind this version of Fieldbook cannot show came from the clinic. `
+      + `${count === 1 ? 'It is' : 'They are'} kept on this phone, and shown once Fieldbook is updated: `
+      + 'reload when it says a new version is ready.'));
+}
+
 export async function renderAttention(main, options) {
   const redraw = () => renderAttention(main, { focus: false });
   const rejected = (await db.outboxEntries()).filter((entry) => entry.status === 'rejected');
   const conflicts = await db.listConflicts();
+  const unknown = await db.keptUnknown();
   const decided = (await db.queuedDecisions()).length;
   show(main, [
     h('h1', {}, 'Needs attention'),
     decided ? h('p', { class: 'banner', id: 'decisions-waiting' }, `${decided === 1 ? 'Your decision on 1 conflict is'
       : `Your decisions on ${decided} conflicts are`} kept on this phone and will be sent with the next sync.`) : null,
-    rejected.length + conflicts.length === 0 ? h('p', { class: 'empty' }, 'Nothing needs your attention.') : null,
+    rejected.length + conflicts.length + unknown.length === 0 ? h('p', { class: 'empty' }, 'Nothing needs your attention.')
+      : null,
     rejected.length ? [h('h2', {}, 'Changes the clinic did not accept'),
       h('ul', { class: 'plain-list', id: 'rejected-list' }, await Promise.all(rejected.map((e) => rejectedItem(e, redraw))))] : null,
     conflicts.length ? [h('h2', {}, 'Conflicts to decide'),
       h('ul', { class: 'plain-list', id: 'conflict-list' }, await Promise.all(conflicts.map((c) => conflictItem(c, redraw))))] : null,
+    unknown.length ? [h('h2', {}, 'Records this version cannot show yet'),
+      h('ul', { class: 'plain-list', id: 'unknown-list' }, unknown.map(unknownItem))] : null,
   ], options);
 }

@@ -31,7 +31,7 @@ export function mountSyncIndicator(container) {
       const counts = await db.counts();
       const text = describe(state, counts);
       if (status.textContent !== text) status.textContent = text;  // unchanged text is not re-announced
-      const needs = counts.rejected + counts.conflicts;
+      const needs = counts.rejected + counts.conflicts + counts.unknown;
       attention.hidden = needs === 0;
       attention.textContent = `${needs} need${needs === 1 ? 's' : ''} attention`;
       signIn.hidden = !state.needsSignIn;
