@@ -116,6 +116,9 @@ def test_ratings_follow_the_visits_and_the_baseline_is_the_first_rating(new_cont
     page.goto("/login")
     result = page.evaluate("""async () => {
         const data = await import('/static/js/progress-data.js');
+        // The scale the summary names is the published one (no sync on this page: given here).
+        (await import('/static/js/schema.js')).usePublished({ entities: { sensation_rating: { fields: [
+            { name: 'intensity', label: 'Intensity', kind: 'int', required: true, minimum: 0, maximum: 10 }] } } });
         // Stored in no particular order; the third visit started last but was stored first.
         const visits = [
             { id: 'v3', started_at: '2026-03-22T10:00:00Z', number_in_course: 3 },

@@ -49,7 +49,8 @@ SENSATION = RecordSchema("sensation", [
 SENSATION_RATING = RecordSchema("sensation_rating", [
     F("sensation_id", "Sensation", "uuid", required=True),
     F("visit_id", "Visit", "uuid", required=True),
-    F("intensity", "Intensity (0-10)", "int", required=True, minimum=INTENSITY_MIN, maximum=INTENSITY_MAX),
+    F("intensity", f"Intensity ({INTENSITY_MIN}-{INTENSITY_MAX})", "int", required=True, minimum=INTENSITY_MIN,
+      maximum=INTENSITY_MAX),
     F("times_of_day", "When in the day", "choices", vocabulary="time_of_day"),
     F("frequency", "How often", "choice", required=True, vocabulary="frequency"),
 ], default_vocabulary=default_codes)

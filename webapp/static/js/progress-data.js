@@ -1,9 +1,10 @@
 // How a client's sensations changed across their visits, worked out from the device's records.
-// Pure: no DOM and no database, so a test can call every function with plain objects.
-// Intensities are the client's own 0–10 ratings; the words here only compare numbers and never
-// say why a sensation changed.
+// Pure: no DOM and no database, so a test can call every function with plain objects (and
+// the published rules: schema.js). Intensities are the client's own ratings on the published
+// scale (0–10); the words here only compare numbers and never say why a sensation changed.
 
 import { trackSensations } from './course.js';
+import { intensityRange } from './schema.js';
 
 /**
  * For each sensation, its ratings in visit order (course.js trackSensations). A point's
@@ -29,6 +30,12 @@ export function sensationProgress(sensations, ratings, visits) {
 /** The three series a chart draws: visit places, intensities, and the baseline held level. */
 export function chartSeries(item) {
   return [item.points.map((p) => p.x), item.points.map((p) => p.intensity), item.points.map(() => item.baseline)];
+}
+
+/** The published intensity scale in words: "0–10". */
+export function scaleWords() {
+  const { min, max } = intensityRange();
+  return `${min}–${max}`;
 }
 
 /** "4 lower", "2 higher", "no change": a difference of ratings, with no judgement in it. */
@@ -62,7 +69,7 @@ export function summaryText(items, { nameOf, dateOf = shortDate, firstVisitId = 
     });
     const opening = fromFirst ? `Compared with the first visit (${dateOf(compared[0].points[0].startedAt)})`
       : 'Compared with when each was first rated';
-    sentences.push(`${opening}, on the client’s own 0–10 scale: ${parts.join('; ')}.`);
+    sentences.push(`${opening}, on the client’s own ${scaleWords()} scale: ${parts.join('; ')}.`);
   }
   if (onlyBaseline.length) {
     const parts = onlyBaseline.map((item) => `${nameOf(item.sensation)} ${item.baseline} (${dateOf(item.points[0].startedAt)})`);

@@ -27,6 +27,15 @@ export const hasSchema = () => Boolean(published && published.entities);
 /** The initial course's sessions, in days after the first (day 1, 4, 11: [0, 3, 10]), as published. */
 export const initialCourseDays = () => (published && published.course && published.course.initial_days) || [];
 
+/** The scale a client rates a sensation on, as published ({min: 0, max: 10}). */
+export function intensityRange() {
+  const field = fieldOf('sensation_rating', 'intensity') || {};
+  return { min: field.minimum, max: field.maximum };
+}
+
+/** The most characters ``entity``'s text field ``name`` takes, as published (a maxlength). */
+export const maxLengthOf = (entity, name) => (fieldOf(entity, name) || {}).max_length;
+
 /** The clinic's rules for this phone's lock: {lock_after_minutes, token_days, offline_unlock_days}. */
 export const devicePolicy = () => (published && published.device_policy) || {};
 

@@ -1,5 +1,6 @@
 // Tap-sized choices: native radio buttons and checkboxes drawn as chips, so a thumb picks an
 // option in one tap while keyboards and screen readers get the real controls.
+import { intensityRange } from '../schema.js';
 import { h } from './dom.js';
 
 let counter = 0;
@@ -32,8 +33,9 @@ export function chipGroup({ legend, name, options, value, multiple = false, onCh
   return fieldset;
 }
 
-/** An intensity scale, 0 to 10, as one row of chips. */
-export function intensityScale({ legend, name, value, onChange = null, min = 0, max = 10 }) {
+/** An intensity scale, as published (0 to 10), as one row of chips. */
+export function intensityScale({ legend, name, value, onChange = null }) {
+  const { min, max } = intensityRange();
   const options = [];
   for (let n = min; n <= max; n += 1) options.push({ code: String(n), label: String(n) });
   const group = chipGroup({ legend, name, options, value: value === null || value === undefined ? null : String(value),

@@ -3,8 +3,8 @@
 // The numbers are worked out in ../progress-data.js; this module only draws them.
 import * as db from '../db.js';
 import { visitsInOrder } from '../course.js';
-import { sensationProgress, chartSeries, summaryText, shortDate } from '../progress-data.js';
-import { labelOf } from '../schema.js';
+import { sensationProgress, chartSeries, scaleWords, summaryText, shortDate } from '../progress-data.js';
+import { intensityRange, labelOf } from '../schema.js';
 import { h } from './dom.js';
 
 const UPLOT_SCRIPT = new URL('../../vendor/uplot/uPlot.iife.min.js', import.meta.url).href;
@@ -51,12 +51,13 @@ const oftenOf = (point) => (point.frequency ? labelOf('frequency', point.frequen
 
 function chartOptions(width) {
   const whole = (u, splits) => splits.map((v) => (Number.isInteger(v) ? String(v) : ''));
+  const { min, max } = intensityRange();  // y: the whole published scale, whatever was rated
   return {
     width, height: CHART_HEIGHT,
     legend: { show: false },
     cursor: { show: false },  // no hover read-out: touch screens have none, and the table has the figures
     // x: visits are whole numbers; pad half a visit so a lone first point is not drawn on the edge.
-    scales: { x: { time: false, range: (u, min, max) => [min - 0.5, max + 0.5] }, y: { range: [0, 10] } },
+    scales: { x: { time: false, range: (u, min, max) => [min - 0.5, max + 0.5] }, y: { range: [min, max] } },
     axes: [
       { label: 'Visit', incrs: [1, 2, 5, 10], values: whole, grid: { stroke: GRID }, size: 30, labelSize: 18 },
       { incrs: [2, 5, 10], values: whole, grid: { stroke: GRID }, size: 30 },
@@ -109,7 +110,7 @@ function figuresTable(item, name) {
   return h('details', { class: 'progress-figures' },
     h('summary', {}, 'Show the figures'),
     h('table', {},
-      h('caption', {}, `${name}: intensity at each visit (0–10, as the client rated it)`),
+      h('caption', {}, `${name}: intensity at each visit (${scaleWords()}, as the client rated it)`),
       h('thead', {}, h('tr', {}, ['Visit', 'Date', 'Intensity', 'When in the day', 'How often']
         .map((title) => h('th', { scope: 'col' }, title)))),
       h('tbody', {}, item.points.map((point) => h('tr', {},
@@ -131,7 +132,7 @@ function sensationBlock(item, boxes) {
   const box = h('div', { class: 'progress-chart', 'aria-hidden': 'true' });
   boxes.set(box, item);
   const latest = h('dl', { class: 'progress-latest' },
-    h('dt', {}, 'Latest rating'), h('dd', {}, `${item.latest.intensity} of 10 (baseline ${item.baseline})`),
+    h('dt', {}, 'Latest rating'), h('dd', {}, `${item.latest.intensity} of ${intensityRange().max} (baseline ${item.baseline})`),
     h('dt', {}, 'When in the day'), h('dd', {}, timesOf(item.latest)),
     h('dt', {}, 'How often'), h('dd', {}, oftenOf(item.latest)));
   return h('article', { class: 'progress-sensation' }, parts,

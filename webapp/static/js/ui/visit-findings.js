@@ -6,7 +6,7 @@ import * as db from '../db.js';
 import { findingProblems, findingStarted, saveFinding } from '../findings.js';
 import { deleteRecord } from '../outbox.js';
 import { newId } from '../records.js';
-import { choicesFor, labelOf } from '../schema.js';
+import { choicesFor, labelOf, maxLengthOf } from '../schema.js';
 import { drawDiagram } from './body-diagram.js';
 import { chipGroup } from './chips.js';
 import { h } from './dom.js';
@@ -52,8 +52,8 @@ export async function renderFindings({ visit }) {
   const side = chipGroup({ legend: 'Side', name: 'side', options: choicesFor({ vocabulary: 'side' }), value: null });
   const found = h('input', { type: 'checkbox', id: 'finding-found', name: 'tension_found', checked: true });
   const released = h('input', { type: 'checkbox', id: 'finding-released', name: 'released', checked: true });
-  const muscle = h('input', { type: 'text', id: 'finding-muscle', name: 'muscle_or_test', maxlength: 120 });
-  const note = h('textarea', { id: 'finding-note', name: 'note', rows: 2, maxlength: 2000 });
+  const muscle = h('input', { type: 'text', id: 'finding-muscle', name: 'muscle_or_test', maxlength: maxLengthOf('finding', 'muscle_or_test') });
+  const note = h('textarea', { id: 'finding-note', name: 'note', rows: 2, maxlength: maxLengthOf('finding', 'note') });
   const summary = h('div', { class: 'error-summary', role: 'alert', tabindex: '-1', hidden: true });
   const lineButton = h('button', { type: 'button', class: 'button small', id: 'line-toggle' });
   const form = entryForm({ draft: findingDraftKey(visit), class: 'panel finding-form', id: 'finding-form',

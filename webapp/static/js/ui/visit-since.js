@@ -3,7 +3,7 @@
 // sensation's rating and the new complaint are forms that keep a draft (form.js).
 import * as db from '../db.js';
 import { createRecord, updateRecord } from '../outbox.js';
-import { choicesFor, fieldOf, labelOf, validate } from '../schema.js';
+import { choicesFor, fieldOf, intensityRange, labelOf, maxLengthOf, validate } from '../schema.js';
 import { sensationName, sensationsWithRatings } from '../visits.js';
 import { chipGroup, autosaver, intensityScale } from './chips.js';
 import { h } from './dom.js';
@@ -55,9 +55,9 @@ function sensationCard(visit, item, focusFirst) {
   const form = entryForm({ draft: ratingDraftKey(visit, sensation), class: 'panel sensation-card',
     dataset: { sensation: sensation.id }, 'aria-label': `${name}, today` },
     h('h3', {}, name, h('span', { class: 'muted' }, ` · ${where}`)),
-    last ? h('p', { class: 'muted' }, `Last time ${last.rating.intensity}/10, ${labelOf('frequency', last.rating.frequency).toLowerCase()}`,
+    last ? h('p', { class: 'muted' }, `Last time ${last.rating.intensity}/${intensityRange().max}, ${labelOf('frequency', last.rating.frequency).toLowerCase()}`,
       last.rating.times_of_day && last.rating.times_of_day.length ? `, ${labels('time_of_day', last.rating.times_of_day).toLowerCase()}` : '',
-      baseline && baseline !== last ? ` · baseline ${baseline.rating.intensity}/10` : '') : null,
+      baseline && baseline !== last ? ` · baseline ${baseline.rating.intensity}/${intensityRange().max}` : '') : null,
     intensityScale({ legend: `${name}: how intense today`, name: 'intensity', value: today ? today.rating.intensity : null }),
     h('details', { open: !last }, h('summary', {}, 'When in the day and how often'),
       chipGroup({ legend: 'When in the day', name: 'times_of_day', options: vocab('time_of_day'), value: current.times_of_day,
@@ -83,7 +83,7 @@ function addSensationForm(visit, onAdded) {
     h('label', { for: `new-${id}` }, label),
     h('select', { id: `new-${id}`, name: id }, h('option', { value: '' }, 'Choose…'),
       vocab(kind).map((c) => h('option', { value: c.code }, c.label))), h('p', { class: 'error', hidden: true }));
-  const words = h('input', { id: 'new-client_words', name: 'client_words', type: 'text', maxlength: 200 });
+  const words = h('input', { id: 'new-client_words', name: 'client_words', type: 'text', maxlength: maxLengthOf('sensation', 'client_words') });
   const side = chipGroup({ legend: 'Side', name: 'side', options: vocab('side') });
   const times = chipGroup({ legend: 'When in the day', name: 'times_of_day', options: vocab('time_of_day'), multiple: true });
   const frequency = chipGroup({ legend: 'How often', name: 'frequency', options: vocab('frequency') });
