@@ -31,7 +31,8 @@ def _full_client(clinic, practitioner):
 def test_record_shows_history_findings_side_by_side_lines_and_progress(login, staff, practitioner, clinic):
     client = _full_client(clinic, practitioner)
     page = login(staff).get(f"/clients/{client.id}/record").get_data(as_text=True)
-    assert "Diagnosed conditions (as reported by the client)" in page and "Sciatica, said the GP" in page
+    # The case history's own words (clients/schemas.py), as the phone shows them too.
+    assert "Conditions diagnosed by a doctor (as the client reports them)" in page and "Sciatica, said the GP" in page
     assert "Line of tension:</strong> Lower back, L5 left → Buttock (gluteal) left" in page
     assert page.count("calf squeeze") == 2  # a "both" finding shows on the left and on the right
     assert 'aria-label="Calf cramps, left calf: baseline 8, latest 3 out of 10 at visit 2"' in page

@@ -31,20 +31,25 @@ class ClientForm(SchemaForm):
     submit = SubmitField("Save client")
 
 
+def _history_label(name: str) -> str:
+    """A case history field's words, as the schema has them (and the phone and record show)."""
+    return CASE_HISTORY.fields[name].label
+
+
 class CaseHistoryForm(SchemaForm):
     schema = CASE_HISTORY
-    occupation = StringField("Occupation")
-    sitting_hours_per_day = StringField("Hours sitting a day", render_kw={"inputmode": "decimal"})
-    driving = TextAreaField("Driving")
-    exercise_and_sport = TextAreaField("Exercise and sport")
-    posture_habits = TextAreaField("Posture habits")
-    injuries_and_operations = TextAreaField("Injuries and operations (with dates)")
-    reported_diagnoses = TextAreaField("Conditions diagnosed by a doctor, as the client reports them")
-    reported_medication = TextAreaField("Medication, as the client reports it")
-    concurrent_care = TextAreaField("Other care at the moment (for example physiotherapy)")
-    water_litres_per_day = StringField("Water a day (litres)", render_kw={"inputmode": "decimal"})
-    takes_magnesium = SchemaSelectField("Takes magnesium", choices=YES_NO_UNKNOWN)
-    goals = TextAreaField("The client's own goals")
+    occupation = StringField(_history_label("occupation"))
+    sitting_hours_per_day = StringField(_history_label("sitting_hours_per_day"), render_kw={"inputmode": "decimal"})
+    driving = TextAreaField(_history_label("driving"))
+    exercise_and_sport = TextAreaField(_history_label("exercise_and_sport"))
+    posture_habits = TextAreaField(_history_label("posture_habits"))
+    injuries_and_operations = TextAreaField(_history_label("injuries_and_operations"))
+    reported_diagnoses = TextAreaField(_history_label("reported_diagnoses"))
+    reported_medication = TextAreaField(_history_label("reported_medication"))
+    concurrent_care = TextAreaField(_history_label("concurrent_care"))
+    water_litres_per_day = StringField(_history_label("water_litres_per_day"), render_kw={"inputmode": "decimal"})
+    takes_magnesium = SchemaSelectField(_history_label("takes_magnesium"), choices=YES_NO_UNKNOWN)
+    goals = TextAreaField(_history_label("goals"))
     submit = SubmitField("Save case history")
 
     def schema_data(self) -> dict:

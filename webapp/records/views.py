@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from webapp.admin.forms import ConfirmForm
 from webapp.audit.services import record_client_read, record_event
+from webapp.clients.schemas import CASE_HISTORY
 from webapp.core.access import client_or_404, parse_uuid_or_404
 from webapp.core.templating import clinic_zone, local, vocab
 from webapp.extensions import db
@@ -18,6 +19,8 @@ from webapp.visits import services as visit_services
 from webapp.visits.models import Visit
 
 bp = Blueprint("records", __name__)
+# The case history as the record shows it: the schema's fields and words, as on the phone.
+HISTORY_FIELDS = [spec for spec in CASE_HISTORY.fields.values() if spec.kind != "uuid"]
 
 
 @bp.route("/clients/<client_id>/record")
@@ -30,7 +33,7 @@ def client_record(client_id):
     parked = [(row, *parking.describe(row, vocab))
               for row in parking.parked_for(db.session, client)]
     page = render_template("records/client.html", client=client, confirm=ConfirmForm(), start_form=StartTimeForm(),
-                           desk_resolvable=DESK_RESOLVABLE, parked=parked, **record)
+                           desk_resolvable=DESK_RESOLVABLE, parked=parked, history_fields=HISTORY_FIELDS, **record)
     # Committed after rendering: a commit expires every loaded row, and the page would
     # then reload each one by one.
     record_client_read("client.view", user=current_user, client_id=client.id, address=request.remote_addr)

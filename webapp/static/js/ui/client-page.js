@@ -2,7 +2,7 @@
 // baseline, and the sessions so far. Starting a visit begins here or on Today.
 import * as db from '../db.js';
 import { visitsInOrder } from '../course.js';
-import { labelOf } from '../schema.js';
+import { fieldOf, labelOf } from '../schema.js';
 import { addressOf } from '../visits.js';
 import { fullName } from './clients.js';
 import { formatWhen, h, plural, show } from './dom.js';
@@ -16,21 +16,28 @@ function detailList(client) {
       label === 'Phone' ? h('a', { href: `tel:${value}` }, value) : value)]) : [h('dt', {}, 'Contact'), h('dd', {}, 'None recorded')]);
 }
 
+// The case history at a glance, each fact under its published label (the words the desk's
+// record and forms use too: clients/schemas.py).
+const AT_A_GLANCE = ['occupation', 'sitting_hours_per_day', 'water_litres_per_day', 'takes_magnesium', 'goals'];
+const historyLabel = (name) => (fieldOf('case_history', name) || { label: name }).label;
+
+function historyFacts(history) {
+  return AT_A_GLANCE.map((name) => {
+    const value = history[name];
+    if (value === null || value === undefined || value === '' || value === false) return null;
+    return `${historyLabel(name)}: ${value === true ? 'yes' : value}`;
+  }).filter(Boolean);
+}
+
 function paperwork(client, history, acknowledgement) {
-  const facts = history ? [
-    history.occupation && `Occupation: ${history.occupation}`,
-    history.sitting_hours_per_day !== null && history.sitting_hours_per_day !== undefined && history.sitting_hours_per_day !== ''
-      && `sits ${history.sitting_hours_per_day} h a day`,
-    history.water_litres_per_day && `drinks ${history.water_litres_per_day} l of water a day`,
-    history.takes_magnesium ? 'takes magnesium' : null,
-    history.goals && `Goals: ${history.goals}`,
-  ].filter(Boolean) : [];
+  const facts = history ? historyFacts(history) : [];
   return h('section', { class: 'panel', 'aria-labelledby': 'paperwork-heading', id: 'paperwork' },
     h('h2', { id: 'paperwork-heading' }, 'Case history'),
     history ? h('p', {}, facts.length ? `${facts.join('; ')}.` : 'Taken.', ' ',
       h('a', { href: `#/clients/${client.id}/case-history` }, 'Read or change it'))
       : h('p', {}, 'Not taken yet: it is taken at the first visit.'),
-    history && history.reported_diagnoses ? h('p', {}, h('strong', {}, 'Diagnosed by a doctor (client-reported): '), history.reported_diagnoses) : null,
+    history && history.reported_diagnoses
+      ? h('p', {}, h('strong', {}, `${historyLabel('reported_diagnoses')}: `), history.reported_diagnoses) : null,
     h('p', { id: 'acknowledgement-status' }, acknowledgement
       ? `Acknowledgement given on ${acknowledgement.acknowledged_on} (${acknowledgement.method}).`
       : h('strong', {}, 'No acknowledgement yet: the client gives it before the first session.')));
