@@ -8,13 +8,23 @@ PNG is written with zlib and struct.
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "webapp" / "static" / "icons"
-BLUE = (0x1F, 0x5F, 0x8B)
-PAPER = (0xFF, 0xFF, 0xFF)
+STATIC = Path(__file__).resolve().parent.parent / "webapp" / "static"
+OUT = STATIC / "icons"
+
+
+def _token(name: str) -> tuple[int, int, int]:
+    """A colour of css/tokens.css (where the app's colours are written) as (r, g, b)."""
+    found = re.search(rf"--{name}:\s*#([0-9a-fA-F]{{6}})\s*;", (STATIC / "css" / "tokens.css").read_text())
+    return tuple(int(found[1][i:i + 2], 16) for i in (0, 2, 4))
+
+
+BLUE = _token("accent")
+PAPER = _token("paper")
 SAMPLES = 3  # per axis, so 9 samples a pixel
 
 # The book in a unit square: two pages meeting at the spine, each a quadrilateral.

@@ -21,11 +21,14 @@ SCOPE = "/app/"
 SHELL_URL = "/app/shell.html"
 MANIFEST_URL = "/manifest.webmanifest"
 # Shell files under the static folder, as glob patterns.
-STATIC_PATTERNS = ("js/*.js", "js/ui/*.js", "vendor/*/*.js", "vendor/*/*.css", "css/app.css", "icons/*.png")
+STATIC_PATTERNS = ("js/*.js", "js/ui/*.js", "vendor/*/*.js", "vendor/*/*.css", "css/app.css", "css/tokens.css",
+                   "icons/*.png")
 # The service worker's own source: not precached, but part of the version.
 WORKER_FILES = ("sw.js", "sw/strategies.js")
-THEME_COLOUR = "#1f5f8b"
-BACKGROUND_COLOUR = "#f3f5f6"
+# The app's colours are written once, as CSS custom properties; the installed app's theme
+# colour is --accent and its splash background --wash.
+TOKENS = "css/tokens.css"
+COLOUR = re.compile(r"--([a-z-]+):\s*(#[0-9a-fA-F]{3,8})\s*;")
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,12 @@ def revision(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:20]
 
 
-def web_manifest() -> dict:
+def colour_tokens(static: Path) -> dict[str, str]:
+    """The colours of css/tokens.css by name (without the dashes) and value."""
+    return dict(COLOUR.findall((static / TOKENS).read_text(encoding="utf-8")))
+
+
+def web_manifest(colours: dict[str, str]) -> dict:
     """The web app manifest: what a phone needs to install Fieldbook to its home screen."""
     icons = "/static/icons/"
     return {
@@ -66,8 +74,8 @@ def web_manifest() -> dict:
         "scope": SCOPE,
         "display": "standalone",
         "orientation": "any",
-        "theme_color": THEME_COLOUR,
-        "background_color": BACKGROUND_COLOUR,
+        "theme_color": colours["accent"],
+        "background_color": colours["wash"],
         "lang": "en",
         "icons": [
             {"src": icons + "icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any"},
@@ -109,10 +117,11 @@ def build_shell(app: Flask) -> Shell:
     for pattern in STATIC_PATTERNS:
         for path in sorted(static.glob(pattern)):
             files[f"{app.static_url_path}/{path.relative_to(static).as_posix()}"] = path.read_bytes()
+    colours = colour_tokens(static)
     with app.test_request_context(SCOPE):
-        page = render_template("pwa/shell.html", theme_colour=THEME_COLOUR,
+        page = render_template("pwa/shell.html", theme_colour=colours["accent"],
                                preload=startup_modules(static)).encode()
-    manifest = json.dumps(web_manifest(), indent=1).encode()
+    manifest = json.dumps(web_manifest(colours), indent=1).encode()
     files[SHELL_URL] = page
     files[MANIFEST_URL] = manifest
     assets = tuple(ShellAsset(url, revision(body)) for url, body in sorted(files.items()))

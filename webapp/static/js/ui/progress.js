@@ -10,10 +10,9 @@ import { h } from './dom.js';
 const UPLOT_SCRIPT = new URL('../../vendor/uplot/uPlot.iife.min.js', import.meta.url).href;
 const UPLOT_STYLES = new URL('../../vendor/uplot/uPlot.min.css', import.meta.url).href;
 const CHART_HEIGHT = 160;
-// Canvas cannot read CSS custom properties, so the app's --accent and --muted are repeated here.
-const LINE = '#1f5f8b';
-const BASELINE = '#55616a';
-const GRID = '#e3e7ea';
+
+/** A colour of the app's palette (css/tokens.css), read from the page: a canvas cannot use var(). */
+const colour = (name) => getComputedStyle(document.documentElement).getPropertyValue(`--${name}`).trim();
 
 let uplotReady = null;
 let sections = 0;
@@ -52,6 +51,7 @@ const oftenOf = (point) => (point.frequency ? labelOf('frequency', point.frequen
 function chartOptions(width) {
   const whole = (u, splits) => splits.map((v) => (Number.isInteger(v) ? String(v) : ''));
   const { min, max } = intensityRange();  // y: the whole published scale, whatever was rated
+  const [line, baseline, grid] = [colour('accent'), colour('muted'), colour('chart-grid')];
   return {
     width, height: CHART_HEIGHT,
     legend: { show: false },
@@ -59,13 +59,13 @@ function chartOptions(width) {
     // x: visits are whole numbers; pad half a visit so a lone first point is not drawn on the edge.
     scales: { x: { time: false, range: (u, min, max) => [min - 0.5, max + 0.5] }, y: { range: [min, max] } },
     axes: [
-      { label: 'Visit', incrs: [1, 2, 5, 10], values: whole, grid: { stroke: GRID }, size: 30, labelSize: 18 },
-      { incrs: [2, 5, 10], values: whole, grid: { stroke: GRID }, size: 30 },
+      { label: 'Visit', incrs: [1, 2, 5, 10], values: whole, grid: { stroke: grid }, size: 30, labelSize: 18 },
+      { incrs: [2, 5, 10], values: whole, grid: { stroke: grid }, size: 30 },
     ],
     series: [
       {},
-      { label: 'Intensity', stroke: LINE, width: 2, points: { size: 7, fill: LINE } },
-      { label: 'Baseline', stroke: BASELINE, width: 1.5, dash: [6, 4], points: { show: false } },
+      { label: 'Intensity', stroke: line, width: 2, points: { size: 7, fill: line } },
+      { label: 'Baseline', stroke: baseline, width: 1.5, dash: [6, 4], points: { show: false } },
     ],
   };
 }
