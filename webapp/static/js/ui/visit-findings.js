@@ -33,27 +33,21 @@ function findingLine(finding, onRemove) {
       'aria-label': `Remove the finding at ${labelOf('region', finding.region)}, ${finding.side}` }, 'Remove'));
 }
 
-export async function renderFindings({ visit }) {
-  const findings = (await db.listRecords('finding', 'visit_id', visit.id)).sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
-
-  const status = h('p', { class: 'sr-status', id: 'finding-saved', role: 'status', 'aria-live': 'polite' });
-  const list = h('ol', { class: 'finding-list', id: 'finding-list', 'aria-labelledby': 'findings-heading' });
-  const heading = h('h2', { id: 'findings-heading' });
-  const diagramBox = h('div', { class: 'diagram-box' });
-  // The diagram's side and the line being traced are kept with the draft, in hidden fields.
-  const view = h('input', { type: 'hidden', name: 'view', value: 'back' });
-  const line = h('input', { type: 'hidden', name: 'line', value: '' });
-  const viewButtons = ['back', 'front'].map((side) => h('button', { type: 'button', class: 'button small',
-    onclick: () => { view.value = side; form.keepDraft(); drawAll(); } }, side === 'back' ? 'Back' : 'Front'));
-
-  // The entry panel: native controls, so the diagram is a shortcut, never the only way.
+/**
+ * The entry panel: native controls, so the diagram is a shortcut, never the only way. The
+ * diagram's side and the line being traced are kept with the draft, in hidden fields.
+ */
+function entryPanel(visit) {
   const region = h('select', { id: 'finding-region', name: 'region' }, h('option', { value: '' }, 'Choose…'),
     choicesFor({ vocabulary: 'region' }).map((c) => h('option', { value: c.code }, c.label)));
   const side = chipGroup({ legend: 'Side', name: 'side', options: choicesFor({ vocabulary: 'side' }), value: null });
   const found = h('input', { type: 'checkbox', id: 'finding-found', name: 'tension_found', checked: true });
   const released = h('input', { type: 'checkbox', id: 'finding-released', name: 'released', checked: true });
-  const muscle = h('input', { type: 'text', id: 'finding-muscle', name: 'muscle_or_test', maxlength: maxLengthOf('finding', 'muscle_or_test') });
+  const muscle = h('input', { type: 'text', id: 'finding-muscle', name: 'muscle_or_test',
+    maxlength: maxLengthOf('finding', 'muscle_or_test') });
   const note = h('textarea', { id: 'finding-note', name: 'note', rows: 2, maxlength: maxLengthOf('finding', 'note') });
+  const view = h('input', { type: 'hidden', name: 'view', value: 'back' });
+  const line = h('input', { type: 'hidden', name: 'line', value: '' });
   const summary = h('div', { class: 'error-summary', role: 'alert', tabindex: '-1', hidden: true });
   const lineButton = h('button', { type: 'button', class: 'button small', id: 'line-toggle' });
   const form = entryForm({ draft: findingDraftKey(visit), class: 'panel finding-form', id: 'finding-form',
@@ -68,21 +62,34 @@ export async function renderFindings({ visit }) {
     h('div', { class: 'field' }, h('label', { for: 'finding-note' }, 'Short note (optional)'), note),
     view, line, h('p', { class: 'line-status', id: 'line-status' }), lineButton,
     h('div', { class: 'actions sticky-actions' }, h('button', { type: 'submit', class: 'button primary' }, 'Save finding')));
+  return { form, region, side, summary, view, line, lineButton };
+}
 
-  const inLine = () => findings.filter((f) => line.value && f.tension_line_id === line.value);
-  const drawLine = () => {
-    lineButton.textContent = line.value ? 'End the line of tension' : 'Trace a line of tension';
-    lineButton.setAttribute('aria-pressed', String(Boolean(line.value)));
-    form.querySelector('#line-status').textContent = line.value
-      ? `Tracing a line of tension: ${inLine().length} finding${inLine().length === 1 ? '' : 's'} so far. New findings join it.` : '';
+/** The button and the words that say whether a line of tension is being traced, and how long it is. */
+function drawLineStatus({ form, line, lineButton }, findings) {
+  const inLine = findings.filter((f) => line.value && f.tension_line_id === line.value).length;
+  lineButton.textContent = line.value ? 'End the line of tension' : 'Trace a line of tension';
+  lineButton.setAttribute('aria-pressed', String(Boolean(line.value)));
+  form.querySelector('#line-status').textContent = line.value
+    ? `Tracing a line of tension: ${inLine} finding${inLine === 1 ? '' : 's'} so far. New findings join it.` : '';
+}
+
+/**
+ * What shows the visit's findings (the diagram, its back and front buttons, the list and its
+ * heading, and the status read out after a save or a removal), and ``drawAll()`` to draw it
+ * all again from ``findings``. Tapping a region on the diagram fills the entry panel.
+ */
+function findingsView(panel, findings) {
+  const { form, region, side, view } = panel;
+  const shown = {
+    status: h('p', { class: 'sr-status', id: 'finding-saved', role: 'status', 'aria-live': 'polite' }),
+    list: h('ol', { class: 'finding-list', id: 'finding-list', 'aria-labelledby': 'findings-heading' }),
+    heading: h('h2', { id: 'findings-heading' }),
+    diagramBox: h('div', { class: 'diagram-box' }),
   };
-  function drawAll() {
-    heading.textContent = `Findings (${findings.length})`;
-    list.replaceChildren(...findings.map((f) => findingLine(f, remove)));
-    diagramBox.replaceChildren(drawDiagram(view.value, findings, pick));
-    viewButtons.forEach((button, i) => button.setAttribute('aria-pressed', String(['back', 'front'][i] === view.value)));
-    drawLine();
-  }
+  shown.viewButtons = ['back', 'front'].map((diagramSide) => h('button', { type: 'button', class: 'button small',
+    onclick: () => { view.value = diagramSide; form.keepDraft(); shown.drawAll(); } }, diagramSide === 'back' ? 'Back' : 'Front'));
+
   function pick(code, sideCode) {
     region.value = code;
     if (sideCode) fillDraft(form, { side: sideCode });
@@ -92,27 +99,38 @@ export async function renderFindings({ visit }) {
   async function remove(finding) {
     await deleteRecord('finding', finding.id);
     findings.splice(findings.indexOf(finding), 1);
-    drawAll();
-    status.textContent = `Removed: ${labelOf('region', finding.region)}.`;
+    shown.drawAll();
+    shown.status.textContent = `Removed: ${labelOf('region', finding.region)}.`;
   }
-  /** Save what is entered, if it can be; whether it was saved. */
-  async function save() {
-    const entered = readDraft(form);
-    const errors = findingProblems(entered);
-    showErrors(form, summary, errors);
-    if (Object.keys(errors).length) return false;
-    const finding = await saveFinding(visit, entered);
-    findings.push(finding);
-    fillDraft(form, { ...BLANK, view: entered.view, line: entered.line });
-    await form.dropDraft();
-    drawAll();
-    status.textContent = `Saved: ${labelOf('region', finding.region)}, ${labelOf('side', finding.side).toLowerCase()}.`;
-    return true;
-  }
+  shown.drawAll = () => {
+    shown.heading.textContent = `Findings (${findings.length})`;
+    shown.list.replaceChildren(...findings.map((f) => findingLine(f, remove)));
+    shown.diagramBox.replaceChildren(drawDiagram(view.value, findings, pick));
+    shown.viewButtons.forEach((button, i) => button.setAttribute('aria-pressed', String(['back', 'front'][i] === view.value)));
+    drawLineStatus(panel, findings);
+  };
+  return shown;
+}
 
-  lineButton.addEventListener('click', () => { line.value = line.value ? '' : newId(); form.keepDraft(); drawLine(); });
-  form.addEventListener('draftrestore', drawAll);
-  form.addEventListener('submit', (event) => { event.preventDefault(); save(); });
+/** Save what is entered in the panel as a finding of ``visit``, if it can be; whether it was saved. */
+async function saveEntered(visit, panel, findings, shown) {
+  const { form, summary } = panel;
+  const entered = readDraft(form);
+  const errors = findingProblems(entered);
+  showErrors(form, summary, errors);
+  if (Object.keys(errors).length) return false;
+  const finding = await saveFinding(visit, entered);
+  findings.push(finding);
+  fillDraft(form, { ...BLANK, view: entered.view, line: entered.line });
+  await form.dropDraft();
+  shown.drawAll();
+  shown.status.textContent = `Saved: ${labelOf('region', finding.region)}, ${labelOf('side', finding.side).toLowerCase()}.`;
+  return true;
+}
+
+/** Leaving the step with a finding begun asks whether to save it, go on without it, or discard it. */
+function askBeforeLeaving(panel, save) {
+  const { form, view, line } = panel;
   guardLeaving(form, {
     started: () => findingStarted(readDraft(form)),
     settle: async () => {
@@ -124,8 +142,21 @@ export async function renderFindings({ visit }) {
       return true;
     },
   });
+}
 
-  drawAll();
-  return [h('div', { class: 'diagram-views', role: 'group', 'aria-label': 'Diagram view' }, viewButtons),
-    diagramBox, status, form, heading, list];
+export async function renderFindings({ visit }) {
+  const findings = (await db.listRecords('finding', 'visit_id', visit.id)).sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+  const panel = entryPanel(visit);
+  const shown = findingsView(panel, findings);
+  const save = () => saveEntered(visit, panel, findings, shown);
+
+  const { form, line, lineButton } = panel;
+  lineButton.addEventListener('click', () => { line.value = line.value ? '' : newId(); form.keepDraft(); drawLineStatus(panel, findings); });
+  form.addEventListener('draftrestore', shown.drawAll);
+  form.addEventListener('submit', (event) => { event.preventDefault(); save(); });
+  askBeforeLeaving(panel, save);
+
+  shown.drawAll();
+  return [h('div', { class: 'diagram-views', role: 'group', 'aria-label': 'Diagram view' }, shown.viewButtons),
+    shown.diagramBox, shown.status, form, shown.heading, shown.list];
 }
