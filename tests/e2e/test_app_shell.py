@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import func, select
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
 from tests.e2e.helpers import expect, go_offline, record_session, sign_in, wait_for_sync, wait_until_ready
 from webapp.clients.models import Client
 from webapp.visits.models import Visit
@@ -16,6 +18,25 @@ pytestmark = pytest.mark.e2e
 def _version(page) -> str:
     page.wait_for_function("() => document.body.dataset.version")
     return page.evaluate("() => document.body.dataset.version")
+
+
+# What would put a new version in charge of the page: the page asking the waiting worker to
+# skip waiting, or a worker taking the page over (controllerchange). Both are recorded.
+WATCH_FOR_A_TAKEOVER = """() => {
+    window.__takeover = [];
+    const post = ServiceWorker.prototype.postMessage;
+    ServiceWorker.prototype.postMessage = function (message, ...rest) {
+        if (message && message.type === 'SKIP_WAITING') window.__takeover.push('SKIP_WAITING');
+        return post.call(this, message, ...rest);
+    };
+    navigator.serviceWorker.addEventListener('controllerchange', () => window.__takeover.push('controllerchange'));
+}"""
+# The new version has installed and waits, while the old one is active.
+WAITING = """async () => {
+    const registration = await navigator.serviceWorker.getRegistration('/app/');
+    return Boolean(registration && registration.waiting && registration.waiting.state === 'installed'
+        && registration.active && registration.active.state === 'activated');
+}"""
 
 
 def test_the_app_is_installable(playwright_instance, server, caseload, tmp_path):
@@ -63,11 +84,16 @@ def test_a_new_version_waits_until_the_practitioner_agrees(new_context, server, 
         second = server.rebuild_shell()
         assert second != first
 
+        page.evaluate(WATCH_FOR_A_TAKEOVER)
         page.evaluate("() => navigator.serviceWorker.getRegistration('/app/').then((r) => r.update())")
         banner = page.locator("#update-banner")
         expect(banner).to_contain_text("A new version of Fieldbook is ready.")
-        # Not applied on its own, not even by a reload: the old version keeps the page.
-        page.wait_for_timeout(1000)
+        # Not applied on its own: once the new version has installed and the page has offered
+        # it (the banner says what a reload keeps: the last thing the offer does), it waits,
+        # and nothing asked it to take over. Nor does a reload: the old version keeps the page.
+        expect(banner).to_contain_text("Everything is sent.")
+        page.wait_for_function(WAITING)
+        assert page.evaluate("() => window.__takeover") == []
         page.reload()
         wait_until_ready(page)
         assert _version(page) == first
@@ -111,6 +137,18 @@ def test_a_new_version_waits_until_the_practitioner_agrees(new_context, server, 
         server.rebuild_shell()
 
 
+def _wait_for_app_registration(page, registrations: list[dict]) -> dict:
+    """The app's worker registration, as soon as the CDP event reporting it has arrived
+    (events reach ``registrations`` while Playwright is busy: each evaluate lets them in)."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while True:
+        found = [r for r in registrations if r["scopeURL"].endswith("/app/") and not r["isDeleted"]]
+        if found:
+            return found[-1]
+        assert time.monotonic() < deadline, "the worker's registration was never reported"
+        page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 20))")
+
+
 def test_background_sync_runs_the_same_sync_through_an_open_page(new_context, server, caseload, data):
     context = new_context()
     page = sign_in(context.new_page())
@@ -128,9 +166,8 @@ def test_background_sync_runs_the_same_sync_through_an_open_page(new_context, se
     cdp = context.new_cdp_session(page)
     registrations = []
     cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
-    cdp.send("ServiceWorker.enable")
-    page.wait_for_timeout(200)
-    registration = next(r for r in registrations if r["scopeURL"].endswith("/app/") and not r["isDeleted"])
+    cdp.send("ServiceWorker.enable")  # the registrations are then reported, as events
+    registration = _wait_for_app_registration(page, registrations)
     cdp.send("ServiceWorker.dispatchSyncEvent", {"origin": server.url, "registrationId": registration["registrationId"],
                                                  "tag": "fieldbook-push", "lastChance": False})
     wait_for_sync(page)
