@@ -30,6 +30,8 @@ class Clinic(Timestamped, Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(120))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    # How the phones write dates and times (a BCP 47 language tag): "15:30", "4 Dec 2026".
+    locale: Mapped[str] = mapped_column(String(35), default="en-GB")
     # The phone app locks after this many minutes without use, or as long in the background.
     lock_after_minutes: Mapped[int] = mapped_column(default=5)
     # Staff and admins sign in to the desk with a second factor (TOTP or a passkey).

@@ -41,7 +41,12 @@ RULES_REVISION = _rules_revision()
 
 
 def schema_document(clinic_id: uuid.UUID) -> dict:
-    """The field rules of every synced entity and the clinic's vocabularies."""
+    """The field rules of every synced entity, the clinic's vocabularies, and how the clinic
+    writes dates and times (its locale and time zone: the phone follows them, not its own)."""
+    from webapp.auth.models import Clinic
+    from webapp.extensions import db
+
+    clinic = db.session.get(Clinic, clinic_id)
     return {
         "rules_revision": RULES_REVISION,
         "entities": {name: entity.schema.to_json() | {"fixed": list(entity.fixed), "derived": list(entity.derived),
@@ -56,6 +61,7 @@ def schema_document(clinic_id: uuid.UUID) -> dict:
         "clock": clock_rules(),
         # The initial course's sessions, in days after the first (the desk's follow-ups use it too).
         "course": {"initial_days": list(defaults.INITIAL_COURSE_DAYS)},
+        "conventions": {"locale": clinic.locale, "time_zone": clinic.timezone},
     }
 
 
