@@ -23,6 +23,7 @@ import { mountSyncIndicator } from './ui/sync-indicator.js';
 import { renderDay, renderWeek } from './ui/today.js';
 import { mountUpdateBanner } from './ui/update-banner.js';
 import { visitInProgress } from './visits.js';
+import { useConventions } from './when.js';
 
 const main = document.getElementById('main');
 const ID = '([\\w-]+)';
@@ -188,7 +189,8 @@ async function boot() {
   if ('serviceWorker' in navigator) navigator.serviceWorker.addEventListener('controllerchange', showVersion);
   if ((await openTheLock(main)) !== 'open') return null;
   performance.mark('fieldbook-unlocked');
-  await Promise.all([loadSchema(), loadClock()]);
+  const [published] = await Promise.all([loadSchema(), loadClock()]);
+  useConventions(published);  // dates and times as the clinic writes them
   showClockWarning();
   clockEvents.addEventListener('change', showClockWarning);
   let status;

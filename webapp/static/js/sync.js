@@ -10,6 +10,7 @@ import { api, ApiError, NetworkError } from './api.js';
 import { localChanges } from './outbox.js';
 import { toWire } from './records.js';
 import { storeSchema } from './schema.js';
+import { useConventions } from './when.js';
 
 // Changes per push: few round trips, yet each answer stays a few hundred kilobytes.
 const BATCH = 1000;
@@ -119,6 +120,7 @@ async function refreshSchema(token, { revision = null, vocabularyChanged = false
   const answer = await api('/api/v1/schema', { token });
   delete answer.ok;
   await storeSchema(answer);
+  useConventions(answer);  // the clinic may have changed its language or time zone
 }
 
 async function failed(error, device) {

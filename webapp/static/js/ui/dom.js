@@ -1,5 +1,6 @@
 // Small helpers for building screens without a framework (and without innerHTML).
 import { now } from '../clock.js';
+import * as when from '../when.js';
 
 /** Make an element: h('a', {href: '#/'}, 'Clients'). `on<event>` attributes add listeners. */
 export function h(tag, attributes = {}, ...children) {
@@ -42,17 +43,8 @@ export function show(main, nodes, { focus = true, ticket = null, unlessBusy = fa
   }
 }
 
-const sameDay = (a, b) => a.toDateString() === b.toDateString();
-
-/** "today 10:42", "3 Mar 10:42", for a stored ISO time. */
-export function formatWhen(iso) {
-  if (!iso) return '';
-  const when = new Date(iso);
-  if (Number.isNaN(when.getTime())) return String(iso);
-  const time = when.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  if (sameDay(when, now())) return `today ${time}`;
-  return `${when.toLocaleDateString([], { day: 'numeric', month: 'short', year: 'numeric' })} ${time}`;
-}
+/** "today 10:42", "3 Mar 2026 10:42", for a stored ISO time: the clinic's day, clock and language. */
+export const formatWhen = (iso) => when.formatWhen(iso, now());
 
 export const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 

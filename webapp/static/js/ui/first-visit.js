@@ -1,15 +1,17 @@
 // The first visit's paperwork, before the session record: the full case history, then the
 // client's acknowledgement that Body Stress Release is not medical care. What is typed is
 // kept as a draft on the phone until it is saved (form.js), so nothing is lost to a reload.
+import { now } from '../clock.js';
 import * as db from '../db.js';
 import { createRecord, updateRecord } from '../outbox.js';
 import { currentAcknowledgement, fieldsOf, hasSchema } from '../schema.js';
 import { startVisit } from '../visits.js';
+import { clinicToday } from '../when.js';
 import { chipGroup } from './chips.js';
 import { h, show } from './dom.js';
 import { entryForm, recordForm, showErrors } from './form.js';
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => clinicToday(now());  // the clinic's date (not UTC's: after midnight in summer they differ)
 
 function caseHistoryForm(client, history, onSaved) {
   const fields = fieldsOf('case_history').map((f) => f.name).filter((name) => name !== 'client_id');

@@ -1,18 +1,11 @@
 // The app's forms: every entry form keeps a draft of what is typed (drafts.js), and a record
 // form is drawn from the published field rules (schema.js) and checked before saving.
 import { choicesFor, fieldOf, validate } from '../schema.js';
+import { fromInputValue, toInputValue } from '../when.js';
 import { h } from './dom.js';
 import { keepDraft } from './drafts.js';
 
 let counter = 0;
-
-/** A stored time (ISO text or a Date) as a datetime-local input value, in the phone's zone. */
-export function toLocalInput(iso) {
-  if (!iso) return '';
-  const when = new Date(iso);
-  const local = new Date(when.getTime() - when.getTimezoneOffset() * 60000);
-  return local.toISOString().slice(0, 16);
-}
 
 function control(spec, value, id, describedBy) {
   const common = { id, name: spec.name, 'aria-describedby': describedBy };
@@ -24,7 +17,7 @@ function control(spec, value, id, describedBy) {
     case 'date':
       return h('input', { ...common, type: 'date', value: value ?? '' });
     case 'datetime':
-      return h('input', { ...common, type: 'datetime-local', value: toLocalInput(value) });
+      return h('input', { ...common, type: 'datetime-local', value: toInputValue(value) });  // the clinic's clock
     case 'int': case 'decimal':
       return h('input', { ...common, type: 'number', inputmode: spec.kind === 'int' ? 'numeric' : 'decimal',
         step: spec.kind === 'int' ? '1' : 'any', value: value ?? '' });
@@ -47,7 +40,11 @@ function read(spec, form) {
   const raw = input.value.trim();
   if (spec.kind === 'int' || spec.kind === 'decimal') return raw === '' ? null : Number(raw);
   if (spec.kind === 'date' || spec.kind === 'choice') return raw === '' ? null : raw;
-  if (spec.kind === 'datetime') return raw === '' ? null : new Date(raw).toISOString();
+  if (spec.kind === 'datetime') {  // typed on the clinic's clock; what is not a time is left for the checks to name
+    if (raw === '') return null;
+    const moment = fromInputValue(raw);
+    return moment ? moment.toISOString() : raw;
+  }
   return raw;
 }
 

@@ -1,27 +1,21 @@
 // Today: the day's appointments in order, with where, who, which visit of the course, and
 // a reminder of what the client comes with. Other days are a tap (or a swipe) away.
+// Days are the clinic's calendar days (when.js), whatever zone the phone is set to.
 import { now } from '../clock.js';
 import * as db from '../db.js';
-import { addDays, dayLabel, localDate, trackSensations, visitsInOrder } from '../course.js';
+import { trackSensations, visitsInOrder } from '../course.js';
 import { complaintsLine, visitInProgress } from '../visits.js';
+import { addDays, clinicDate, clinicToday, dayLabel, isDate, longDay, timeOfDay } from '../when.js';
 import { h, plural, show } from './dom.js';
 
-const time = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 const mapsLink = (address) => `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(address)}`;
-
-function parseDay(text) {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text || '');
-  return match ? new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : now();  // the clinic's today
-}
 
 /**
  * What the day screens show, read in one pass (a handful of reads, however many
- * appointments): booked appointments between two local dates in time order, and per client
- * their record, visits in order and complaints.
+ * appointments): booked appointments between two of the clinic's dates (YYYY-MM-DD) in time
+ * order, and per client their record, visits in order and complaints.
  */
-async function caseload(first, last) {
-  const from = localDate(first);
-  const to = localDate(last);
+async function caseload(from, to) {
   const [appointments, clients, visits, sensations, ratings] = await Promise.all(
     ['appointment', 'client', 'visit', 'sensation', 'sensation_rating'].map((entity) => db.listRecords(entity)));
   const byClient = (rows) => {
@@ -35,7 +29,7 @@ async function caseload(first, last) {
   const [visitsOf, sensationsOf, ratingsOf] = [byClient(visits), byClient(sensations), byClient(ratings)];
   return {
     appointments: appointments
-      .filter((a) => a.status !== 'cancelled' && localDate(a.starts_at) >= from && localDate(a.starts_at) <= to)
+      .filter((a) => a.status !== 'cancelled' && clinicDate(a.starts_at) >= from && clinicDate(a.starts_at) <= to)
       .sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at))),
     client: new Map(clients.map((c) => [c.id, c])),
     visits: (id) => visitsInOrder(visitsOf.get(id) || []),
@@ -54,7 +48,7 @@ function appointmentCard(appointment, data) {
   const home = appointment.location === 'home';
   const address = appointment.address || [client.address_line, client.town, client.postcode].filter(Boolean).join(', ');
   return h('li', { class: 'appointment-card', dataset: { appointment: appointment.id } },
-    h('div', { class: 'appointment-time' }, time(appointment.starts_at),
+    h('div', { class: 'appointment-time' }, timeOfDay(appointment.starts_at),
       h('span', { class: 'muted' }, ` · ${appointment.duration_minutes} min`)),
     h('div', { class: 'appointment-body' },
       h('a', { class: 'card-title', href: `#/clients/${client.id}` }, client.first_name || 'Client'),
@@ -70,7 +64,7 @@ function appointmentCard(appointment, data) {
 }
 
 function dayNav(day) {
-  const link = (when, text, rel) => h('a', { class: 'button small', href: `#/day/${localDate(when)}`, rel }, text);
+  const link = (date, text, rel) => h('a', { class: 'button small', href: `#/day/${date}`, rel }, text);
   return h('nav', { class: 'day-nav', 'aria-label': 'Other days' },
     link(addDays(day, -1), '‹ Previous day', 'prev'),
     h('a', { class: 'button small', href: '#/week' }, 'The week'),
@@ -94,19 +88,20 @@ function swipeable(element, day) {
     if (!start) return;
     const dx = e.changedTouches[0].clientX - start.clientX;
     const dy = e.changedTouches[0].clientY - start.clientY;
-    if (Math.abs(dx) > 80 && Math.abs(dx) > 2 * Math.abs(dy)) window.location.hash = `#/day/${localDate(addDays(day, dx < 0 ? 1 : -1))}`;
+    if (Math.abs(dx) > 80 && Math.abs(dx) > 2 * Math.abs(dy)) window.location.hash = `#/day/${addDays(day, dx < 0 ? 1 : -1)}`;
   });
   return element;
 }
 
 export async function renderDay(main, options, dayText = null) {
-  const day = parseDay(dayText);
+  const today = clinicToday(now());  // by the clinic's clock and calendar
+  const day = isDate(dayText) ? dayText : today;
   const data = await caseload(day, day);
   const cards = data.appointments.map((a) => appointmentCard(a, data)).filter(Boolean);
-  const title = dayLabel(day, now());
+  const title = dayLabel(day, today);
   show(main, [
     await resumeBanner(),
-    h('h1', {}, title === 'Today' ? 'Today' : `${title === 'Tomorrow' ? 'Tomorrow' : 'Day'}: ${day.toLocaleDateString([], { weekday: 'long', day: 'numeric', month: 'long' })}`),
+    h('h1', {}, title === 'Today' ? 'Today' : `${title === 'Tomorrow' ? 'Tomorrow' : 'Day'}: ${longDay(day)}`),
     dayNav(day),
     swipeable(cards.length
       ? h('ol', { class: 'card-list appointment-list', id: 'appointment-list', 'aria-label': plural(cards.length, 'appointment') }, cards)
@@ -115,15 +110,15 @@ export async function renderDay(main, options, dayText = null) {
 }
 
 export async function renderWeek(main, options) {
-  const today = now();
+  const today = clinicToday(now());
   const data = await caseload(today, addDays(today, 6));
   const days = [];
   for (let offset = 0; offset < 7; offset += 1) {
     const day = addDays(today, offset);
-    const mine = data.appointments.filter((a) => localDate(a.starts_at) === localDate(day));
+    const mine = data.appointments.filter((a) => clinicDate(a.starts_at) === day);
     const cards = mine.map((a) => appointmentCard(a, data)).filter(Boolean);
     days.push(h('section', { class: 'week-day', 'aria-labelledby': `day-${offset}` },
-      h('h2', { id: `day-${offset}` }, h('a', { href: `#/day/${localDate(day)}` }, dayLabel(day, today)),
+      h('h2', { id: `day-${offset}` }, h('a', { href: `#/day/${day}` }, dayLabel(day, today)),
         h('span', { class: 'muted' }, ` · ${plural(cards.length, 'appointment')}`)),
       cards.length ? h('ol', { class: 'card-list appointment-list' }, cards) : null));
   }

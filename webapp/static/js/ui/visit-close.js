@@ -4,17 +4,16 @@
 // finishing asks about anything left unfinished first (visit-unfinished.js).
 import { now } from '../clock.js';
 import * as db from '../db.js';
-import { initialCourseProgress, localDate, proposeNext, visitsInOrder } from '../course.js';
+import { initialCourseProgress, proposeNext, visitsInOrder } from '../course.js';
 import { createRecord, updateRecord } from '../outbox.js';
 import { choicesFor, fieldOf } from '../schema.js';
 import { currentUser } from '../session.js';
 import { finishVisit } from '../visits.js';
 import { chipGroup, autosaver, flushAll } from './chips.js';
 import { h } from './dom.js';
-import { entryForm, toLocalInput } from './form.js';
+import { entryForm } from './form.js';
 import { settleBeforeFinishing } from './visit-unfinished.js';
-
-const whenText = (iso) => new Date(iso).toLocaleString([], { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+import { clinicDate, dayAndTime, fromInputValue, toInputValue } from '../when.js';
 
 function textField(visit, name, rows = 3) {
   const id = `close-${name}`;
@@ -42,30 +41,31 @@ async function nextBooking(visit, client) {
     : `Initial course of ${of} sessions done${visits.length > of ? ` (this is session ${visit.number_in_course})` : ''}.`);
   const booked = (await db.listRecords('appointment', 'client_id', client.id))
     // Booked for a later day (this visit's own appointment, or another today, is not the next).
-    .filter((a) => a.status !== 'cancelled' && a.id !== visit.appointment_id && localDate(a.starts_at) > localDate(visit.started_at))
+    .filter((a) => a.status !== 'cancelled' && a.id !== visit.appointment_id && clinicDate(a.starts_at) > clinicDate(visit.started_at))
     .sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)))[0];
   const section = h('section', { class: 'panel', 'aria-labelledby': 'next-heading' }, h('h2', { id: 'next-heading' }, 'The next visit'), course);
   if (booked) {
-    section.append(h('p', { id: 'next-booked' }, `Booked: ${whenText(booked.starts_at)}.`));
+    section.append(h('p', { id: 'next-booked' }, `Booked: ${dayAndTime(booked.starts_at)}.`));
     return section;
   }
   const options = proposeNext(visits, now());  // by the clinic's clock, not a wrong phone's
-  const input = h('input', { type: 'datetime-local', id: 'next-when', value: toLocalInput(options[0].when) });
+  // The date and time are typed on the clinic's clock, as the desk books them.
+  const input = h('input', { type: 'datetime-local', id: 'next-when', value: toInputValue(options[0].when) });
   const status = h('p', { role: 'status', 'aria-live': 'polite', id: 'next-status' });
   const book = h('button', { type: 'button', class: 'button primary' }, 'Book this visit');
   book.addEventListener('click', async () => {
-    const when = new Date(input.value);
-    if (!input.value || Number.isNaN(when.getTime())) { status.textContent = 'Choose a date and time first.'; return; }
+    const when = fromInputValue(input.value);
+    if (!when) { status.textContent = 'Choose a date and time first.'; return; }
     const me = await currentUser();
     await createRecord('appointment', { client_id: client.id, practitioner_id: me.id, starts_at: when.toISOString(),
       duration_minutes: 30, location: visit.location, address: visit.address || '', status: 'booked', note: '' }, { clientId: client.id });
-    section.replaceChildren(section.firstChild, course, h('p', { id: 'next-booked' }, `Booked: ${whenText(when.toISOString())}.`));
+    section.replaceChildren(section.firstChild, course, h('p', { id: 'next-booked' }, `Booked: ${dayAndTime(when)}.`));
     section.querySelector('#next-booked').setAttribute('role', 'status');
   });
   section.append(
     h('p', { class: 'hint' }, `Proposed: ${options[0].label.toLowerCase()}.`),
     h('div', { class: 'chip-row', role: 'group', 'aria-label': 'Other spacings' }, options.map((option) =>
-      h('button', { type: 'button', class: 'button small', onclick: () => { input.value = toLocalInput(option.when); } }, option.label))),
+      h('button', { type: 'button', class: 'button small', onclick: () => { input.value = toInputValue(option.when); } }, option.label))),
     h('div', { class: 'field' }, h('label', { for: 'next-when' }, 'Date and time'), input),
     h('div', { class: 'actions' }, book), status);
   return section;
