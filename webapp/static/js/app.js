@@ -10,7 +10,6 @@ import {
   currentUser, endWebSession, ensureDevice, firstEscrow, keepDevice, keepProof, LOGIN_URL, registerWithServer,
   unsentCount,
 } from './session.js';
-import { askToKeepData } from './storage.js';
 import { startSync, syncEvents } from './sync.js';
 import { controllerVersion, registerWorker } from './sw-bridge.js';
 import { flushAll } from './ui/chips.js';
@@ -22,6 +21,7 @@ import { entryInProgress, h, nextScreen, notice, plural, show } from './ui/dom.j
 import { mountSyncIndicator } from './ui/sync-indicator.js';
 import { renderDay, renderWeek } from './ui/today.js';
 import { mountUpdateBanner } from './ui/update-banner.js';
+import { adviseOnKeepingData, renderKeepData } from './ui/keep-data.js';
 import { visitInProgress } from './visits.js';
 import { useConventions } from './when.js';
 
@@ -72,6 +72,7 @@ const ROUTES = [
   [/^#\/attention$/, lazy(LOADERS.attention, 'renderAttention'), 'attention', true],
   [/^#\/reminders$/, lazy(LOADERS.reminders, 'renderReminders'), 'reminders'],
   [/^#\/sign-out$/, lazy(LOADERS.signOut, 'renderSignOut'), 'sign-out'],
+  [/^#\/keep-data$/, renderKeepData, null],
 ];
 
 async function route({ focus = true, unlessBusy = false } = {}) {
@@ -227,14 +228,7 @@ async function boot() {
   document.body.dataset.ready = 'true';
   performance.mark('fieldbook-ready');  // bench/app_screens.py times opening the app to here
   setTimeout(warmScreens, 0);
-  askToKeepData().then(({ supported, persisted }) => {
-    if (!persisted) {
-      notice(supported
-        ? 'This browser has not promised to keep Fieldbook’s data. It could clear it if space runs low or after weeks '
-          + 'without use. Add Fieldbook to your home screen, and sync often.'
-        : 'This browser cannot promise to keep Fieldbook’s data. Sync often.', { kind: 'warn', id: 'storage-notice' });
-    }
-  });
+  adviseOnKeepingData();  // on an iPhone in a Safari tab, above all
   if ('serviceWorker' in navigator) {
     // A tapped reminder, with the app already open: go to its screen (no reload).
     navigator.serviceWorker.addEventListener('message', (event) => {

@@ -2,14 +2,9 @@
 // off. The browser asks the person's permission only from turnOn(), which the screens call
 // from a button that first says why (never on opening the app).
 import { api } from './api.js';
+import { installed, isIos } from './install.js';
 
 const SCOPE = '/app/';
-
-function isIos() {
-  return /iPad|iPhone|iPod/.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
-}
-
-const installed = () => window.matchMedia('(display-mode: standalone)').matches || navigator.standalone === true;
 
 /** {ready: bool, reason}: reason is 'ios-install', 'unsupported' or 'denied' when not ready. */
 export function pushSupport() {
