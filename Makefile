@@ -6,8 +6,10 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 CHROMIUM ?= /usr/bin/chromium
+WEBKIT_DRIVER ?= /usr/bin/WebKitWebDriver
+XVFB ?= /usr/bin/Xvfb
 
-.PHONY: run install install-dev migrate demo serve test test-sqlite test-postgres chromium bench lint
+.PHONY: run install install-dev migrate demo serve test test-sqlite test-postgres chromium webkit bench lint
 
 ## run: install, migrate the SQLite database, load demo data, serve on http://127.0.0.1:5000
 run: install migrate demo serve
@@ -42,15 +44,21 @@ chromium:
 	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+## webkit: the WebKit lane (tests marked webkit) drives WebKitGTK, Safari's engine, through its own
+## WebDriver; its browser has no headless mode, so it draws on a virtual display (Xvfb)
+webkit:
+	@test -x $(WEBKIT_DRIVER) -a -x $(XVFB) || { echo "Installing Debian's WebKitGTK driver and Xvfb for the WebKit tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq webkit2gtk-driver xvfb >/dev/null; }
+
 ## test: the whole suite, on SQLite and then on PostgreSQL ($(TEST_DATABASE_URL))
-test: install-dev chromium
+test: install-dev chromium webkit
 	$(VENV)/bin/pytest
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest
 
-test-sqlite: install-dev chromium
+test-sqlite: install-dev chromium webkit
 	$(VENV)/bin/pytest
 
-test-postgres: install-dev chromium
+test-postgres: install-dev chromium webkit
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest
 
 lint: install-dev

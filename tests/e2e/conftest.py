@@ -1,4 +1,5 @@
-"""Browser tests: a real server on a loopback port, driven through Debian's Chromium.
+"""Browser tests: a real server on a loopback port, driven through Debian's Chromium, and (tests
+marked ``webkit``) through WebKitGTK's own WebDriver, the engine of every browser on an iPhone.
 
 The server runs the app in a thread (werkzeug) on a fresh SQLite file, or on PostgreSQL
 when TEST_DATABASE_URL is set; each test starts from empty tables. "Offline" in these tests
@@ -24,6 +25,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests import factories
 from tests.conftest import POSTGRES_URL
+from tests.e2e.engines import ChromiumPhone, VirtualDisplay, WebKitPhone, webkit_missing
 from webapp import create_app
 from webapp.auth.models import Role
 from webapp.extensions import db
@@ -222,8 +224,8 @@ def new_context(chromium, server):
     opened, errors = [], []
 
     def make(**options):
-        options = {"viewport": {"width": 360, "height": 740}, **options}  # a phone, unless told otherwise
-        context = chromium.new_context(base_url=server.url, **options)
+        options = {"viewport": {"width": 360, "height": 740}, "base_url": server.url, **options}  # a phone, unless told otherwise
+        context = chromium.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
         # Any uncaught exception or unhandled rejection in the app fails the test.
         context.on("weberror", lambda error: errors.append(f"{error.page.url if error.page else ''}: {error.error}"))
@@ -234,3 +236,44 @@ def new_context(chromium, server):
     for context in opened:
         context.close()
     assert not errors, "uncaught errors in the app:\n" + "\n".join(errors)
+
+
+@pytest.fixture(scope="session")
+def virtual_display():
+    """The X display WebKitGTK draws on (Xvfb), for the whole session."""
+    missing = webkit_missing()
+    if missing:  # a failure, never a skip: CI must run the WebKit lane
+        pytest.fail(missing)
+    display = VirtualDisplay()
+    yield display.display
+    display.stop()
+
+
+@pytest.fixture(params=["chromium", pytest.param("webkit", marks=pytest.mark.webkit)])
+def engine(request) -> str:
+    """The browser engine a scenario of test_phone_in_both_engines.py runs in."""
+    return request.param
+
+
+@pytest.fixture
+def open_phone(request, engine, server, tmp_path):
+    """``open_phone(time_zone=None, locale=None)``: a new phone (a fresh browser profile) in this
+    test's engine, with Fieldbook at http://localhost:<port>; the machine's zone and language
+    unless told otherwise."""
+    base_url = f"http://localhost:{server.port}"
+    opened = []
+
+    def make(time_zone: str | None = None, locale: str | None = None):
+        if engine == "chromium":
+            options = {"base_url": base_url, **({"timezone_id": time_zone} if time_zone else {}),
+                       **({"locale": locale} if locale else {})}
+            return ChromiumPhone(request.getfixturevalue("new_context")(**options).new_page(), base_url,
+                                 TIMEOUT_MS / 1000)
+        phone = WebKitPhone(base_url, TIMEOUT_MS / 1000, request.getfixturevalue("virtual_display"),
+                            time_zone=time_zone, locale=locale, log=tmp_path / f"webkit-{len(opened)}.log")
+        opened.append(phone)
+        return phone
+
+    yield make
+    for phone in opened:
+        phone.close()
