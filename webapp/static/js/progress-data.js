@@ -5,6 +5,7 @@
 
 import { trackSensations } from './course.js';
 import { intensityRange } from './schema.js';
+import { shortDay } from './when.js';
 
 /**
  * For each sensation, its ratings in visit order (course.js trackSensations). A point's
@@ -44,7 +45,7 @@ export function changeWords(from, to) {
   return `${Math.abs(to - from)} ${to < from ? 'lower' : 'higher'}`;
 }
 
-export const shortDate = (iso) => new Date(iso).toLocaleDateString([], { day: 'numeric', month: 'short' });
+export const shortDate = (iso) => shortDay(iso);  // "4 Dec": the clinic's day and language (when.js)
 
 /**
  * One paragraph a practitioner can show the client, e.g. "Compared with the first visit
