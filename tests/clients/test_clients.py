@@ -167,20 +167,13 @@ def test_a_malformed_id_is_a_404(login, staff, url):
     assert login(staff).get(url.format(id="not-a-uuid")).status_code == 404
 
 
-def test_list_search_takes_a_fixed_number_of_queries(app, login, staff, practitioner, clinic):
-    from sqlalchemy import event
-
+def test_list_search_takes_a_fixed_number_of_queries(app, login, staff, practitioner, clinic, count_queries):
     for _ in range(6):
         client = factories.make_client(clinic, practitioner)
         factories.make_appointment(client)
         factories.make_visit(client)
     browser = login(staff)
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with count_queries() as statements:
         browser.get("/clients/")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     # user, count, page, next appointments, last sessions, practitioners (lazy, identity-mapped)
     assert len(statements) <= 8, statements

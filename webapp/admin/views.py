@@ -9,10 +9,10 @@ from webapp.admin import services
 from webapp.admin.forms import ClinicSettingsForm, ConfirmForm, NewUserForm, ResetPasswordForm, UserForm
 from webapp.audit.services import record_event
 from webapp.auth import second_factor
+from webapp.auth.access import role_required
 from webapp.auth.models import Role
 from webapp.auth.services import create_user, normalise_email
 from webapp.auth.sessions import withdraw_access
-from webapp.core.access import role_required
 from webapp.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

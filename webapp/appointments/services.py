@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from webapp.appointments.models import Appointment
 from webapp.auth.models import Role, User
+from webapp.clients.access import scope_clients, visible_clients
 from webapp.clients.models import Client
-from webapp.core.access import scope_clients, visible_clients
 from webapp.db import now_utc
 from webapp.extensions import db
 from webapp.visits.models import Visit

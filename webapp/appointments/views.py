@@ -13,8 +13,8 @@ from webapp.appointments import services
 from webapp.appointments.forms import AppointmentForm
 from webapp.appointments.models import Appointment
 from webapp.audit.services import record_event
+from webapp.clients.access import record_of_visible_client_or_404, visible_clients
 from webapp.clients.models import Client
-from webapp.core.access import record_of_visible_client_or_404, visible_clients
 from webapp.core.forms import options
 from webapp.core.templating import clinic_zone
 from webapp.extensions import db

@@ -1,30 +1,21 @@
-"""Client pages of the desk: list and search, register and edit, case history, acknowledgement."""
+"""Client pages of the desk: register and edit, case history, acknowledgement (the list is records/)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from webapp.audit.services import record_client_read, record_event
 from webapp.clients import services
+from webapp.clients.access import client_or_404
 from webapp.clients.forms import AcknowledgementForm, CaseHistoryForm, ClientForm
-from webapp.core.access import client_or_404
 from webapp.core.forms import options
 from webapp.extensions import db
 from webapp.vocab.defaults import ACKNOWLEDGEMENT_WORDINGS, CURRENT_ACKNOWLEDGEMENT_VERSION
 
 bp = Blueprint("clients", __name__, url_prefix="/clients")
-
-
-@bp.route("/")
-@login_required
-def index():
-    text = request.args.get("q", "").strip()[:100]
-    page = request.args.get("page", 1, type=int)
-    result = services.search_clients(current_user, text, page, current_app.config["CLIENTS_PER_PAGE"])
-    return render_template("clients/index.html", result=result, q=text)
 
 
 def _client_form(client=None) -> ClientForm:

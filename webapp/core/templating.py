@@ -1,14 +1,12 @@
-"""Template filters: times in the clinic's own zone, and vocabulary words for codes."""
+"""Template filters: times in the clinic's own zone."""
 
 from __future__ import annotations
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from flask import Flask, g
+from flask import Flask
 from flask_login import current_user
-
-from webapp.vocab.services import terms
 
 
 def clinic_zone() -> ZoneInfo:
@@ -31,17 +29,6 @@ def day(value: dt.date | dt.datetime | None, fmt: str = "%d %b %Y") -> str:
     return value.strftime(fmt)
 
 
-def vocab(code: str | None, kind: str) -> str:
-    """The words for a vocabulary code; each kind is read once per request."""
-    if not code:
-        return ""
-    cache = g.setdefault("vocabulary_labels", {})
-    if kind not in cache:
-        cache[kind] = dict(terms(kind, getattr(current_user, "clinic_id", None)))
-    return cache[kind].get(code, code)
-
-
 def register_filters(app: Flask) -> None:
     app.add_template_filter(local, "local")
     app.add_template_filter(day, "day")
-    app.add_template_filter(vocab, "vocab")

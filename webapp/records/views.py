@@ -2,25 +2,37 @@
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from webapp.admin.forms import ConfirmForm
 from webapp.audit.services import record_client_read, record_event
+from webapp.auth.forms import ConfirmForm
+from webapp.clients.access import client_or_404, parse_uuid_or_404
 from webapp.clients.schemas import CASE_HISTORY
-from webapp.core.access import client_or_404, parse_uuid_or_404
-from webapp.core.templating import clinic_zone, local, vocab
+from webapp.core.templating import clinic_zone, local
 from webapp.extensions import db
 from webapp.records import services
+from webapp.records.client_list import search_clients
 from webapp.records.forms import StartTimeForm
 from webapp.sync import conflicts, parking
 from webapp.visits import services as visit_services
 from webapp.visits.models import Visit
+from webapp.vocab.templating import vocab
 
 bp = Blueprint("records", __name__)
 # The case history as the record shows it: the schema's fields and words, as on the phone.
 HISTORY_FIELDS = [spec for spec in CASE_HISTORY.fields.values() if spec.kind != "uuid"]
+
+
+@bp.route("/clients/")
+@login_required
+def client_list():
+    """The clients this person may see, searched by name, phone, email or postcode."""
+    text = request.args.get("q", "").strip()[:100]
+    page = request.args.get("page", 1, type=int)
+    result = search_clients(current_user, text, page, current_app.config["CLIENTS_PER_PAGE"])
+    return render_template("clients/index.html", result=result, q=text)
 
 
 @bp.route("/clients/<client_id>/record")
@@ -42,7 +54,7 @@ def client_record(client_id):
 
 
 # What the desk may settle: staff keep client details and the diary; a session's findings,
-# sensations and notes are the practitioner's (DOMAIN.md), so only they resolve those.
+# sensations and notes are the practitioner's (docs/domain.md), so only they resolve those.
 DESK_RESOLVABLE = {"client", "case_history", "acknowledgement", "appointment"}
 
 

@@ -1,4 +1,4 @@
-"""Who may see what. Every query for client data starts from these scopes.
+"""Who may see which clients. Every query for client data starts from these scopes.
 
 A practitioner sees only the clients on their own caseload; staff and admins see their
 whole clinic; nobody sees another clinic. A record outside the scope is reported as "not
@@ -7,32 +7,14 @@ found" (404), so an id that exists elsewhere cannot be told from one that does n
 
 from __future__ import annotations
 
-import functools
 import uuid
 
 from flask import abort
-from flask_login import current_user, login_required
 from sqlalchemy import Select, select
 
 from webapp.auth.models import Role, User
 from webapp.clients.models import Client
 from webapp.extensions import db
-
-
-def role_required(*roles: Role):
-    """Allow a view only to signed-in users with one of ``roles`` (others get a 404)."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
-                abort(404)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def scope_clients(query: Select, user: User) -> Select:
