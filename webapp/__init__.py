@@ -15,9 +15,11 @@ from webapp import extensions
 from webapp.audit.access_log import redact_werkzeug_log
 from webapp.config import load_config
 from webapp.core import instance_keys
+from webapp.core.api import register_api_errors
 from webapp.core.security import init_security
 from webapp.core.templating import register_filters
 from webapp.errors import register_errorhandlers
+from webapp.vocab.templating import register_vocabulary_filter
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -28,8 +30,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_api_errors(app)
     register_commands(app)
     register_filters(app)
+    register_vocabulary_filter(app)
     init_security(app)
     return app
 
@@ -90,14 +94,15 @@ def register_blueprints(app: Flask) -> None:
     from webapp.auth.views import bp as auth_bp
     from webapp.clients.views import bp as clients_bp
     from webapp.core.views import bp as core_bp
-    from webapp.push.views import api as push_api_bp
-    from webapp.push.views import bp as push_bp
+    from webapp.openapi import bp as api_document_bp
     from webapp.pwa.views import bp as pwa_bp
     from webapp.records.views import bp as records_bp
+    from webapp.reminders.views import api as reminders_api_bp
+    from webapp.reminders.views import bp as reminders_bp
     from webapp.sync.api import bp as sync_api_bp
 
     for blueprint in (core_bp, auth_bp, second_factor_bp, account_bp, clients_bp, records_bp, appointments_bp,
-                      admin_bp, sync_api_bp, pwa_bp, push_bp, push_api_bp):
+                      admin_bp, sync_api_bp, api_document_bp, pwa_bp, reminders_bp, reminders_api_bp):
         app.register_blueprint(blueprint)
 
 

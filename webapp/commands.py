@@ -8,13 +8,14 @@ from sqlalchemy import select
 
 from webapp.auth.models import Clinic, Role
 from webapp.extensions import db
-from webapp.push.commands import push_cli
+from webapp.reminders.commands import reminders_cli
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(load_demo)
-    app.cli.add_command(push_cli)
+    app.cli.add_command(reminders_cli)
+    app.cli.add_command(reminders_cli, name="push")  # the earlier name, still in deployed crontabs
 
 
 @click.command("create-user")

@@ -4,7 +4,7 @@ from webapp.appointments.models import Appointment
 from webapp.audit.models import AuditEvent
 from webapp.auth.models import Clinic, LoginFailure, User
 from webapp.clients.models import Acknowledgement, CaseHistory, Client
-from webapp.push.models import DeliveryAttempt, Notification, PushPreference, PushSubscription
+from webapp.reminders.models import DeliveryAttempt, Notification, PushPreference, PushSubscription
 from webapp.sync.models import AppliedChange, ChangeLog, Device, SyncClock, SyncConflict
 from webapp.visits.models import Finding, Sensation, SensationRating, Visit
 from webapp.vocab.models import VocabularyTerm

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.sync.conftest import Device as Phone
 from webapp.extensions import db
-from webapp.push.models import PushSubscription
+from webapp.reminders.models import PushSubscription
 from webapp.sync.models import Device
 
 

@@ -19,11 +19,11 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.e2e.helpers import expect, sign_in, sign_in_at_desk
-from tests.push.local_service import running_push_service
+from tests.reminders.local_service import running_push_service
 from webapp.clients.models import Client
 from webapp.extensions import db
-from webapp.push.commands import plan_now, send_now
-from webapp.push.models import PushSubscription
+from webapp.reminders.commands import plan_now, send_now
+from webapp.reminders.models import PushSubscription
 
 pytestmark = pytest.mark.e2e
 

@@ -13,8 +13,8 @@ from tests.sync.conftest import change
 from webapp.auth.models import Role
 from webapp.clients.models import Client
 from webapp.extensions import db
+from webapp.sync.changes import MAX_CHANGES
 from webapp.sync.models import Device
-from webapp.sync.push import MAX_CHANGES
 
 
 def _code(response):

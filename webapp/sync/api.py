@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
@@ -13,92 +12,46 @@ from sqlalchemy.exc import IntegrityError
 from webapp.audit.services import record_event
 from webapp.auth import sessions as web_sessions
 from webapp.auth.models import Role, WebSession
+from webapp.core.api import (
+    ApiError,
+    DeviceCaller,
+    device_required,
+    ok,
+    session_user_required,
+    use_device_authority,
+)
 from webapp.db import now_utc
 from webapp.errors import error_response
-from webapp.extensions import csrf, db
+from webapp.extensions import db
 from webapp.sync import conflicts as conflict_rules
 from webapp.sync import devices, parking, publish
+from webapp.sync.changes import InvalidRequest, parse_changes
 from webapp.sync.cursor import BadCursor
 from webapp.sync.entities import ENTITIES, serialise
 from webapp.sync.pull import DEFAULT_LIMIT, conflict_to_wire, pull
-from webapp.sync.push import InvalidRequest, parse_changes, push
+from webapp.sync.push import push
 
-API_VERSION = 1
 bp = Blueprint("sync_api", __name__, url_prefix="/api/v1")
 
 
-def ok(**body):
-    """A success answer. ``server_time`` (UTC, ISO 8601) lets the phone keep its clock offset."""
-    return jsonify({"ok": True, "api_version": API_VERSION, "rules_revision": publish.RULES_REVISION,
-                    "server_time": now_utc().isoformat(), **body})
+def _as_api_error(refused: devices.DeviceRefused) -> ApiError:
+    return ApiError(401, refused.code, str(refused), **({"reason": refused.reason} if refused.reason else {}))
 
 
-def session_user_required(view):
-    """For the page's own calls: the signed-in session (JSON 401 otherwise), and for changes
-    its CSRF token. Sign-in is checked first, so a call with no session is told to sign in
-    rather than that its token failed."""
-
-    @csrf.exempt
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return error_response(401, "Please sign in.", code="unauthenticated")
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            csrf.protect()
-        return view(*args, **kwargs)
-
-    return wrapped
+def _device_authority(token: str | None) -> DeviceCaller:
+    """Who a bearer token belongs to (core/api.py asks): a live, unlapsed, unrevoked device."""
+    try:
+        device = devices.device_for_token(db.session, token, lapse_days=current_app.config["DEVICE_TOKEN_DAYS"])
+    except devices.DeviceRefused as refused:
+        raise _as_api_error(refused) from None
+    devices.note_contact(device)
+    return DeviceCaller(device, device.user)
 
 
-def device_required(view):
-    """For sync calls: ``Authorization: Bearer <device token>`` (no cookie, so no CSRF)."""
-
-    @csrf.exempt
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        token = header[7:] if header.startswith("Bearer ") else None
-        try:
-            device = devices.device_for_token(db.session, token, lapse_days=current_app.config["DEVICE_TOKEN_DAYS"])
-        except devices.DeviceRefused as refused:
-            return _refused(refused)
-        devices.note_contact(device)
-        g.device, g.device_user = device, device.user
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-def _refused(refused: devices.DeviceRefused):
-    extra = {"reason": refused.reason} if refused.reason else {}
-    return error_response(401, str(refused), code=refused.code, **extra)
-
-
-def device_or_session_required(view):
-    """For calls both the phone (with its device token) and a desk browser (with its session)
-    make: ``g.caller`` is the person, ``g.caller_device`` the phone's device id (or None) and
-    ``g.caller_web_session`` the browser's web session id (or None)."""
-
-    @csrf.exempt
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        if request.headers.get("Authorization", "").startswith("Bearer "):
-            try:
-                device = devices.device_for_token(db.session, request.headers["Authorization"][7:],
-                                                  lapse_days=current_app.config["DEVICE_TOKEN_DAYS"])
-            except devices.DeviceRefused as refused:
-                return _refused(refused)
-            g.caller, g.caller_device, g.caller_web_session = device.user, device.id, None
-        else:
-            if not current_user.is_authenticated:
-                return error_response(401, "Please sign in.", code="unauthenticated")
-            if request.method not in ("GET", "HEAD", "OPTIONS"):
-                csrf.protect()
-            g.caller, g.caller_device = current_user._get_current_object(), None
-            g.caller_web_session = web_sessions.current_id()
-        return view(*args, **kwargs)
-
-    return wrapped
+@bp.record_once
+def _hand_core_what_it_needs(state) -> None:
+    use_device_authority(state.app, _device_authority)
+    state.app.config["RULES_REVISION"] = publish.RULES_REVISION
 
 
 @bp.get("/session")
@@ -145,7 +98,7 @@ def release_escrow():
     try:
         device = devices.device_for_proof(db.session, device_id, proof)
     except devices.DeviceRefused as refused:
-        return _refused(refused)
+        raise _as_api_error(refused) from None
     if device.user_id != current_user.id:
         return error_response(403, "This phone belongs to someone else.", code="forbidden")
     if not _signed_in_lately():
@@ -317,6 +270,3 @@ def resolve_conflict(conflict_id):
     return ok(conflict=conflict_to_wire(conflict), record=serialise(entity, record))
 
 
-@bp.get("/openapi.json")
-def openapi():
-    return jsonify(publish.openapi_document())

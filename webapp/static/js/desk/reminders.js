@@ -1,6 +1,6 @@
 // The desk's Reminders page: turn reminders on or off for this computer's browser. The page
 // explains why first; the browser's permission request comes only from the button.
-import { currentSubscription, pushSupport, turnOff, turnOn } from '../push.js';
+import { currentSubscription, pushSupport, turnOff, turnOn } from '../reminders.js';
 
 const box = document.getElementById('push-subscribe');
 

@@ -2,7 +2,7 @@
 // only from this button), a test, and turning them off. Needs the network, unlike the rest.
 import { NetworkError } from '../api.js';
 import * as db from '../db.js';
-import { currentSubscription, pushSupport, sendTest, turnOff, turnOn } from '../push.js';
+import { currentSubscription, pushSupport, sendTest, turnOff, turnOn } from '../reminders.js';
 import { h, show } from './dom.js';
 
 const WHY = 'Fieldbook can remind you of your visits: the evening before your first appointment of the day, '

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.push.conftest import Clock
+from tests.reminders.conftest import Clock
 from webapp.extensions import db
-from webapp.push.models import DeliveryAttempt, Notification, PushPreference
-from webapp.push.planner import plan_all
-from webapp.push.services import MAX_PAYLOAD_BYTES, payload_json, prune_finished
+from webapp.reminders.models import DeliveryAttempt, Notification, PushPreference
+from webapp.reminders.planner import plan_all
+from webapp.reminders.services import MAX_PAYLOAD_BYTES, payload_json, prune_finished
 from webapp.sync.models import AppliedChange, Device, SyncConflict
 
 LONDON = ZoneInfo("Europe/London")
@@ -32,7 +32,7 @@ def at(settings, push_service):
     def run(when: dt.datetime, stale_days: int = 3) -> int:
         added = plan_all(db.session, when, stale_days)
         db.session.commit()
-        from webapp.push.sender import send_due
+        from webapp.reminders.sender import send_due
 
         send_due(db.session, settings, clock=Clock(when))
         return added
@@ -217,18 +217,18 @@ def test_payloads_over_three_kilobytes_are_refused():
         payload_json("t", "x" * MAX_PAYLOAD_BYTES, "/app/")
 
 
-def test_flask_push_send_plans_and_sends_what_is_due(clinic, practitioner, subscribe, push_service, runner):
+def test_flask_reminders_send_plans_and_sends_what_is_due(clinic, practitioner, subscribe, push_service, runner):
     receiver, _ = subscribe(practitioner)
     soon = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=30)
     factories.make_appointment(factories.make_client(clinic, practitioner, first_name="Dee"), starts_at=soon,
                                location="home")
     db.session.commit()
-    assert runner.invoke(args=["push", "send", "--no-plan"]).output.strip() == "sent: nothing due"
-    result = runner.invoke(args=["push", "send"])
+    assert runner.invoke(args=["reminders", "send", "--no-plan"]).output.strip() == "sent: nothing due"
+    result = runner.invoke(args=["reminders", "send"])
     assert result.exit_code == 0, result.output
     assert "planned 1" in result.output and "1 sent" in result.output
     assert [p["body"].split(",")[0] for p in push_service.payloads(receiver)] == ["Dee"]
-    again = runner.invoke(args=["push", "send"])
+    again = runner.invoke(args=["reminders", "send"])
     assert "planned 0" in again.output and len(push_service.received) == 1
 
 
@@ -247,7 +247,7 @@ class _StopAfter:
 
 
 def test_loop_mode_keeps_going_after_a_failed_run(clinic, practitioner, subscribe, push_service, runner, monkeypatch):
-    from webapp.push import commands
+    from webapp.reminders import commands
 
     receiver, _ = subscribe(practitioner)
     factories.make_appointment(factories.make_client(clinic, practitioner, first_name="Eve"),
@@ -263,7 +263,7 @@ def test_loop_mode_keeps_going_after_a_failed_run(clinic, practitioner, subscrib
 
     monkeypatch.setattr(commands, "plan_now", flaky_plan)
     monkeypatch.setattr(commands, "_stop_on_signal", lambda: _StopAfter(2))
-    result = runner.invoke(args=["push", "send", "--loop", "--interval", "1"])
+    result = runner.invoke(args=["reminders", "send", "--loop", "--interval", "1"])
     assert result.exit_code == 0, result.output
     assert len(calls) == 2 and "1 sent" in result.output
     assert [p["body"].split(",")[0] for p in push_service.payloads(receiver)] == ["Eve"]
@@ -309,3 +309,8 @@ def test_an_appointment_of_another_clinic_is_never_announced_to_a_practitioner(
     at(london(11, 18, 30))
     at(london(11, 10, 0))
     assert push_service.payloads(receiver) == []
+
+
+def test_the_earlier_command_name_still_sends(runner, settings, push_service):
+    """Crontabs written for earlier releases say ``flask push send``."""
+    assert runner.invoke(args=["push", "send", "--no-plan"]).output.strip() == "sent: nothing due"

@@ -27,14 +27,14 @@ from sqlalchemy.orm import Session
 
 from webapp.auth.models import User
 from webapp.db import now_utc
-from webapp.push.models import (
+from webapp.reminders.models import (
     AttemptOutcome,
     DeliveryAttempt,
     Notification,
     NotificationStatus,
     PushSubscription,
 )
-from webapp.push.services import Planned, encode_payload, payload_json, plan
+from webapp.reminders.services import Planned, encode_payload, payload_json, plan
 
 log = logging.getLogger(__name__)
 REQUEST_TIMEOUT = 10  # seconds; well inside the lease, which is renewed before each request

@@ -13,16 +13,17 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from webapp.audit.services import record_event
+from webapp.auth import sessions as web_sessions
+from webapp.core.api import device_or_session_required, ok
 from webapp.errors import error_response
 from webapp.extensions import db
-from webapp.push import services
-from webapp.push.forms import PushPreferenceForm
-from webapp.push.models import PushSubscription
-from webapp.push.sender import SenderSettings, send_test
-from webapp.sync.api import device_or_session_required, ok
+from webapp.reminders import services
+from webapp.reminders.forms import PushPreferenceForm
+from webapp.reminders.models import PushSubscription
+from webapp.reminders.sender import SenderSettings, send_test
 
-bp = Blueprint("push", __name__, url_prefix="/settings/notifications")
-api = Blueprint("push_api", __name__, url_prefix="/api/v1/push")
+bp = Blueprint("reminders", __name__, url_prefix="/settings/notifications")
+api = Blueprint("reminders_api", __name__, url_prefix="/api/v1/push")
 
 TEST_RESULTS = {
     "sent": ("success", "A test notification is on its way to {label}."),
@@ -66,8 +67,8 @@ def settings():
         services.save_preferences(db.session, current_user, {name: form[name].data for name in fields})
         db.session.commit()
         flash("Your reminder settings are saved.", "success")
-        return redirect(url_for("push.settings"))
-    return render_template("push/settings.html", form=form, fields=fields,
+        return redirect(url_for("reminders.settings"))
+    return render_template("reminders/settings.html", form=form, fields=fields,
                            subscriptions=services.subscriptions_of(db.session, current_user),
                            vapid_public_key=current_app.config["VAPID_PUBLIC_KEY"])
 
@@ -81,7 +82,7 @@ def test(subscription_id):
     label = subscription.label or "This browser"
     category, message = TEST_RESULTS.get(_test(subscription), TEST_RESULTS["failed"])
     flash(message.format(label=label), category)
-    return redirect(url_for("push.settings"))
+    return redirect(url_for("reminders.settings"))
 
 
 @bp.route("/<subscription_id>/remove", methods=["POST"])
@@ -92,7 +93,7 @@ def remove(subscription_id):
     record_event("push.unsubscribe", user=current_user, subject_type="push_subscription", subject_id=subscription_id)
     db.session.commit()
     flash("That device will no longer get reminders.", "success")
-    return redirect(url_for("push.settings"))
+    return redirect(url_for("reminders.settings"))
 
 
 @api.get("/vapid-public-key")
@@ -120,13 +121,14 @@ def subscribe():
     label = services.label_for(request.user_agent.string)
     try:
         subscription = services.subscribe(db.session, g.caller, endpoint, p256dh, auth, label,
-                                          device_id=g.caller_device, web_session_id=g.caller_web_session)
+                                          device_id=g.caller_device.id if g.caller_device else None,
+                                          web_session_id=None if g.caller_device else web_sessions.current_id())
     except services.EndpointTaken:
         db.session.rollback()
         return error_response(409, "This browser already receives another person's reminders. They can turn them "
                               "off (or sign out) on it first.", code="endpoint_taken")
     record_event("push.subscribe", user=g.caller, subject_type="push_subscription", subject_id=subscription.id,
-                 detail={"label": label, **({"device": str(g.caller_device)} if g.caller_device else {})})
+                 detail={"label": label, **({"device": str(g.caller_device.id)} if g.caller_device else {})})
     db.session.commit()
     return ok(subscription=_wire(subscription)), 200 if endpoint in known else 201
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.push.models import Notification, PushPreference, PushSubscription
+from webapp.reminders.models import Notification, PushPreference, PushSubscription
 
 ANDROID_CHROME = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
                   "Chrome/131.0.0.0 Mobile Safari/537.36")

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from tests import factories
 from webapp.extensions import db
-from webapp.push import sender as sender_module
-from webapp.push.models import AttemptOutcome, DeliveryAttempt, Notification, PushSubscription
-from webapp.push.sender import send_due
-from webapp.push.services import Planned, payload_json, plan
+from webapp.reminders import sender as sender_module
+from webapp.reminders.models import AttemptOutcome, DeliveryAttempt, Notification, PushSubscription
+from webapp.reminders.sender import send_due
+from webapp.reminders.services import Planned, payload_json, plan
 
 
 def _notify(user, clock, key="n1", ttl=3600, **kw) -> Notification:

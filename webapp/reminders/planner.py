@@ -20,8 +20,8 @@ from webapp.appointments.models import Appointment
 from webapp.appointments.services import combine_local, follow_ups_due, local_day_bounds
 from webapp.auth.models import Role, User
 from webapp.clients.models import Client
-from webapp.push.models import PushPreference, PushSubscription
-from webapp.push.services import Planned, label_for, payload_json, plan, preferences_of
+from webapp.reminders.models import PushPreference, PushSubscription
+from webapp.reminders.services import Planned, label_for, payload_json, plan, preferences_of
 from webapp.sync.entities import ENTITIES
 from webapp.sync.models import AppliedChange, Device, SyncConflict
 

@@ -1,4 +1,6 @@
-"""``flask push plan`` and ``flask push send``: run from cron or a systemd timer (docs/reminders.md)."""
+"""``flask reminders plan`` and ``flask reminders send``: run from cron or a systemd timer
+(docs/reminders.md). ``flask push ...``, the name of earlier releases, still works, so
+that crontabs written for them go on sending."""
 
 from __future__ import annotations
 
@@ -12,12 +14,12 @@ from flask.cli import AppGroup
 
 from webapp.db import now_utc
 from webapp.extensions import db
-from webapp.push.planner import plan_all
-from webapp.push.sender import SenderSettings, SendReport, send_due
-from webapp.push.services import prune_finished
+from webapp.reminders.planner import plan_all
+from webapp.reminders.sender import SenderSettings, SendReport, send_due
+from webapp.reminders.services import prune_finished
 
 log = logging.getLogger(__name__)
-push_cli = AppGroup("push", help="Reminders by Web Push: plan what is due and send it.")
+reminders_cli = AppGroup("reminders", help="Reminders by Web Push: plan what is due and send it.")
 
 
 def plan_now() -> int:
@@ -49,13 +51,13 @@ def _stop_on_signal() -> threading.Event:
     return stop
 
 
-@push_cli.command("plan")
+@reminders_cli.command("plan")
 def plan_command() -> None:
     """Plan the reminders due now (``send`` does this too unless told --no-plan)."""
     click.echo(f"Planned {plan_now()} new reminder(s).")
 
 
-@push_cli.command("send")
+@reminders_cli.command("send")
 @click.option("--plan/--no-plan", "also_plan", default=True, show_default=True,
               help="Plan what is due before sending.")
 @click.option("--loop", is_flag=True, help="Keep running: plan and send every --interval seconds.")

@@ -1,4 +1,4 @@
-"""Fixtures of the reminder tests: the local push service (tests/push/local_service.py),
+"""Fixtures of the reminder tests: the local push service (tests/reminders/local_service.py),
 sender settings, browser subscriptions and a settable clock."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import pytest
 from tests import factories
 from webapp.auth.models import Role
 from webapp.extensions import db
-from webapp.push import services
-from webapp.push.sender import SenderSettings, send_due
+from webapp.reminders import services
+from webapp.reminders.sender import SenderSettings, send_due
 
 
 @pytest.fixture

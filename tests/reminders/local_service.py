@@ -4,7 +4,7 @@ It verifies the VAPID token (RFC 8292: an ES256 JWT signed with the clinic's key
 origin, not expired, with a contact ``sub``) and decrypts the aes128gcm body (RFC 8291) with
 the private key and auth secret of a subscription the test made, exactly as the browser
 would. A test can script its answers per subscription: 201, 404, 410, 429, 500...
-Used by tests/push (the sender) and tests/e2e (the whole chain, from the browser).
+Used by tests/reminders (the sender) and tests/e2e (the whole chain, from the browser).
 """
 
 from __future__ import annotations

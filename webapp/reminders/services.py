@@ -19,7 +19,7 @@ from webapp.auth.models import User
 from webapp.auth.sessions import access_withdrawn, signed_out
 from webapp.db import now_utc
 from webapp.extensions import db
-from webapp.push.models import (
+from webapp.reminders.models import (
     DeliveryAttempt,
     Notification,
     NotificationStatus,
