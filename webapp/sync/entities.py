@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -46,6 +48,11 @@ class Entity:
     derived: tuple[str, ...] = ()
     # Lower ranks are applied (and flushed) first, so parents exist before children.
     rank: int = 0
+    # Whose the record is: checks the pusher may write it, fills a new record's server-set
+    # fields, and returns its client's id (None for a clinic-wide record). See the owners below.
+    owner: Owner = field(default=None, compare=False)
+    # One record per client (a case history): a second one created offline merges into it.
+    one_per_client: bool = False
 
     @property
     def references(self) -> dict[str, str]:
@@ -62,21 +69,6 @@ class Entity:
         return found
 
 
-ENTITIES: dict[str, Entity] = {e.name: e for e in [
-    Entity("vocabulary_term", VocabularyTerm, VOCABULARY_TERM, fixed=("kind", "code"), rank=0),
-    Entity("client", Client, CLIENT, derived=("clinic_id", "practitioner_id"), rank=1),
-    Entity("case_history", CaseHistory, CASE_HISTORY, fixed=("client_id",), rank=2),
-    Entity("acknowledgement", Acknowledgement, ACKNOWLEDGEMENT, fixed=("client_id",),
-           derived=("recorded_by_id",), rank=2),
-    Entity("appointment", Appointment, APPOINTMENT, fixed=("client_id",), derived=("clinic_id",), rank=2),
-    Entity("visit", Visit, VISIT, fixed=("client_id",), derived=("practitioner_id", "clock_flag"), rank=3),
-    Entity("sensation", Sensation, SENSATION, fixed=("client_id",), rank=3),
-    Entity("finding", Finding, FINDING, fixed=("visit_id",), derived=("client_id",), rank=4),
-    Entity("sensation_rating", SensationRating, SENSATION_RATING, fixed=("sensation_id", "visit_id"),
-           derived=("client_id",), rank=4),
-]}
-
-BY_TABLE = {e.model.__tablename__: e for e in ENTITIES.values()}
 
 # What each entity is called on screen (published to devices with the field rules).
 ENTITY_LABELS = {"vocabulary_term": "Vocabulary term", "client": "Client details", "case_history": "Case history",
@@ -100,51 +92,97 @@ def _live(get, model, record_id):
     return record
 
 
+@dataclass(frozen=True)
+class Pusher:
+    """Who is pushing, and a cached ``session.get`` (a push looks the same parents up thousands of times)."""
+
+    session: Session
+    user: User
+    get: Callable
+
+
+# (pusher, values of a new record or {}, the stored record or None) -> its client's id.
+Owner = Callable[[Pusher, dict, Any], uuid.UUID | None]
+
+
+def clinic_wide(pusher: Pusher, values: dict, existing) -> None:
+    """A clinic's own vocabulary term: any practitioner of the clinic may add one."""
+    if existing is not None and existing.clinic_id != pusher.user.clinic_id:
+        raise OutOfScope
+    values.setdefault("clinic_id", pusher.user.clinic_id)
+    values.setdefault("added_by_id", pusher.user.id)
+    return None
+
+
+def the_client_itself(pusher: Pusher, values: dict, existing) -> uuid.UUID | None:
+    """A client: on the pusher's caseload; a new one joins it."""
+    if existing is not None:
+        return on_caseload(pusher.session, pusher.user, existing.id, pusher.get).id
+    values["clinic_id"] = pusher.user.clinic_id
+    values["practitioner_id"] = pusher.user.id  # a practitioner registers onto their own caseload
+    return None
+
+
+def through_client(**set_on_create: Callable[[User], object]) -> Owner:
+    """Records with a ``client_id``: the client must be on the caseload; ``set_on_create``
+    gives the server-set fields of a new one (``field=lambda user: value``)."""
+
+    def owner(pusher: Pusher, values: dict, existing) -> uuid.UUID:
+        client_id = existing.client_id if existing is not None else values.get("client_id")
+        client = on_caseload(pusher.session, pusher.user, client_id, pusher.get)
+        if existing is None:
+            for name, value_for in set_on_create.items():
+                values[name] = value_for(pusher.user)
+        return client.id
+
+    return owner
+
+
+def through_visit(pusher: Pusher, values: dict, existing) -> uuid.UUID:
+    """A finding: its session's client."""
+    visit = _live(pusher.get, Visit, existing.visit_id if existing else values.get("visit_id"))
+    client = on_caseload(pusher.session, pusher.user, visit.client_id, pusher.get)
+    values["client_id"] = client.id
+    return client.id
+
+
+def through_sensation_and_visit(pusher: Pusher, values: dict, existing) -> uuid.UUID:
+    """A rating: the client of both its sensation and its session (one client)."""
+    sensation = _live(pusher.get, Sensation, existing.sensation_id if existing else values.get("sensation_id"))
+    visit = _live(pusher.get, Visit, existing.visit_id if existing else values.get("visit_id"))
+    if sensation.client_id != visit.client_id:
+        raise OutOfScope
+    values["client_id"] = on_caseload(pusher.session, pusher.user, visit.client_id, pusher.get).id
+    return visit.client_id
+
+
+ENTITIES: dict[str, Entity] = {e.name: e for e in [
+    Entity("vocabulary_term", VocabularyTerm, VOCABULARY_TERM, fixed=("kind", "code"), rank=0, owner=clinic_wide),
+    Entity("client", Client, CLIENT, derived=("clinic_id", "practitioner_id"), rank=1, owner=the_client_itself),
+    Entity("case_history", CaseHistory, CASE_HISTORY, fixed=("client_id",), rank=2, owner=through_client(),
+           one_per_client=True),
+    Entity("acknowledgement", Acknowledgement, ACKNOWLEDGEMENT, fixed=("client_id",),
+           derived=("recorded_by_id",), rank=2, owner=through_client(recorded_by_id=lambda user: user.id)),
+    Entity("appointment", Appointment, APPOINTMENT, fixed=("client_id",), derived=("clinic_id",), rank=2,
+           owner=through_client(clinic_id=lambda user: user.clinic_id)),
+    Entity("visit", Visit, VISIT, fixed=("client_id",), derived=("practitioner_id", "clock_flag"), rank=3,
+           owner=through_client(practitioner_id=lambda user: user.id)),
+    Entity("sensation", Sensation, SENSATION, fixed=("client_id",), rank=3, owner=through_client()),
+    Entity("finding", Finding, FINDING, fixed=("visit_id",), derived=("client_id",), rank=4, owner=through_visit),
+    Entity("sensation_rating", SensationRating, SENSATION_RATING, fixed=("sensation_id", "visit_id"),
+           derived=("client_id",), rank=4, owner=through_sensation_and_visit),
+]}
+
+BY_TABLE = {e.model.__tablename__: e for e in ENTITIES.values()}
+
+
 def owning_client_id(session: Session, user: User, entity: Entity, values: dict, existing=None, get=None):
     """Check the pusher may write this record; return its client id (None if clinic-wide).
 
     For an existing record the stored parents count; for a new one, the ones pushed.
-    Server-derived fields of a new record are filled into ``values`` here. ``get`` may be a
-    cached ``session.get`` (a push looks the same parents up thousands of times).
+    Server-set fields of a new record are filled into ``values`` by the entity's owner.
     """
-    get = get or session.get
-    name = entity.name
-    if name == "vocabulary_term":
-        if existing is not None and existing.clinic_id != user.clinic_id:
-            raise OutOfScope
-        values.setdefault("clinic_id", user.clinic_id)
-        values.setdefault("added_by_id", user.id)
-        return None
-    if name == "client":
-        if existing is not None:
-            return on_caseload(session, user, existing.id, get).id
-        values["clinic_id"] = user.clinic_id
-        values["practitioner_id"] = user.id  # a practitioner registers onto their own caseload
-        return None
-    if name == "finding":
-        visit = _live(get, Visit, existing.visit_id if existing else values.get("visit_id"))
-        client = on_caseload(session, user, visit.client_id, get)
-        values["client_id"] = client.id
-        return client.id
-    if name == "sensation_rating":
-        sensation = _live(get, Sensation, existing.sensation_id if existing else values.get("sensation_id"))
-        visit = _live(get, Visit, existing.visit_id if existing else values.get("visit_id"))
-        if sensation.client_id != visit.client_id:
-            raise OutOfScope
-        values["client_id"] = on_caseload(session, user, visit.client_id, get).id
-        return visit.client_id
-    client_id = existing.client_id if existing is not None else values.get("client_id")
-    client = on_caseload(session, user, client_id, get)
-    if existing is None:
-        if name == "visit":
-            values["practitioner_id"] = user.id
-        elif name == "acknowledgement":
-            values["recorded_by_id"] = user.id
-        elif name == "appointment":
-            values["clinic_id"] = user.clinic_id
-            if values.get("practitioner_id") not in (None, user.id):
-                raise OutOfScope
-    return client.id
+    return entity.owner(Pusher(session, user, get or session.get), values, existing)
 
 
 def check_references(session: Session, user: User, entity: Entity, values: dict, client_id, existing=None,

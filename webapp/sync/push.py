@@ -4,13 +4,12 @@ Each change is applied at most once (its id and a hash of its content are rememb
 the answer), checked against the pusher's caseload, validated with the same schema as the
 desk forms, and merged field by field against what changed since the version it was based
 on. A field someone else changed meanwhile keeps the server's value and becomes a
-``SyncConflict`` that both sides can see; nothing is overwritten without a trace.
+``SyncConflict`` that both sides can see; nothing is overwritten without a trace. Reading the
+request's shape is webapp/sync/changes.py.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from dataclasses import dataclass, field
 
@@ -18,12 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.auth.models import User
-from webapp.clients.models import CaseHistory, Client
+from webapp.clients.models import Client
 from webapp.db import insert_rows, now_utc, one_of
 from webapp.sync.changelog import insert_new_records, pushed_by
+from webapp.sync.changes import Change
 from webapp.sync.entities import (
     ENTITIES,
-    Entity,
     OutOfScope,
     check_references,
     owning_client_id,
@@ -34,29 +33,6 @@ from webapp.sync.models import AppliedChange, SyncConflict
 from webapp.visits import clock
 from webapp.visits.course import recheck_clients
 from webapp.vocab.services import terms
-
-MAX_CHANGES = 10_000
-MAX_VERSION = 2**63 - 1  # versions are 64-bit integers in the database
-ENVELOPE_KEYS = {"change_id", "entity", "id", "op", "base_version", "fields"}
-
-
-class InvalidRequest(ValueError):
-    """The request as a whole is malformed; nothing of it is applied."""
-
-    def __init__(self, message: str, code: str = "invalid_request"):
-        super().__init__(message)
-        self.code = code
-
-
-@dataclass
-class Change:
-    change_id: uuid.UUID
-    entity: Entity
-    id: uuid.UUID
-    op: str
-    base_version: int
-    fields: dict
-    content_hash: str
 
 
 @dataclass
@@ -88,57 +64,6 @@ class Outcome:
             "conflicts": self.conflicts, "errors": self.errors, "code": self.code,
             **({"merged_into": str(self.merged_into)} if self.merged_into else {}),
         }
-
-
-def whole_number(value) -> int | None:
-    """``value`` as an int if JSON sent a whole number (``3`` or ``3.0``), else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value if isinstance(value, int) else None
-
-
-def parse_changes(payload) -> list[Change]:
-    """Check the shape of a push body; raise InvalidRequest for anything malformed."""
-    if not isinstance(payload, dict) or not isinstance(payload.get("changes"), list):
-        raise InvalidRequest("The body must be an object with a list of changes.")
-    unknown = set(payload) - {"changes", "pending"}
-    if unknown:
-        raise InvalidRequest(f"Unknown fields in the request: {', '.join(sorted(unknown))}.", "unknown_fields")
-    pending = payload.get("pending")
-    if pending is not None and (whole_number(pending) is None or pending < 0):
-        raise InvalidRequest("pending must be a whole number of changes, 0 or more.")
-    raw_changes = payload["changes"]
-    if len(raw_changes) > MAX_CHANGES:
-        raise InvalidRequest(f"At most {MAX_CHANGES} changes can be sent at once.", "batch_too_large")
-    return [_parse_change(raw, index) for index, raw in enumerate(raw_changes)]
-
-
-def _parse_change(raw, index: int) -> Change:
-    where = f"Change {index + 1}"
-    if not isinstance(raw, dict):
-        raise InvalidRequest(f"{where} is not an object.")
-    unknown = set(raw) - ENVELOPE_KEYS
-    if unknown:
-        raise InvalidRequest(f"{where} has unknown fields: {', '.join(sorted(unknown))}.", "unknown_fields")
-    entity = ENTITIES.get(raw.get("entity")) if isinstance(raw.get("entity"), str) else None
-    if entity is None:
-        raise InvalidRequest(f"{where} names an unknown kind of record.")
-    op = raw.get("op", "upsert")
-    if op not in ("upsert", "delete"):
-        raise InvalidRequest(f"{where} has an unknown operation.")
-    base = whole_number(raw.get("base_version", 0))
-    fields = raw.get("fields", {})
-    if base is None or not 0 <= base <= MAX_VERSION or not isinstance(fields, dict):
-        raise InvalidRequest(f"{where} has a malformed base version or fields.")
-    try:
-        change_id, record_id = uuid.UUID(str(raw.get("change_id"))), uuid.UUID(str(raw.get("id")))
-    except ValueError:
-        raise InvalidRequest(f"{where} needs a change_id and an id that are UUIDs.") from None
-    canonical = json.dumps({"entity": entity.name, "id": str(record_id), "op": op, "base_version": base,
-                            "fields": fields}, sort_keys=True, separators=(",", ":"), default=str)
-    return Change(change_id, entity, record_id, op, base, fields, hashlib.sha256(canonical.encode()).hexdigest())
 
 
 def push(session: Session, user: User, device_id: uuid.UUID | None, changes: list[Change]) -> list[dict]:
@@ -287,8 +212,9 @@ class _Applier:
                 return refused
             values["start_basis"] = clock.basis_for_offset(values["clock_offset_seconds"])
             values["clock_flag"] = None  # set with the course's order, just before the insert
-        if entity.name == "case_history":
-            current = self.session.scalars(select(CaseHistory).where(CaseHistory.client_id == values["client_id"])).first()
+        if entity.one_per_client:
+            model = entity.model
+            current = self.session.scalars(select(model).where(model.client_id == values["client_id"])).first()
             if current is not None:  # two devices both took the case history: merge, don't duplicate
                 outcome = self._merge(change, current, {k: v for k, v in values.items() if k in incoming})
                 outcome.merged_into = current.id
