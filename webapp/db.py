@@ -88,10 +88,6 @@ class SyncedRecord(Timestamped):
     field_versions: Mapped[dict] = mapped_column(JSON, default=dict)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
 
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
-
     def field_changed_after(self, field: str, base_version: int) -> bool:
         """Whether ``field`` was changed by someone after ``base_version``."""
         return int((self.field_versions or {}).get(field, 0)) > base_version

@@ -31,7 +31,7 @@ class Client(SyncedRecord, Base):
     town: Mapped[str] = mapped_column(String(80), default="")
     postcode: Mapped[str] = mapped_column(String(16), default="")
     heard_about: Mapped[str] = mapped_column(String(200), default="")
-    # May a client's anonymised story be published as a case study? (DOMAIN.md)
+    # May a client's anonymised story be published as a case study? (docs/domain.md)
     case_study_consent: Mapped[bool] = mapped_column(default=False)
 
     practitioner: Mapped[User | None] = relationship(foreign_keys=[practitioner_id])

@@ -43,12 +43,3 @@ def terms(kind: str, clinic_id: uuid.UUID | None = None) -> list[tuple[str, str]
         found.extend((code, label) for code, label in added)
     return found
 
-
-def label_for(kind: str, code: str, clinic_id: uuid.UUID | None = None) -> str:
-    """The words to show for ``code`` (the code itself if it is unknown)."""
-    return dict(terms(kind, clinic_id)).get(code, code)
-
-
-def lookup_for_clinic(clinic_id: uuid.UUID):
-    """A vocabulary lookup for RecordSchema.validate() scoped to one clinic."""
-    return lambda kind: [code for code, _label in terms(kind, clinic_id)]

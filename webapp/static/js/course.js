@@ -1,4 +1,4 @@
-// The rhythm of a course of sessions, as DOMAIN.md describes it: an initial three on day 1,
+// The rhythm of a course of sessions, as docs/domain.md describes it: an initial three on day 1,
 // day 4 and day 11 (the days come with the published rules: vocab/defaults.py
 // INITIAL_COURSE_DAYS), then weekly or fortnightly while needed, then maintenance every three
 // to six weeks. Pure functions of the records and the rules: the screens propose, the
