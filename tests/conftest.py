@@ -6,13 +6,15 @@ SQLite by default; PostgreSQL when TEST_DATABASE_URL is set (``make test`` runs 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import re
+from pathlib import Path
 
 import pytest
 from flask import g
 from playwright.sync_api import expect
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, event, make_url, text
 
 from tests import factories
 from webapp import create_app
@@ -50,6 +52,16 @@ POSTGRES_URL = _database_of_this_run(os.environ.get("TEST_DATABASE_URL"))
 # Browser assertions wait up to 15 s rather than Playwright's 5 s: on a loaded two-core
 # machine the service worker and IndexedDB can take longer, and the behaviour is the same.
 expect.set_options(timeout=15_000)
+
+
+E2E = Path(__file__).resolve().parent / "e2e"
+
+
+def pytest_collection_modifyitems(items):
+    """Every browser test carries the ``e2e`` marker, so ``-m "not e2e"`` runs without Chromium."""
+    for item in items:
+        if Path(item.fspath).is_relative_to(E2E):
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session")
@@ -178,6 +190,27 @@ def login(app):
 
 
 @pytest.fixture
+def count_queries(app):
+    """``with count_queries() as statements:``: the SQL the block sends, one string each, so a
+    test can pin how many queries a hot page takes."""
+
+    @contextlib.contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def listen(connection, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listen)
+
+    return counting
+
+
+@pytest.fixture
 def make_device(app, login):
     """``make_device(user)`` registers a phone for ``user`` that syncs with its token (tests/sync/conftest.py)."""
     from tests.sync.conftest import Device
@@ -187,8 +220,8 @@ def make_device(app, login):
 
 @pytest.fixture
 def push_service(app):
-    """The local push service (tests/push/local_service.py); the test fails if any request it got was malformed."""
-    from tests.push.local_service import running_push_service
+    """The local push service (tests/reminders/local_service.py); the test fails if any request it got was malformed."""
+    from tests.reminders.local_service import running_push_service
 
     app.config["PUSH_ALLOW_HTTP_ENDPOINTS"] = True
     with running_push_service(app.config["VAPID_PUBLIC_KEY"], app.config["VAPID_SUBJECT"]) as service:

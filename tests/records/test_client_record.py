@@ -3,7 +3,7 @@
 import uuid
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tests import factories
 from webapp.audit.models import AuditEvent
@@ -62,22 +62,14 @@ def test_viewing_a_record_is_audited(login, staff, clinic):
     assert (event_row.user_id, event_row.subject_id) == (staff.id, str(client.id))
 
 
-def test_record_takes_a_fixed_number_of_queries(login, staff, practitioner, clinic):
+def test_record_takes_a_fixed_number_of_queries(login, staff, practitioner, clinic, count_queries):
     client = _full_client(clinic, practitioner)
     for n in range(3, 8):
         visit = factories.make_visit(client, number=n)
         factories.make_finding(visit)
     browser = login(staff)
-    statements = []
-
-    def count(*args):
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as statements:
         browser.get(f"/clients/{client.id}/record")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert len(statements) <= 16, "\n".join(s[:90] for s in statements)
 
 
