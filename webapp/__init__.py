@@ -66,7 +66,6 @@ def register_extensions(app: Flask) -> None:
     extensions.migrate.init_app(app, extensions.db, directory=str(Path(__file__).parent.parent / "migrations"),
                      render_as_batch=True)
     extensions.csrf.init_app(app)
-    extensions.compress.init_app(app)
     extensions.login_manager.init_app(app)
 
     from webapp.auth.services import load_user_from_session

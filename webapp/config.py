@@ -63,15 +63,6 @@ def load_config(instance_path: str) -> dict:
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)),
         "CLIENTS_PER_PAGE": 25,
-        # Compress the app's own files (scripts, styles, the manifest), so a phone's first
-        # download stays small even without a compressing proxy in front. Pages and API
-        # answers, which carry session secrets beside what a user typed, are left alone
-        # (the BREACH attack guesses secrets from compressed sizes).
-        "COMPRESS_MIMETYPES": ["text/javascript", "application/javascript", "text/css", "image/svg+xml",
-                               "application/manifest+json"],
-        "COMPRESS_ALGORITHM": ["br", "gzip"],
-        "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],  # static files are sent as streams
-        "COMPRESS_MIN_SIZE": 512,
         # Reminders by Web Push (docs/reminders.md).
         "PUSH_STALE_DEVICE_DAYS": int(os.environ.get("PUSH_STALE_DEVICE_DAYS", 3)),
         "PUSH_MAX_ATTEMPTS": int(os.environ.get("PUSH_MAX_ATTEMPTS", 5)),

@@ -136,3 +136,20 @@ def test_the_apps_own_files_are_sent_compressed_but_pages_are_not(browser):
     # Pages carry the CSRF token beside what users typed: never compressed (BREACH).
     page = browser.get("/login", headers={"Accept-Encoding": "gzip"})
     assert page.status_code == 200 and "Content-Encoding" not in page.headers
+
+
+def test_static_files_are_sent_compressed_once_and_revalidated_by_their_revision(app, browser):
+    import brotli
+
+    shell = app.extensions["fieldbook_shell"]
+    asset = next(a for a in shell.assets if a.url.endswith("/js/app.js"))
+    first = browser.get(asset.url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert first.headers["Content-Encoding"] == "br" and first.headers["ETag"] == f'"{asset.revision}"'
+    assert brotli.decompress(first.get_data()) == shell.bodies[asset.url]
+    again = browser.get(asset.url, headers={"If-None-Match": f'"{asset.revision}"'})
+    assert again.status_code == 304 and not again.get_data()
+    desk = browser.get("/static/css/desk.css", headers={"Accept-Encoding": "br"})  # not a shell file
+    assert desk.status_code == 200 and desk.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(desk.get_data()).startswith(b"/*")
+    icon = browser.get("/static/icons/icon-192.png", headers={"Accept-Encoding": "br"})
+    assert icon.status_code == 200 and "Content-Encoding" not in icon.headers  # already compressed

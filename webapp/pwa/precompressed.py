@@ -1,23 +1,24 @@
-"""The shell's files as a phone downloads them: compressed once, at the best setting, and kept.
+"""Static files as a browser downloads them: compressed once, at the best setting, and kept.
 
-The first download of the app is its biggest cost on a phone with a weak signal. Flask's
-static handler sends each file as it is on disk, compressed again on every request at a fast
-setting, with headers a cached app file does not need. The shell's files are few and
-fixed for the life of the process (their hashes are the app's version), so each is
-compressed once, with Brotli at its highest quality (or gzip for a browser without it), and
-answered from memory with a strong ETag: its revision. Anything else under /static goes to
-Flask's own handler.
+The first download of the app is its biggest cost on a phone with a weak signal. The shell's
+files are few and fixed for the life of the process (their hashes are the app's version), so
+each is compressed once, with Brotli at its highest quality (or gzip for a browser without
+it), and answered from memory with a strong ETag: its revision. The desk's own scripts and
+styles are served the same way, read and compressed once per version of the file on disk.
+Images, already compressed, go to Flask's own static handler. Pages and API answers are never
+compressed: they carry session secrets beside what a user typed (the BREACH attack).
 """
 
 from __future__ import annotations
 
 import gzip
 import mimetypes
+from pathlib import Path
 
 import brotli
 from flask import Flask, Response, request
 
-from webapp.pwa.shell import Shell, current_shell
+from webapp.pwa.shell import Shell, current_shell, revision
 
 # Types worth compressing (images are compressed already).
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/manifest+json",
@@ -61,18 +62,37 @@ def shell_file_response(shell: Shell, url: str, body: bytes, mimetype: str, revi
     return response
 
 
-def serve_shell_files_precompressed(app: Flask) -> None:
-    """Answer the shell's static files from memory; the rest through Flask's static handler."""
+def _desk_file(app: Flask, filename: str) -> tuple[bytes, str] | None:
+    """A compressible static file outside the shell, read once per version on disk: (bytes, revision)."""
+    path = Path(app.static_folder, filename).resolve()
+    if not path.is_relative_to(Path(app.static_folder).resolve()) or not path.is_file():
+        return None
+    stat = path.stat()
+    cache = app.extensions.setdefault("fieldbook_static_files", {})
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in cache:
+        body = path.read_bytes()
+        cache[key] = (body, revision(body))
+    return cache[key]
+
+
+def serve_static_precompressed(app: Flask) -> None:
+    """Answer static files from memory, compressed once; images through Flask's static handler."""
     flask_static = app.view_functions["static"]
+    kept = Shell("desk", (), b"", b"", b"")  # compressed desk files, kept like the shell's
 
     def static(filename: str):
         shell = current_shell(app)
         url = f"{app.static_url_path}/{filename}"
-        body = shell.bodies.get(url)
-        if body is None:
-            return flask_static(filename=filename)
-        revision = next(a.revision for a in shell.assets if a.url == url)
         mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-        return shell_file_response(shell, url, body, mimetype, revision)
+        body = shell.bodies.get(url)
+        if body is not None:
+            version = next(a.revision for a in shell.assets if a.url == url)
+            return shell_file_response(shell, url, body, mimetype, version)
+        found = _desk_file(app, filename) if mimetype.startswith(COMPRESSIBLE) else None
+        if found is None:
+            return flask_static(filename=filename)
+        body, version = found
+        return shell_file_response(kept, f"{url}?{version}", body, mimetype, version)
 
     app.view_functions["static"] = static

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, redirect, url_for
 from flask_login import current_user
 
-from webapp.pwa.precompressed import serve_shell_files_precompressed, shell_file_response
+from webapp.pwa.precompressed import serve_static_precompressed, shell_file_response
 from webapp.pwa.shell import MANIFEST_URL, SHELL_URL, build_shell, current_shell
 
 bp = Blueprint("pwa", __name__)
@@ -15,7 +15,7 @@ bp = Blueprint("pwa", __name__)
 def _build_the_shell(state) -> None:
     """The hashes are computed once, when the app starts; the files are served as hashed."""
     build_shell(state.app)
-    serve_shell_files_precompressed(state.app)
+    serve_static_precompressed(state.app)
 
 
 def _revision(url: str) -> str:
