@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -20,6 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Page, expect
+from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.remote.client_config import ClientConfig
+from selenium.webdriver.remote.remote_connection import RemoteConnection
+from selenium.webdriver.support.select import Select
 
 WEBKIT_DRIVER = os.environ.get("WEBKIT_DRIVER", "/usr/bin/WebKitWebDriver")
 XVFB = os.environ.get("XVFB", "/usr/bin/Xvfb")
@@ -207,10 +213,6 @@ class WebKitPhone(Phone):
 
     def __init__(self, base_url: str, timeout_s: float, display: str, *, time_zone: str | None = None,
                  locale: str | None = None, log: Path | None = None):
-        from selenium import webdriver
-        from selenium.webdriver.remote.client_config import ClientConfig
-        from selenium.webdriver.remote.remote_connection import RemoteConnection
-
         self.base_url, self.timeout_s = base_url, timeout_s
         env = {**os.environ, "DISPLAY": display}
         if time_zone:
@@ -238,18 +240,16 @@ class WebKitPhone(Phone):
         self._stop_driver()
 
     def _stop_driver(self) -> None:
-        if self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        """End the driver and whatever it started (its own process group: a browser left over
+        by a session that could not quit goes too)."""
+        with suppress(ProcessLookupError):
+            os.killpg(self._process.pid, signal.SIGTERM)
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self._process.pid, signal.SIGKILL)
+            self._process.wait()
         self._log.close()
-
-    @property
-    def version(self) -> str:
-        return self.driver.capabilities.get("browserVersion", "")
 
     def goto(self, path: str) -> None:
         self.driver.get(self.base_url + path)
@@ -260,8 +260,6 @@ class WebKitPhone(Phone):
     def _act(self, kind: str, words: str, action: Callable, group: str | None = None) -> Any:
         """Find the control and act on it, again until it works or time is up (a screen being
         redrawn replaces its elements), as Playwright does for Chromium."""
-        from selenium.common.exceptions import WebDriverException
-
         deadline = time.monotonic() + self.timeout_s
         while True:
             problem = None
@@ -286,7 +284,6 @@ class WebKitPhone(Phone):
         self._act("fill", label, type_in)
 
     def select(self, label: str, option: str) -> None:
-        from selenium.webdriver.support.select import Select
         self._act("select", label, lambda control, _label: Select(control).select_by_visible_text(option))
 
     def check(self, label: str, ticked: bool = True) -> None:
@@ -322,8 +319,6 @@ class WebKitPhone(Phone):
         return json.loads(json.dumps(answer["value"]))
 
     def wait_for(self, predicate: str, arg: Any = None) -> Any:
-        from selenium.common.exceptions import WebDriverException
-
         deadline = time.monotonic() + self.timeout_s
         while True:
             try:
