@@ -127,6 +127,7 @@ def test_a_session_the_server_finds_in_the_future_waits_under_needs_attention(ne
     page.get_by_role("button", name="Sync now").click()
     page.locator("#sync-indicator").get_by_role("link", name="2 need attention").click()
     item = page.locator("[data-kind=rejected]").first
-    expect(item).to_contain_text("starts 3 days after the clinic's clock says it is now")
+    # Three days ahead, less the seconds between the start and the push reaching the server.
+    expect(item).to_contain_text(re.compile(r"starts (3 days|2 days 23 hours) after the clinic's clock says it is now"))
     with data() as s:
         assert s.scalars(select(Visit)).all() == []  # nothing stored; everything kept on the phone
