@@ -4,7 +4,9 @@ Each simulated device follows the protocol exactly as the app does: edits go to 
 and an outbox; a push sends the outbox with the same change ids until an answer for them is
 stored; an answer may be lost after the server committed; pull applies newer versions.
 At the end every device and the server hold the same records, every change id was applied
-exactly once, and every edit that did not win is stored as a conflict.
+exactly once, and every edit that did not win is stored as a conflict. The phone's real
+outbox (rebasing, splitting, batches, stored answers) is held to the same property in
+Chromium by tests/e2e/test_outbox_property.py.
 """
 
 from __future__ import annotations

@@ -108,7 +108,11 @@ async function openForStoring(batch, found) {
   const followers = await openRows('outbox', found.followers);
   const byRecord = groupByRecord(followers);
   for (const entry of batch) {
-    if (found.still.has(entry.seq)) byRecord.set(entry.record_id, [entry, ...(byRecord.get(entry.record_id) || [])]);
+    if (!found.still.has(entry.seq)) continue;
+    // A pushed change that was queued behind an earlier one carries `follows` too, so it is
+    // among the followers already: it must not be taken for a change waiting behind itself.
+    const behind = (byRecord.get(entry.record_id) || []).filter((other) => other.seq !== entry.seq);
+    byRecord.set(entry.record_id, [entry, ...behind]);
   }
   const merged = new Map();
   for (const [id, entries] of found.merged) merged.set(id, await openRows('outbox', entries));
