@@ -25,7 +25,8 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests import factories
 from tests.conftest import POSTGRES_URL
-from tests.e2e.engines import ChromiumPhone, VirtualDisplay, WebKitPhone, webkit_missing
+from tests.e2e.engines import ChromiumPhone
+from tests.e2e.webkit import VirtualDisplay, WebKitPhone, webkit_missing
 from webapp import create_app
 from webapp.auth.models import Role
 from webapp.extensions import db
