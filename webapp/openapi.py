@@ -27,7 +27,7 @@ def openapi_document() -> dict:
             "securitySchemes": {"device": {"type": "http", "scheme": "bearer",
                                            "description": "<device_id>.<secret> from POST /devices"},
                                 "session": {"type": "apiKey", "in": "cookie", "name": "session"}},
-            "schemas": {**envelope_schemas(sync.ERROR_CODES), **sync.schemas()},
+            "schemas": {**envelope_schemas(sync.ERROR_CODES), **sync.schemas(), **reminders.schemas()},
         },
         "paths": with_envelope({**sync.paths(), **reminders.paths()}),
     }

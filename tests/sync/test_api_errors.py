@@ -13,8 +13,8 @@ from tests.sync.conftest import change
 from webapp.auth.models import Role
 from webapp.clients.models import Client
 from webapp.extensions import db
-from webapp.sync.changes import MAX_CHANGES
 from webapp.sync.models import Device
+from webapp.sync.wire import MAX_CHANGES
 
 
 def _code(response):
@@ -322,3 +322,17 @@ def test_the_same_push_sent_twice_at_once_is_applied_once_and_answered_the_same(
     from webapp.visits.models import Finding
 
     assert db.session.scalar(select(func.count()).select_from(Finding)) == 1
+
+
+def test_the_served_document_is_valid_openapi_and_its_schemas_come_from_the_models(app):
+    from openapi_spec_validator import validate
+
+    from webapp.sync.wire import PushBody
+
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    validate(document)
+    from_model = PushBody.model_json_schema(ref_template="#/components/schemas/{model}")
+    from_model.pop("$defs")
+    assert document["components"]["schemas"]["PushBody"] == from_model
+    assert document["paths"]["/sync/push"]["post"]["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PushBody"}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from webapp.core.openapi import answer, ref
+from webapp.core.openapi import answer, json_body, ref
+from webapp.core.wire import schemas as wire_schemas
+from webapp.reminders.wire import EndpointBody, SubscriptionBody
 
 UUID = {"type": "string", "format": "uuid"}
 # The phone calls with its device token; a desk browser with its signed-in web session, and
@@ -23,13 +25,6 @@ BY_ID = [{"name": "subscription_id", "in": "path", "required": True, "schema": U
 
 
 def paths() -> dict:
-    browser_subscription = {"type": "object", "required": ["endpoint", "keys"], "properties": {
-        "endpoint": {"type": "string", "format": "uri", "maxLength": 2000},
-        "keys": {"type": "object", "required": ["p256dh", "auth"], "properties": {
-            "p256dh": {"type": "string", "pattern": "^[A-Za-z0-9_-]{87}=?$",
-                       "description": "base64url of an uncompressed P-256 point (65 bytes)"},
-            "auth": {"type": "string", "pattern": "^[A-Za-z0-9_-]{22}(==)?$",
-                     "description": "base64url of 16 random bytes"}}}}}
     return {
         "/push/vapid-public-key": {"get": {
             "summary": "The clinic's VAPID public key, for PushManager.subscribe", "security": SESSION,
@@ -40,8 +35,7 @@ def paths() -> dict:
                         "subscriptions": {"type": "array", "items": SUBSCRIPTION}}}), "401": UNAUTHENTICATED}},
             "post": {"summary": "Receive reminders in this browser (its PushSubscription as JSON)",
                      "security": SESSION,
-                     "requestBody": {"required": True,
-                                     "content": {"application/json": {"schema": browser_subscription}}},
+                     "requestBody": json_body(ref("SubscriptionBody")),
                      "responses": {"201": answer("Subscribed"), "200": answer("Already subscribed; updated"),
                                    "400": answer("Not a usable subscription (code invalid_subscription), or a "
                                                   "missing CSRF token (csrf_failed)", ERROR),
@@ -50,9 +44,7 @@ def paths() -> dict:
                                                   "(code endpoint_taken)", ERROR)}},
             "delete": {"summary": "This browser stops receiving reminders (named by its endpoint)",
                        "security": SESSION,
-                       "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                           "type": "object", "required": ["endpoint"],
-                           "properties": {"endpoint": {"type": "string"}}}}}},
+                       "requestBody": json_body(ref("EndpointBody")),
                        "responses": {"200": answer("Removed"), "400": BAD_REQUEST, "404": NOT_FOUND,
                                      "401": UNAUTHENTICATED}}},
         "/push/subscriptions/{subscription_id}": {"delete": {
@@ -64,3 +56,8 @@ def paths() -> dict:
             "responses": {"200": answer("result: sent, pending, failed, lost or gone"), "400": BAD_REQUEST,
                           "404": NOT_FOUND, "401": UNAUTHENTICATED}}},
     }
+
+
+def schemas() -> dict:
+    """The reminder calls' bodies, written from the models that read them (reminders/wire.py)."""
+    return wire_schemas(SubscriptionBody, EndpointBody)

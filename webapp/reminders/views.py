@@ -15,12 +15,14 @@ from sqlalchemy import select
 from webapp.audit.services import record_event
 from webapp.auth import sessions as web_sessions
 from webapp.core.api import device_or_session_required, ok
+from webapp.core.wire import read
 from webapp.errors import error_response
 from webapp.extensions import db
 from webapp.reminders import services
 from webapp.reminders.forms import PushPreferenceForm
 from webapp.reminders.models import PushSubscription
 from webapp.reminders.sender import SenderSettings, send_test
+from webapp.reminders.wire import EndpointBody, SubscriptionBody
 
 bp = Blueprint("reminders", __name__, url_prefix="/settings/notifications")
 api = Blueprint("reminders_api", __name__, url_prefix="/api/v1/push")
@@ -111,10 +113,10 @@ def list_subscriptions():
 @api.post("/subscriptions")
 @device_or_session_required
 def subscribe():
-    body = request.get_json(silent=True)
-    try:
+    body = read(SubscriptionBody, request.get_json(silent=True))
+    try:  # the shape is the model's; whether the keys are a real P-256 point, and the address, are the rules'
         endpoint, p256dh, auth = services.check_subscription(
-            body, allow_insecure=current_app.config["PUSH_ALLOW_HTTP_ENDPOINTS"])
+            body.model_dump(), allow_insecure=current_app.config["PUSH_ALLOW_HTTP_ENDPOINTS"])
     except services.InvalidSubscription as problem:
         return error_response(400, str(problem), code="invalid_subscription")
     known = {s.endpoint for s in services.subscriptions_of(db.session, g.caller)}
@@ -137,9 +139,8 @@ def subscribe():
 @device_or_session_required
 def unsubscribe_endpoint():
     """The browser unsubscribing itself: it knows its endpoint, not our id."""
-    body = request.get_json(silent=True)
-    endpoint = body.get("endpoint") if isinstance(body, dict) else None
-    if not isinstance(endpoint, str) or not services.unsubscribe(db.session, g.caller, endpoint=endpoint):
+    body = read(EndpointBody, request.get_json(silent=True))
+    if not services.unsubscribe(db.session, g.caller, endpoint=body.endpoint):
         return error_response(404, "This browser has no reminders to turn off.", code="not_found")
     record_event("push.unsubscribe", user=g.caller, subject_type="push_subscription")
     db.session.commit()

@@ -20,16 +20,18 @@ from webapp.core.api import (
     session_user_required,
     use_device_authority,
 )
+from webapp.core.wire import read
 from webapp.db import now_utc
 from webapp.errors import error_response
 from webapp.extensions import db
 from webapp.sync import conflicts as conflict_rules
 from webapp.sync import devices, parking, publish
-from webapp.sync.changes import InvalidRequest, parse_changes
+from webapp.sync.changes import parse_changes
 from webapp.sync.cursor import BadCursor
 from webapp.sync.entities import ENTITIES, serialise
 from webapp.sync.pull import DEFAULT_LIMIT, conflict_to_wire, pull
 from webapp.sync.push import push
+from webapp.sync.wire import DeviceBody, EscrowBody, ParkBody, ResolveBody
 
 bp = Blueprint("sync_api", __name__, url_prefix="/api/v1")
 
@@ -68,12 +70,8 @@ def session_info():
 def register_device():
     if current_user.role != Role.PRACTITIONER:
         return error_response(403, "Only practitioners keep client records on a device.", code="forbidden")
-    body = request.get_json(silent=True) if request.content_length else {}
-    if not isinstance(body, dict) or not isinstance(body.get("label", ""), str | None) or len(
-            body.get("label") or "") > 120:
-        return error_response(400, "Send an object, with the device's label as text of at most 120 characters "
-                              "if you give one.", code="invalid_request")
-    label = _printable(body.get("label") or request.user_agent.string or "Browser")[:120]
+    body = read(DeviceBody, request.get_json(silent=True) if request.content_length else {})
+    label = _printable(body.label or request.user_agent.string or "Browser")[:120]
     device, token, escrow_key = devices.register_device(db.session, current_user, label,
                                                         current_app.config["SECRET_KEY"])
     record_event("device.register", user=current_user, subject_type="device", subject_id=device.id,
@@ -91,12 +89,9 @@ def release_escrow():
     (the SHA-256 of its token: the token itself is locked away with the client data, and the
     hash alone cannot sync), even for a lapsed token. A revoked phone never gets it again.
     """
-    body = request.get_json(silent=True)
-    device_id, proof = (body.get("device_id"), body.get("proof")) if isinstance(body, dict) else (None, None)
-    if not isinstance(device_id, str) or not isinstance(proof, str):
-        return error_response(400, "Send this phone's device_id and proof.", code="invalid_request")
+    body = read(EscrowBody, request.get_json(silent=True))
     try:
-        device = devices.device_for_proof(db.session, device_id, proof)
+        device = devices.device_for_proof(db.session, str(body.device_id), body.proof)
     except devices.DeviceRefused as refused:
         raise _as_api_error(refused) from None
     if device.user_id != current_user.id:
@@ -127,19 +122,12 @@ def schema():
 @bp.post("/sync/push")
 @device_required
 def sync_push():
-    payload = request.get_json(silent=True)
-    if payload is None:
-        return error_response(400, "The body must be JSON.", code="bad_json")
-    try:
-        changes = parse_changes(payload)
-    except InvalidRequest as problem:
-        status = 413 if problem.code == "batch_too_large" else 400
-        return error_response(status, str(problem), code=problem.code)
+    changes, pending = parse_changes(request.get_json(silent=True))
     # The same push sent twice at once (a retry racing its original) collides on the ids the
     # first one is writing; once it has committed, a second try finds its stored answers.
     for attempt in (1, 2):
         try:
-            results = _apply_push(changes, payload.get("pending"))
+            results = _apply_push(changes, pending)
             break
         except IntegrityError:
             db.session.rollback()
@@ -163,14 +151,13 @@ def _apply_push(changes, pending: int | None) -> list[dict]:
 @device_required
 def sync_park():
     """Hand refused changes for a client who left the caseload to the clinic desk."""
-    try:
-        added = parking.park(db.session, g.device_user, g.device.id, request.get_json(silent=True))
-    except parking.ParkRefused as refused:
-        db.session.rollback()
-        return error_response(404 if refused.code == "not_found" else 400, str(refused), code=refused.code)
+    body = read(ParkBody, request.get_json(silent=True))
+    added = parking.park(db.session, g.device_user, g.device.id, body)
+    if added is None:
+        return error_response(404, "That client was never on your caseload.", code="not_found")
     if added:
-        record_event("sync.park", user=g.device_user, subject_type="client",
-                     subject_id=request.get_json()["client_id"], detail={"changes": added, "device": str(g.device.id)})
+        record_event("sync.park", user=g.device_user, subject_type="client", subject_id=body.client_id,
+                     detail={"changes": added, "device": str(g.device.id)})
     db.session.commit()
     return ok(parked=added)
 
@@ -255,11 +242,9 @@ def resolve_conflict(conflict_id):
     conflict = conflict_rules.visible_conflict(db.session, g.device_user, conflict_id)
     if conflict is None:
         return error_response(404, "There is no such conflict on your caseload.", code="not_found")
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return error_response(400, "The body must be a JSON object.", code="bad_json")
+    body = read(ResolveBody, request.get_json(silent=True))
     try:
-        conflict_rules.resolve(db.session, g.device_user, conflict, body.get("choice"), body.get("value"))
+        conflict_rules.resolve(db.session, g.device_user, conflict, body.choice, body.value)
     except conflict_rules.ResolutionRefused as refused:
         return error_response(400 if refused.code == "invalid" else 409, str(refused), code=refused.code)
     record_event("conflict.resolve", user=g.device_user, subject_type="client", subject_id=conflict.client_id,

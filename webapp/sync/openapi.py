@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from webapp.core.openapi import answer, json_body, ref
-from webapp.sync.changes import MAX_CHANGES
-from webapp.sync.entities import ENTITIES
-from webapp.sync.parking import MAX_PARKED
+from webapp.core.wire import schemas as wire_schemas
 from webapp.sync.pull import DEFAULT_LIMIT
+from webapp.sync.wire import DeviceBody, EscrowBody, ParkBody, PullAnswer, PushAnswer, PushBody, ResolveBody
 
 UUID = {"type": "string", "format": "uuid"}
 
@@ -27,42 +26,11 @@ ERROR_CODES = [
     "method_not_allowed", "already_resolved", "invalid", "invalid_subscription", "endpoint_taken", "in_progress",
     "escrow_unavailable",
     "rate_limited", "bad_request", "server_error"]
-# The code of a rejected change in a push's results (null for applied and conflict).
-RESULT_CODES = ["invalid", "not_found", "change_id_reused", "in_future"]
 
 
 def schemas() -> dict:
-    uuid_string = UUID
-    return {
-                "Change": {"type": "object", "additionalProperties": False,
-                           "required": ["change_id", "entity", "id"], "properties": {
-                               "change_id": uuid_string, "entity": {"enum": list(ENTITIES)}, "id": uuid_string,
-                               "op": {"enum": ["upsert", "delete"], "default": "upsert"},
-                               "base_version": {"type": "integer", "minimum": 0, "default": 0},
-                               "fields": {"type": "object"}}},
-                "Parked": {"type": "object", "required": ["change_id", "entity", "id", "op"], "properties": {
-                    "change_id": uuid_string, "entity": {"enum": list(ENTITIES)}, "id": uuid_string,
-                    "op": {"enum": ["upsert", "delete"]}, "fields": {"type": ["object", "null"]},
-                    "made_at": {"type": ["string", "null"]}}},
-                "Record": {"type": "object", "properties": {
-                    "entity": {"enum": list(ENTITIES)}, "id": uuid_string, "version": {"type": "integer"},
-                    "deleted": {"type": "boolean"}, "fields": {"type": "object"}}},
-                "Conflict": {"type": "object", "properties": {
-                    "conflict_id": uuid_string, "entity": {"type": "string"}, "id": uuid_string,
-                    "field": {"type": "string"}, "server_value": {}, "device_value": {}}},
-                "Result": {"type": "object", "properties": {
-                    "change_id": uuid_string, "status": {"enum": ["applied", "conflict", "rejected"]},
-                    "entity": {"type": "string"}, "id": uuid_string, "version": {"type": ["integer", "null"]},
-                    "record": {"oneOf": [ref("Record"), {"type": "null"}]},
-                    "conflicts": {"type": "array", "items": ref("Conflict")},
-                    "errors": {"type": "object", "additionalProperties": {"type": "string"}},
-                    "code": {"enum": [*RESULT_CODES, None],
-                             "description": "Why a change was rejected: invalid (see errors), not_found (outside "
-                                            "the caseload), change_id_reused, in_future (a visit starting more "
-                                            "than the future tolerance after server_time; errors.started_at "
-                                            "says so)"},
-                    "merged_into": uuid_string}}
-    }
+    """The sync API's bodies and answers, written from the models that read them (sync/wire.py)."""
+    return wire_schemas(PushBody, ParkBody, ResolveBody, DeviceBody, EscrowBody, PushAnswer, PullAnswer)
 
 
 def paths() -> dict:
@@ -74,8 +42,7 @@ def paths() -> dict:
                                                "401": SESSION_ERRORS["401"]}}},
             "/devices": {"post": {"summary": "Register this browser as a device; returns its token once",
                                   "security": [{"session": []}],
-                                  "requestBody": dict(json_body({"type": "object", "properties": {
-                                      "label": {"type": ["string", "null"], "maxLength": 120}}}), required=False),
+                                  "requestBody": json_body(ref("DeviceBody"), required=False),
                                   "responses": {"201": answer("device_id and device_token"),
                                                 "403": answer("Only practitioners register devices (code forbidden)",
                                                                ref("Error")),
@@ -85,12 +52,8 @@ def paths() -> dict:
             "/sync/push": {"post": {
                 "summary": "Apply a batch of changes in one transaction, at most once each",
                 "security": [{"device": []}],
-                "requestBody": json_body({"type": "object", "additionalProperties": False, "required": ["changes"],
-                                           "properties": {"pending": {"type": ["integer", "null"], "minimum": 0},
-                                                          "changes": {"type": "array", "maxItems": MAX_CHANGES,
-                                                                      "items": ref("Change")}}}),
-                "responses": {"200": answer("One result per change, in order", {"type": "object", "properties": {
-                    "results": {"type": "array", "items": ref("Result")}}}),
+                "requestBody": json_body(ref("PushBody")),
+                "responses": {"200": answer("One result per change, in order", ref("PushAnswer")),
                     "409": answer("The same changes are being stored by another request at this moment; send "
                                    "them again (code in_progress)", ref("Error")),
                     "413": answer("More changes than allowed (code batch_too_large), or too large a body "
@@ -103,28 +66,18 @@ def paths() -> dict:
                                {"name": "limit", "in": "query",
                                 "schema": {"type": "integer", "minimum": 1, "maximum": DEFAULT_LIMIT}}],
                 "responses": {"200": answer("Records, evicted clients, open conflicts, the next cursor",
-                                             {"type": "object", "properties": {
-                                                 "records": {"type": "array", "items": ref("Record")},
-                                                 "evict": {"type": "array", "items": uuid_string},
-                                                 "conflicts": {"type": "array", "items": ref("Conflict")},
-                                                 "cursor": {"type": "string"}, "more": {"type": "boolean"}}}),
+                                            ref("PullAnswer")),
                               **ERRORS}}},
             "/sync/park": {"post": {"summary": "Hand refused changes for a client who left the caseload to the desk",
                                     "security": [{"device": []}],
-                                    "requestBody": json_body({"type": "object", "required": ["client_id", "changes"],
-                                                               "properties": {"client_id": uuid_string,
-                                                                              "changes": {"type": "array",
-                                                                                          "maxItems": MAX_PARKED,
-                                                                                          "items": ref("Parked")}}}),
+                                    "requestBody": json_body(ref("ParkBody")),
                                     "responses": {"200": answer("Parked (a retry parks nothing twice)"),
                                                   "404": answer("Not a client of this caseload", ref("Error")),
                                                   **ERRORS, **TOO_LARGE}}},
             "/devices/escrow": {"post": {
                 "summary": "After a sign-in on the phone: its escrow key, and a renewed (even lapsed) token",
                 "security": [{"session": []}],
-                "requestBody": json_body({"type": "object", "required": ["device_id", "proof"], "properties": {
-                    "device_id": uuid_string,
-                    "proof": {"type": "string", "description": "hex SHA-256 of the device token"}}}),
+                "requestBody": json_body(ref("EscrowBody")),
                 "responses": {"200": answer("escrow_key (base64url, 32 bytes)"),
                               "403": answer("The phone is someone else's (code forbidden)", ref("Error")),
                               "409": answer("The key cannot be opened any more (code escrow_unavailable)",
@@ -143,8 +96,7 @@ def paths() -> dict:
                 "summary": "Resolve a conflict: keep mine, keep theirs, or store an edited value",
                 "security": [{"device": []}],
                 "parameters": [{"name": "conflict_id", "in": "path", "required": True, "schema": uuid_string}],
-                "requestBody": json_body({"type": "object", "required": ["choice"], "properties": {
-                    "choice": {"enum": ["mine", "theirs", "edit"]}, "value": {}}}),
+                "requestBody": json_body(ref("ResolveBody")),
                 "responses": {"200": answer("Resolved"), "404": answer("No such conflict", ref("Error")),
                               "409": answer("Already resolved", ref("Error")), **ERRORS}}},
     }

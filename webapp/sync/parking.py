@@ -14,16 +14,7 @@ from webapp.clients.models import Client
 from webapp.db import now_utc
 from webapp.sync.entities import ENTITIES, ENTITY_LABELS
 from webapp.sync.models import ChangeLog, ParkedChange
-
-MAX_PARKED = 1000
-
-
-class ParkRefused(Exception):
-    """Nothing was parked: the reason is the message; ``code`` is the API's error code."""
-
-    def __init__(self, message: str, code: str = "invalid_request"):
-        super().__init__(message)
-        self.code = code
+from webapp.sync.wire import ParkBody
 
 
 def _was_on_caseload(session: Session, user: User, client: Client) -> bool:
@@ -42,37 +33,18 @@ def _parse_time(text) -> dt.datetime | None:
     return when if when.tzinfo else None
 
 
-def park(session: Session, user: User, device_id: uuid.UUID | None, body: object) -> int:
-    """Park the changes in ``body`` ({client_id, changes: [{change_id, entity, id, op,
-    fields, made_at}]}); all or nothing. Returns how many were new (a retry adds none)."""
-    if not isinstance(body, dict) or not isinstance(body.get("changes"), list):
-        raise ParkRefused("Send {client_id, changes: [...]}.")
-    if len(body["changes"]) > MAX_PARKED:
-        raise ParkRefused(f"At most {MAX_PARKED} changes at once.", "too_many_changes")
-    try:
-        client_id = uuid.UUID(str(body.get("client_id")))
-    except ValueError:
-        raise ParkRefused("client_id is not a valid id.") from None
-    client = session.get(Client, client_id)
+def park(session: Session, user: User, device_id: uuid.UUID | None, body: ParkBody) -> int | None:
+    """Park the changes of ``body``, all or nothing: how many were new (a retry adds none), or
+    None when the client was never on ``user``'s caseload."""
+    client = session.get(Client, body.client_id)
     if client is None or client.clinic_id != user.clinic_id or not _was_on_caseload(session, user, client):
-        raise ParkRefused("That client was never on your caseload.", "not_found")
-    rows = []
-    for change in body["changes"]:
-        if (not isinstance(change, dict) or not isinstance(change.get("entity"), str)
-                or change["entity"] not in ENTITIES or change.get("op") not in ("upsert", "delete")
-                or not isinstance(change.get("fields") or {}, dict)):
-            raise ParkRefused("Each change needs change_id, entity, id and op, as Fieldbook sends them.")
-        try:
-            row = ParkedChange(
-                change_id=uuid.UUID(str(change["change_id"])), clinic_id=client.clinic_id, client_id=client.id,
-                user_id=user.id, device_id=device_id, entity=change["entity"], entity_id=uuid.UUID(str(change["id"])),
-                op=change["op"], fields=change.get("fields") or {}, made_at=_parse_time(change.get("made_at")))
-        except (KeyError, TypeError, ValueError):
-            raise ParkRefused("Each change needs change_id, entity, id and op.") from None
-        rows.append(row)
-    known = set(session.scalars(select(ParkedChange.change_id).where(
-        ParkedChange.change_id.in_([r.change_id for r in rows]))))
-    fresh = list({r.change_id: r for r in rows if r.change_id not in known}.values())  # a repeat parks once
+        return None
+    rows = {change.change_id: ParkedChange(
+        change_id=change.change_id, clinic_id=client.clinic_id, client_id=client.id, user_id=user.id,
+        device_id=device_id, entity=change.entity, entity_id=change.id, op=change.op, fields=change.fields or {},
+        made_at=_parse_time(change.made_at)) for change in body.changes}  # a repeat in the body parks once
+    known = set(session.scalars(select(ParkedChange.change_id).where(ParkedChange.change_id.in_(list(rows)))))
+    fresh = [row for change_id, row in rows.items() if change_id not in known]
     session.add_all(fresh)
     session.flush()
     return len(fresh)

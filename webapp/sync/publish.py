@@ -6,8 +6,8 @@ import hashlib
 import json
 import uuid
 
-from webapp.sync.changes import MAX_CHANGES
 from webapp.sync.entities import ENTITIES, ENTITY_LABELS
+from webapp.sync.wire import MAX_CHANGES
 from webapp.visits import clock
 from webapp.vocab import defaults
 from webapp.vocab.services import terms
