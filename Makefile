@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 WEBKIT_DRIVER ?= /usr/bin/WebKitWebDriver
 XVFB ?= /usr/bin/Xvfb
 
-.PHONY: run install install-dev migrate demo serve test test-sqlite test-postgres chromium webkit bench lint
+.PHONY: run install install-dev lock migrate demo serve test test-sqlite test-postgres chromium webkit bench lint
 
 ## run: install, migrate the SQLite database, load demo data, serve on http://127.0.0.1:5000
 run: install migrate demo serve
@@ -18,15 +18,23 @@ install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 install-dev: $(VENV)/.installed-dev
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $(VENV)/.installed $@
+
+## lock: after editing requirements.in or requirements-dev.in, pin every transitive dependency
+## with its hashes into requirements.txt and requirements-dev.txt
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+  --no-emit-index-url --no-emit-find-links
+lock: install-dev
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
 
 migrate: install
 	$(FLASK) db upgrade
