@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 WEBKIT_DRIVER ?= /usr/bin/WebKitWebDriver
 XVFB ?= /usr/bin/Xvfb
 
-.PHONY: run install install-dev lock migrate demo serve test test-sqlite test-postgres chromium webkit bench lint
+.PHONY: run install install-dev lock migrate demo serve test test-sqlite test-postgres chromium webkit node bench lint
 
 ## run: install, migrate the SQLite database, load demo data, serve on http://127.0.0.1:5000
 run: install migrate demo serve
@@ -58,15 +58,20 @@ webkit:
 	@test -x $(WEBKIT_DRIVER) -a -x $(XVFB) || { echo "Installing Debian's WebKitGTK driver and Xvfb for the WebKit tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq webkit2gtk-driver xvfb >/dev/null; }
 
+## node: the phone's own checks run under Node.js (node --test), and its type check with npm's tsc
+node:
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "Installing Debian's Node.js and npm"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+
 ## test: the whole suite, on SQLite and then on PostgreSQL ($(TEST_DATABASE_URL))
-test: install-dev chromium webkit
+test: install-dev chromium webkit node
 	$(VENV)/bin/pytest
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest
 
-test-sqlite: install-dev chromium webkit
+test-sqlite: install-dev chromium webkit node
 	$(VENV)/bin/pytest
 
-test-postgres: install-dev chromium webkit
+test-postgres: install-dev chromium webkit node
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest
 
 lint: install-dev
