@@ -22,13 +22,15 @@ interface WorkerGlobalScope {
   readonly clients: Clients;
   readonly registration: ServiceWorkerRegistration;
   skipWaiting(): Promise<void>;
+  // 'message' is not in the event map below: the dedicated worker's map, which the library
+  // also declares, gives it another type.
+  addEventListener(type: 'message', listener: (this: WorkerGlobalScope, event: ExtendableMessageEvent) => unknown): void;
 }
 
 interface WorkerGlobalScopeEventMap {
   activate: ExtendableEvent;
   fetch: FetchEvent;
   install: ExtendableEvent;
-  message: ExtendableMessageEvent;
   notificationclick: NotificationEvent;
   push: PushEvent;
   sync: SyncEvent;
