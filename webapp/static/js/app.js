@@ -203,7 +203,7 @@ async function boot() {
     if (status === 'ready' && !(await vault.hasLock())) await lockThisPhone();
   } catch (error) {
     status = 'error';
-    show(main, [h('h1', {}, 'Fieldbook could not start'), h('p', {}, error.message)]);
+    show(main, [h('h1', {}, 'Fieldbook could not start'), h('p', {}, /** @type {Error} */ (error).message)]);
   }
   if (status === 'sign-in') return window.location.replace(LOGIN_URL);
   if (status === 'other-user') return showOtherUser();

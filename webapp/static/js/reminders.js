@@ -76,7 +76,7 @@ export async function turnOff({ token } = {}) {
   try {
     await api('/api/v1/push/subscriptions', { method: 'DELETE', ...auth, body: { endpoint: subscription.endpoint } });
   } catch (error) {
-    if (error.code !== 'not_found') throw error;  // already forgotten: carry on
+    if (/** @type {{code?: string}} */ (error).code !== 'not_found') throw error;  // already forgotten: carry on
   }
   await subscription.unsubscribe();
 }

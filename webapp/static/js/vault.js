@@ -122,7 +122,7 @@ export async function unlockWithPin(pin) {
   try {
     await openWith(lock.pin, await pinKey(pin, lock.pin.salt, lock.pin.iterations));
   } catch (error) {
-    if (error.name !== 'OperationError') throw error;
+    if (/** @type {Error} */ (error).name !== 'OperationError') throw error;
     const attempts = (lock.pin.attempts || 0) + 1;
     if (attempts >= MAX_PIN_TRIES) {
       await saveLock({ ...lock, pin: null });

@@ -35,7 +35,7 @@ async function draw(message = '') {
         }
       } catch (error) {
         action.disabled = false;
-        status.textContent = `That did not work: ${error.message}`;
+        status.textContent = `That did not work: ${/** @type {Error} */ (error).message}`;
       }
     });
     controls.append(action);

@@ -113,7 +113,7 @@ export function renderSetUp(main, { user, finish, intro }) {
       try {
         addPasskey = await finish(pin);
       } catch (failure) {
-        error.textContent = failure.message;
+        error.textContent = /** @type {Error} */ (failure).message;
         form.querySelector('button').disabled = false;
         return;
       }
@@ -140,7 +140,8 @@ export function renderConfirmPin(main, { intro, finish }) {
         await finish(form.elements.pin.value);
         resolve('done');
       } catch (failure) {
-        error.textContent = failure.name === 'OperationError' ? 'That PIN is not right.' : failure.message;
+        const { name, message: text } = /** @type {Error} */ (failure);
+        error.textContent = name === 'OperationError' ? 'That PIN is not right.' : text;
         form.querySelector('button').disabled = false;
       }
     });
