@@ -4,7 +4,7 @@
 // one more, under the database's exclusive lock, so a thousand answers go through in a pass.
 import { ALL, FOLLOWS, applyOps, exclusive, read, sealOps, write } from './db-core.js';
 import { groupByRecord, serverRecordOps } from './db-pull.js';
-import { batchPicker, conflictFromWire, inOrder, rebase } from './records.js';
+import { answeredRecord, batchPicker, conflictFromWire, createdRecord, inOrder, rebase } from './records.js';
 import { openRows } from './seal.js';
 
 // The changes of pushes under way are named in one meta record ('in_flight': their outbox
@@ -132,18 +132,6 @@ export function releaseClaim(batch) {
   }));
 }
 
-/**
- * The server's copy a push answer stands for. A plain create is answered without the record
- * (the device holds what it sent): its copy is what was sent, the server-derived fields and
- * the new version.
- */
-function answeredRecord(entry, result, id) {
-  if (result.record) return result.record;
-  if (result.version == null || entry.op !== 'upsert') return null;
-  return { entity: entry.entity, id, version: result.version, deleted: false,
-    fields: { ...entry.fields, ...(result.derived || {}) } };
-}
-
 /** Store the server's answers; only now do the answered entries leave the outbox. */
 export function storePushResults(batch, results) {
   return exclusive(async () => {
@@ -176,8 +164,6 @@ export function storePushResults(batch, results) {
  * The writes a push's answer makes (ops, see db-core.js), worked out from what was read:
  * rejected entries are marked; taken ones leave the outbox (their seqs in ``answered``), and
  * takenOps() writes the rest. ``settled`` counts the answers that were stored.
- * @param {any[]} batch
- * @param {any[]} results
  * @param {Opened} opened
  * @returns {{ops: import('./db-core.js').Op[], answered: number[], settled: number}}
  */
@@ -306,11 +292,4 @@ function deleteSeqs(outbox, seqs) {
   const high = Math.max(...seqs);
   if (new Set(seqs).size === high - low + 1) return [outbox.delete(IDBKeyRange.bound(low, high))];
   return seqs.map((seq) => outbox.delete(seq));
-}
-
-/** The local copy of a record this device created, once the server took it. */
-function createdRecord(entry, result) {
-  const record = { ...entry.fields, ...(result.derived || {}), id: entry.record_id, version: result.version, deleted: false };
-  if (entry.client_id) record.client_id = entry.client_id;
-  return record;
 }
