@@ -74,8 +74,19 @@ test-sqlite: install-dev chromium webkit node
 test-postgres: install-dev chromium webkit node
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest
 
-lint: install-dev
+lint: install-dev typecheck-js
 	$(VENV)/bin/ruff check .
+
+## typecheck-js: the type check of the browser code (tsc --checkJs, TypeScript pinned in package-lock.json);
+## tsconfig.json covers the page's modules, tsconfig.sw.json the service worker
+.PHONY: typecheck-js
+typecheck-js: node_modules/.package-lock.json
+	npx --no-install tsc -p .
+	npx --no-install tsc -p tsconfig.sw.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
 ## bench: the performance benchmarks with their targets (see bench/README.md)
 bench: install-dev chromium

@@ -11,6 +11,12 @@ export class NetworkError extends Error {
 }
 
 export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} [code]
+   * @param {string} [message]
+   * @param {string | null} [reason]
+   */
   constructor(status, code, message, reason = null) {
     super(message || 'The server could not do that.');
     this.name = 'ApiError';
@@ -24,7 +30,10 @@ const TIMEOUT_MS = 60000;
 
 // Every success answer carries the server's time; the app learns its clock offset from it
 // (clock.js). A listener, not an import, so that this module stays the plain network layer.
+/** @typedef {(serverTime: string, sentAt: number, answeredAt: number) => unknown} ServerTimeListener */
+/** @type {ServerTimeListener | null} */
 let serverTimeListener = null;
+/** @param {ServerTimeListener} listener */
 export function onServerTime(listener) {
   serverTimeListener = listener;
 }
@@ -37,10 +46,23 @@ function timeoutSignal(ms) {
 }
 
 /**
+ * @typedef {object} ApiOptions
+ * @property {string} [method]
+ * @property {unknown} [body] sent as JSON
+ * @property {string | null} [token]
+ * @property {string | null} [csrf]
+ * @property {number} [timeout] in milliseconds
+ */
+
+/**
  * Call the API. ``token`` sends the device's bearer token (and no cookie); ``csrf`` is for
- * the few calls made with the signed-in session.
+ * the few calls made with the signed-in session. Resolves to the answer's envelope.
+ * @param {string} path
+ * @param {ApiOptions} [options]
+ * @returns {Promise<any>}
  */
 export async function api(path, { method = 'GET', body, token, csrf, timeout = TIMEOUT_MS } = {}) {
+  /** @type {Record<string, string>} */
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -55,6 +77,7 @@ export async function api(path, { method = 'GET', body, token, csrf, timeout = T
   } catch {
     throw new NetworkError();
   }
+  /** @type {any} */
   let data = null;
   try {
     data = await response.json();

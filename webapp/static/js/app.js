@@ -25,7 +25,7 @@ import { adviseOnKeepingData, renderKeepData } from './ui/keep-data.js';
 import { visitInProgress } from './visits.js';
 import { useConventions } from './when.js';
 
-const main = document.getElementById('main');
+const main = /** @type {HTMLElement} */ (document.getElementById('main'));
 const ID = '([\\w-]+)';
 const redirect = (to) => () => window.location.replace(to);
 // Every screen but Today loads when first shown (all are precached, so offline too):
@@ -55,6 +55,7 @@ const { clients, firstVisit, visit } = LOADERS;
 // [pattern, render, navigation item, live]: live screens only show data, and are redrawn
 // when a sync changed something; entry screens (a visit, a form) are never redrawn under
 // the practitioner's thumb.
+/** @type {[RegExp, (main: HTMLElement, options: object, ...args: any[]) => unknown, string | null, boolean?][]} */
 const ROUTES = [
   [/^#?\/?$/, renderDay, 'today', true],
   [/^#\/day\/(\d{4}-\d{2}-\d{2})$/, renderDay, 'today', true],
@@ -80,12 +81,12 @@ async function route({ focus = true, unlessBusy = false } = {}) {
   await flushAll();  // text typed on the screen being left is saved before the next one reads
   const found = ROUTES.map(([pattern, render, nav]) => [window.location.hash.match(pattern), render, nav])
     .find(([match]) => match);
-  for (const link of document.querySelectorAll('[data-nav]')) {
+  for (const link of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-nav]'))) {
     if (found && link.dataset.nav === found[2]) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
   if (!found) return show(main, [h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '#/' }, 'Back to today'))]);
-  const [match, render] = found;
+  const [match, render] = /** @type {[RegExpMatchArray, (main: HTMLElement, options: object, ...args: any[]) => unknown]} */ (found);
   return render(main, { focus, ticket, unlessBusy }, ...match.slice(1));
 }
 
@@ -111,7 +112,7 @@ async function showRevoked(event) {
 
 async function showVersion() {
   const version = await controllerVersion();
-  document.getElementById('app-version').textContent = version ? `Fieldbook, version ${version}` : 'Fieldbook';
+  /** @type {HTMLElement} */ (document.getElementById('app-version')).textContent = version ? `Fieldbook, version ${version}` : 'Fieldbook';
   document.body.dataset.version = version || '';
 }
 
@@ -178,7 +179,7 @@ function showClockWarning() {
     if (shown) shown.remove();
     return;
   }
-  if (!shown || shown.querySelector('p').textContent !== text) notice(text, { kind: 'warn', id: 'clock-warning' });
+  if (!shown || /** @type {HTMLElement} */ (shown.querySelector('p')).textContent !== text) notice(text, { kind: 'warn', id: 'clock-warning' });
 }
 
 async function boot() {
@@ -202,7 +203,7 @@ async function boot() {
     if (status === 'ready' && !(await vault.hasLock())) await lockThisPhone();
   } catch (error) {
     status = 'error';
-    show(main, [h('h1', {}, 'Fieldbook could not start'), h('p', {}, error.message)]);
+    show(main, [h('h1', {}, 'Fieldbook could not start'), h('p', {}, /** @type {Error} */ (error).message)]);
   }
   if (status === 'sign-in') return window.location.replace(LOGIN_URL);
   if (status === 'other-user') return showOtherUser();

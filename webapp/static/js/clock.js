@@ -11,7 +11,9 @@ const RESAVE_MS = 60 * 60 * 1000;
 /** Off by more than this, the practitioner is told (the server flags a visit from 10 minutes). */
 export const WARN_SECONDS = 5 * 60;
 
-let known = null;  // {offset_seconds, learnt_at}
+/** @typedef {{offset_seconds: number, learnt_at: string}} KnownClock */
+/** @type {KnownClock | null} */
+let known = null;
 export const clockEvents = new EventTarget();
 
 export async function loadClock() {
@@ -43,7 +45,13 @@ export async function learn(serverTime, sentAt, answeredAt) {
   if (warnedBefore !== isOff(known) || isOff(known)) clockEvents.dispatchEvent(new Event('change'));
 }
 
-const isOff = (clock) => Boolean(clock && Math.abs(clock.offset_seconds) > WARN_SECONDS);
+/**
+ * @param {KnownClock | null} clock
+ * @returns {clock is KnownClock}
+ */
+function isOff(clock) {
+  return Boolean(clock && Math.abs(clock.offset_seconds) > WARN_SECONDS);
+}
 
 /** What a session started now records: the corrected start and the evidence of the correction. */
 export function startStamp() {
@@ -52,6 +60,7 @@ export function startStamp() {
 }
 
 function inWords(seconds) {
+  /** @type {[number, string][]} */
   const units = [[86400, 'day'], [3600, 'hour'], [60, 'minute']];
   for (const [size, name] of units) {
     const count = Math.round(seconds / size);

@@ -14,7 +14,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 function daysBetween(a, b) {
   const start = new Date(a.getFullYear(), a.getMonth(), a.getDate());
   const end = new Date(b.getFullYear(), b.getMonth(), b.getDate());
-  return Math.round((end - start) / DAY_MS);
+  return Math.round((end.getTime() - start.getTime()) / DAY_MS);
 }
 
 function addDays(when, days) {

@@ -28,6 +28,7 @@ export const CLINIC_WIDE = ['vocabulary_term'];
 export const INDEXES = { finding: ['visit_id'], sensation_rating: ['visit_id', 'sensation_id'], vocabulary_term: ['kind'] };
 export const ALL = [...ENTITIES, 'outbox', 'conflicts', 'meta'];
 const STRICT = { durability: 'strict' };
+/** @type {Promise<import('../vendor/idb/index.js').IDBPDatabase> | null} */
 let dbPromise = null;
 
 function connect() {
@@ -140,8 +141,16 @@ export function exclusive(work) {
 // ---- sealed writes -----------------------------------------------------------------------
 // A write is described first ({store, put | add: row} or {store, delete: key}; meta rows as
 // {store: 'meta', key, put: value}), sealed outside any transaction, then applied in one.
+/**
+ * One write: exactly one of put, add and delete; key only with a meta put.
+ * @typedef {{store: string, put?: any, add?: any, key?: string, delete?: IDBValidKey | IDBKeyRange}} Op
+ */
 
-/** Seal the rows of ``ops`` (the deletes pass through). */
+/**
+ * Seal the rows of ``ops`` (the deletes pass through).
+ * @param {Op[]} ops
+ * @returns {Promise<Op[]>}
+ */
 export function sealOps(ops) {
   return Promise.all(ops.map(async (op) => {
     if (op.put === undefined && op.add === undefined) return op;
@@ -151,7 +160,10 @@ export function sealOps(ops) {
   }));
 }
 
-/** Apply sealed ``ops`` in ``tx``, issued together. */
+/**
+ * Apply sealed ``ops`` in ``tx``, issued together.
+ * @param {Op[]} ops
+ */
 export function applyOps(tx, ops) {
   return Promise.all(ops.map((op) => {
     const store = tx.objectStore(op.store);

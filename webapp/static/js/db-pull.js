@@ -95,7 +95,8 @@ export function storePull(page) {
     const conflicts = await Promise.all((page.conflicts || []).filter((c) => !decided.has(c.conflict_id))
       .map((conflict) => sealRow('conflicts', conflictFromWire(conflict))));
     const pulled = new Map(ENTITIES.map((entity) => [entity, new Set()]));
-    for (const server of records) pulled.get(server.entity).add(server.id);
+    // records holds known entities only (those of others were set aside above)
+    for (const server of records) /** @type {Set<string>} */ (pulled.get(server.entity)).add(server.id);
     return write(ALL, async (tx) => {
       await applyOps(tx, ops);
       if (page.snapshot) await dropUnlisted(tx, pulled, waitingIds);

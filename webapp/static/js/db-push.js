@@ -4,7 +4,7 @@
 // one more, under the database's exclusive lock, so a thousand answers go through in a pass.
 import { ALL, FOLLOWS, applyOps, exclusive, read, sealOps, write } from './db-core.js';
 import { groupByRecord, serverRecordOps } from './db-pull.js';
-import { batchPicker, conflictFromWire, inOrder, rebase } from './records.js';
+import { answeredRecord, batchPicker, conflictFromWire, createdRecord, inOrder, rebase } from './records.js';
 import { openRows } from './seal.js';
 
 // The changes of pushes under way are named in one meta record ('in_flight': their outbox
@@ -132,23 +132,11 @@ export function releaseClaim(batch) {
   }));
 }
 
-/**
- * The server's copy a push answer stands for. A plain create is answered without the record
- * (the device holds what it sent): its copy is what was sent, the server-derived fields and
- * the new version.
- */
-function answeredRecord(entry, result, id) {
-  if (result.record) return result.record;
-  if (result.version == null || entry.op !== 'upsert') return null;
-  return { entity: entry.entity, id, version: result.version, deleted: false,
-    fields: { ...entry.fields, ...(result.derived || {}) } };
-}
-
 /** Store the server's answers; only now do the answered entries leave the outbox. */
 export function storePushResults(batch, results) {
   return exclusive(async () => {
-    const { byRecord, merged, locals } = await openForStoring(batch, await readBeforeStoring(batch, results));
-    const { ops, answered, settled } = answerOps(batch, results, byRecord, merged, locals);
+    const opened = await openForStoring(batch, await readBeforeStoring(batch, results));
+    const { ops, answered, settled } = answerOps(batch, results, opened);
     const sealed = await sealOps(ops);
     return write(ALL, async (tx) => {
       const outbox = tx.objectStore('outbox');
@@ -166,60 +154,120 @@ export function storePushResults(batch, results) {
 }
 
 /**
- * The writes a push's answer makes (ops, see db-core.js), worked out from what was read:
- * rejected entries are marked; taken ones leave the outbox (their seqs in ``answered``), the
- * record takes the server's copy with what still waits laid over it, and the next waiting
- * change of the record is rebased onto the new version.
+ * What openForStoring read, opened: each answered record's outbox entries oldest first (the
+ * answers below update it as they go), the entries of records merged into, and the local
+ * copies to stamp.
+ * @typedef {{byRecord: Map<string, any[]>, merged: Map<string, any[]>, locals: Map<string, any>}} Opened
  */
-function answerOps(batch, results, byRecord, merged, locals) {
+
+/**
+ * The writes a push's answer makes (ops, see db-core.js), worked out from what was read:
+ * rejected entries are marked; taken ones leave the outbox (their seqs in ``answered``), and
+ * takenOps() writes the rest. ``settled`` counts the answers that were stored.
+ * @param {Opened} opened
+ * @returns {{ops: import('./db-core.js').Op[], answered: number[], settled: number}}
+ */
+function answerOps(batch, results, opened) {
   const sent = new Map(batch.map((entry) => [entry.change_id, entry]));
   const ops = [];
   const answered = [];
   let settled = 0;
   for (const result of results) {
-    const claimed = sent.get(result.change_id);
-    const entries = claimed ? byRecord.get(claimed.record_id) || [] : [];
-    const entry = entries.find((e) => e.seq === claimed.seq);
-    if (!entry || entry.change_id !== result.change_id) continue;
+    const found = stillWaiting(sent.get(result.change_id), result, opened.byRecord);
+    if (!found) continue;
     settled += 1;
     if (result.status === 'rejected') {
-      ops.push({ store: 'outbox', put: { ...entry, status: 'rejected', errors: result.errors || {},
-        code: result.code || 'invalid', rejected_at: new Date().toISOString() } });
+      ops.push(rejectedOp(found.entry, result));
       continue;
     }
-    answered.push(entry.seq);
-    const id = result.id || entry.record_id;  // differs when the server merged two records
-    const server = answeredRecord(entry, result, id);
-    // Changes already waiting on the record merged into (read before this one's move there).
-    const there = id === entry.record_id ? [] : byRecord.get(id) || merged.get(id) || [];
-    const rest = [];
-    let first = true;  // only the next change is rebased; later ones follow their predecessor's answer
-    for (const next of entries.filter((e) => e !== entry)) {
-      const pieces = first && next.attempts === 0 && next.status === 'pending'
-        ? rebase(next, server, result.version, id) : [{ ...next, record_id: id }];
-      first = false;
-      for (const piece of pieces) {
-        if (!piece.seq) piece.follows = 1;  // a split: queued behind its other half
-        rest.push(piece);
-        ops.push(piece.seq ? { store: 'outbox', put: piece } : { store: 'outbox', add: piece });
-      }
-    }
-    byRecord.delete(entry.record_id);
-    byRecord.set(id, there.length ? followingTheOldest([...there, ...rest], ops) : rest);
-    if (result.record) {
-      ops.push(...serverRecordOps(entry.entity, result.record, entry.record_id, entry.client_id, rest));
-    } else if (server && rest.length === 0 && entry.base_version === 0 && id === entry.record_id) {
-      // A plain create with nothing waiting after it: the local record is exactly what was sent.
-      ops.push({ store: entry.entity, put: createdRecord(entry, result) });
-    } else if (server && locals.get(entry.record_id)) {
-      const local = locals.get(entry.record_id);  // stamp the version and what the server derived
-      ops.push({ store: entry.entity, put: { ...local, ...(result.derived || {}), version: result.version } });
-    }
-    for (const conflict of result.conflicts || []) {
-      ops.push({ store: 'conflicts', put: conflictFromWire(conflict, { entity: entry.entity, id, client_id: entry.client_id }) });
-    }
+    answered.push(found.entry.seq);
+    ops.push(...takenOps(found.entry, found.entries, result, opened));
   }
   return { ops, answered, settled };
+}
+
+/**
+ * The sent entry an answer is for, as it stands in the outbox now, with its record's other
+ * entries; null when the answer names no sent change or the entry is no longer there.
+ * @returns {{entry: any, entries: any[]} | null}
+ */
+function stillWaiting(claimed, result, byRecord) {
+  if (!claimed) return null;
+  const entries = byRecord.get(claimed.record_id) || [];
+  const entry = entries.find((e) => e.seq === claimed.seq);
+  if (!entry || entry.change_id !== result.change_id) return null;
+  return { entry, entries };
+}
+
+/** A refused change stays in the outbox, marked with the server's reasons, for the practitioner. */
+function rejectedOp(entry, result) {
+  return { store: 'outbox', put: { ...entry, status: 'rejected', errors: result.errors || {},
+    code: result.code || 'invalid', rejected_at: new Date().toISOString() } };
+}
+
+/**
+ * The writes of a change the server took: what waited behind it is rebased and moved to the
+ * record's id (and ``opened.byRecord`` now lists it under that id, for the answers after
+ * this one), the record takes the server's copy with what still waits laid over it, and the
+ * server's conflicts are kept.
+ * @param {Opened} opened
+ * @returns {import('./db-core.js').Op[]}
+ */
+function takenOps(entry, entries, result, opened) {
+  const { byRecord, merged } = opened;
+  const ops = [];
+  const id = result.id || entry.record_id;  // differs when the server merged two records
+  const server = answeredRecord(entry, result, id);
+  // Changes already waiting on the record merged into (read before this one's move there).
+  const there = id === entry.record_id ? [] : byRecord.get(id) || merged.get(id) || [];
+  const rest = requeueBehind(entries.filter((e) => e !== entry), server, result.version, id, ops);
+  byRecord.delete(entry.record_id);
+  byRecord.set(id, there.length ? followingTheOldest([...there, ...rest], ops) : rest);
+  ops.push(...recordOps(entry, result, id, server, rest, opened.locals));
+  for (const conflict of result.conflicts || []) {
+    ops.push({ store: 'conflicts', put: conflictFromWire(conflict, { entity: entry.entity, id, client_id: entry.client_id }) });
+  }
+  return ops;
+}
+
+/**
+ * The changes that waited behind an answered one, queued again on record ``id`` at
+ * ``version``; their outbox writes go into ``ops``. Returns them (and any split's new half)
+ * in order.
+ */
+function requeueBehind(waiting, server, version, id, ops) {
+  const rest = [];
+  let first = true;  // only the next change is rebased; later ones follow their predecessor's answer
+  for (const next of waiting) {
+    const pieces = first && next.attempts === 0 && next.status === 'pending'
+      ? rebase(next, server, version, id) : [{ ...next, record_id: id }];
+    first = false;
+    for (const piece of pieces) {
+      if (!piece.seq) piece.follows = 1;  // a split: queued behind its other half
+      rest.push(piece);
+      ops.push(piece.seq ? { store: 'outbox', put: piece } : { store: 'outbox', add: piece });
+    }
+  }
+  return rest;
+}
+
+/**
+ * The local record's write once the server took a change to it (``rest``: what still waits
+ * on it): the server's copy when the answer carries it, else what was sent for a plain
+ * create, else the local copy stamped with the new version.
+ * @returns {import('./db-core.js').Op[]}
+ */
+function recordOps(entry, result, id, server, rest, locals) {
+  if (result.record) return serverRecordOps(entry.entity, result.record, entry.record_id, entry.client_id, rest);
+  if (server && rest.length === 0 && entry.base_version === 0 && id === entry.record_id) {
+    // A plain create with nothing waiting after it: the local record is exactly what was sent.
+    return [{ store: entry.entity, put: createdRecord(entry, result) }];
+  }
+  if (server && locals.get(entry.record_id)) {
+    const local = locals.get(entry.record_id);  // stamp the version and what the server derived
+    return [{ store: entry.entity, put: { ...local, ...(result.derived || {}), version: result.version } }];
+  }
+  return [];
 }
 
 /**
@@ -244,11 +292,4 @@ function deleteSeqs(outbox, seqs) {
   const high = Math.max(...seqs);
   if (new Set(seqs).size === high - low + 1) return [outbox.delete(IDBKeyRange.bound(low, high))];
   return seqs.map((seq) => outbox.delete(seq));
-}
-
-/** The local copy of a record this device created, once the server took it. */
-function createdRecord(entry, result) {
-  const record = { ...entry.fields, ...(result.derived || {}), id: entry.record_id, version: result.version, deleted: false };
-  if (entry.client_id) record.client_id = entry.client_id;
-  return record;
 }

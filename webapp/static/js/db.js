@@ -22,7 +22,13 @@ export async function setMeta(key, value) {
 
 export const getRecord = async (entity, id) => openRow(entity, await read([entity], (tx) => tx.objectStore(entity).get(id)));
 
-/** Live (not deleted) records of ``entity``, all of them or those with index = value. */
+/**
+ * Live (not deleted) records of ``entity``, all of them or those with index = value.
+ * @param {string} entity
+ * @param {string | null} [index]
+ * @param {IDBValidKey | null} [value]
+ * @returns {Promise<any[]>}
+ */
 export async function listRecords(entity, index = null, value = null) {
   const rows = await read([entity], (tx) => {
     const store = tx.objectStore(entity);
@@ -67,6 +73,7 @@ export function decideConflict(conflict, choice, value) {
       tx.objectStore('meta').get(DECISIONS), tx.objectStore(conflict.entity).get(conflict.id)]));
     const queued = ((await openMeta(DECISIONS, queuedRow)) || []).filter((d) => d.conflict_id !== conflict.conflict_id);
     queued.push({ conflict_id: conflict.conflict_id, choice, value, decided_at: new Date().toISOString() });
+    /** @type {import('./db-core.js').Op[]} */
     const ops = [{ store: 'meta', key: DECISIONS, put: queued }, { store: 'conflicts', delete: conflict.conflict_id }];
     const record = await openRow(conflict.entity, recordRow);
     if (record && conflict.field !== '_deleted') {

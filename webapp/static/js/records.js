@@ -126,6 +126,25 @@ export function toWire(entry) {
   return change;
 }
 
+/**
+ * The server's copy a push answer stands for. A plain create is answered without the record
+ * (the device holds what it sent): its copy is what was sent, the server-derived fields and
+ * the new version.
+ */
+export function answeredRecord(entry, result, id) {
+  if (result.record) return result.record;
+  if (result.version == null || entry.op !== 'upsert') return null;
+  return { entity: entry.entity, id, version: result.version, deleted: false,
+    fields: { ...entry.fields, ...(result.derived || {}) } };
+}
+
+/** The local copy of a record this device created, once the server took it. */
+export function createdRecord(entry, result) {
+  const record = { ...entry.fields, ...(result.derived || {}), id: entry.record_id, version: result.version, deleted: false };
+  if (entry.client_id) record.client_id = entry.client_id;
+  return record;
+}
+
 /** Conflicts as the device keeps them (from a push result or a pull). */
 export function conflictFromWire(conflict, defaults = {}) {
   return {

@@ -26,10 +26,11 @@ async function registration() {
   const found = await navigator.serviceWorker.getRegistration(SCOPE);
   const reg = found || await navigator.serviceWorker.register('/sw.js', { scope: SCOPE });
   if (reg.active) return reg;
-  const worker = reg.installing || reg.waiting;
-  await new Promise((resolve) => {
+  // Not active yet, so installing or waiting (a registration always holds one of the three).
+  const worker = /** @type {ServiceWorker} */ (reg.installing || reg.waiting);
+  await /** @type {Promise<void>} */ (new Promise((resolve) => {
     worker.addEventListener('statechange', () => { if (worker.state === 'activated') resolve(); });
-  });
+  }));
   return reg;
 }
 
@@ -53,6 +54,7 @@ async function caller(token) {
  * Ask permission, subscribe this browser with the clinic's public key and tell the server.
  * Answers {on: true} or {on: false, reason: 'denied' | 'dismissed'}; network problems throw.
  */
+/** @param {{token?: string}} [options] */
 export async function turnOn({ token } = {}) {
   const permission = await Notification.requestPermission();
   if (permission !== 'granted') return { on: false, reason: permission === 'denied' ? 'denied' : 'dismissed' };
@@ -66,6 +68,7 @@ export async function turnOn({ token } = {}) {
 }
 
 /** Stop reminders on this browser: the server forgets it, then the browser unsubscribes. */
+/** @param {{token?: string}} [options] */
 export async function turnOff({ token } = {}) {
   const subscription = await currentSubscription();
   if (!subscription) return;
@@ -73,12 +76,13 @@ export async function turnOff({ token } = {}) {
   try {
     await api('/api/v1/push/subscriptions', { method: 'DELETE', ...auth, body: { endpoint: subscription.endpoint } });
   } catch (error) {
-    if (error.code !== 'not_found') throw error;  // already forgotten: carry on
+    if (/** @type {{code?: string}} */ (error).code !== 'not_found') throw error;  // already forgotten: carry on
   }
   await subscription.unsubscribe();
 }
 
 /** Ask the server to send this browser a test notification; answers the server's result. */
+/** @param {{token?: string}} [options] */
 export async function sendTest({ token } = {}) {
   const subscription = await currentSubscription();
   const auth = await caller(token);

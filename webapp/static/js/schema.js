@@ -3,6 +3,7 @@
 // The device database is imported where the document is stored or read back, not above:
 // the rules and their checks load under node too (tests/js/).
 
+/** @type {any} the published document, as JSON (null before the first sync) */
 let published = null;
 
 /** Take ``document`` as the published rules (loadSchema and storeSchema do; tests give theirs). */
@@ -88,7 +89,11 @@ function calendarDay(year, month, day) {
   return year >= 1 && days !== undefined && day >= 1 && day <= days;
 }
 
-/** A date and time as fieldspec.py reads it: null if it is none; {zoned: false} without a zone. */
+/**
+ * A date and time as fieldspec.py reads it: null if it is none; {zoned: false} without a zone.
+ * @param {string} text
+ * @returns {{zoned: false} | {zoned: true, utcYear: number} | null}
+ */
 function readDateTime(text) {
   const match = DATETIME.exec(text);
   if (!match) return null;

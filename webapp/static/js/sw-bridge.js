@@ -7,6 +7,7 @@
 // Events on `updates`: 'available' (a new version waits), 'replaced' (another tab applied one).
 
 export const updates = new EventTarget();
+/** @type {ServiceWorker | null} */
 let waitingWorker = null;
 let applying = false;
 

@@ -19,6 +19,10 @@ const RETRY_MS = 60 * 1000;
 
 /** 'status' when the state below changes; 'synced' after each run (detail.changed: re-read). */
 export const syncEvents = new EventTarget();
+/**
+ * @typedef {{running: boolean, offline: boolean, problem: string | null, needsSignIn: boolean, lastSync: string | null}} SyncState
+ */
+/** @type {SyncState} */
 const state = { running: false, offline: false, problem: null, needsSignIn: false, lastSync: null };
 export const syncState = () => ({ ...state });
 
@@ -167,9 +171,11 @@ async function once() {
   }
 }
 
+/** @type {Promise<SyncState> | null} */
 let running = null;
 let again = false;
-let timer = null;
+/** @type {number | undefined} */
+let timer;
 
 const underLock = (work) => (navigator.locks ? navigator.locks.request('fieldbook-sync', work) : work());
 
@@ -218,8 +224,9 @@ export async function startSync() {
   });
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.addEventListener('message', (event) => {
-      if (!event.data || event.data.type !== 'SYNC_REQUESTED' || !event.ports[0]) return;
-      syncNow().then((after) => event.ports[0].postMessage({
+      const [port] = event.ports;
+      if (!event.data || event.data.type !== 'SYNC_REQUESTED' || !port) return;
+      syncNow().then((after) => port.postMessage({
         ok: !after.offline && !after.problem, error: after.problem || (after.offline ? 'offline' : null),
       }));
     });

@@ -17,7 +17,12 @@ const AES = { name: 'AES-GCM', length: 256 };
 const encoder = new TextEncoder();
 
 export class UnlockError extends Error {
-  /** ``reason``: 'wrong-pin' (``left`` tries), 'pin-erased', 'no-pin', 'passkey-failed'. */
+  /**
+   * ``reason``: 'wrong-pin' (``left`` tries), 'pin-erased', 'no-pin', 'passkey-failed'.
+   * @param {string} reason
+   * @param {string} message
+   * @param {number | null} [left]
+   */
   constructor(reason, message, left = null) {
     super(message);
     this.name = 'UnlockError';
@@ -117,7 +122,7 @@ export async function unlockWithPin(pin) {
   try {
     await openWith(lock.pin, await pinKey(pin, lock.pin.salt, lock.pin.iterations));
   } catch (error) {
-    if (error.name !== 'OperationError') throw error;
+    if (/** @type {Error} */ (error).name !== 'OperationError') throw error;
     const attempts = (lock.pin.attempts || 0) + 1;
     if (attempts >= MAX_PIN_TRIES) {
       await saveLock({ ...lock, pin: null });
@@ -134,6 +139,8 @@ export async function unlockWithPin(pin) {
 /**
  * After a sign-in on this phone, the escrow key the server released unlocks it, and a new
  * PIN replaces the old (forgotten or erased) one.
+ * @param {string} escrow
+ * @param {string | null} [newPin]
  */
 export async function unlockWithEscrow(escrow, newPin = null) {
   const lock = await readLock();
@@ -154,20 +161,21 @@ export const passkeysPossible = () => Boolean(window.PublicKeyCredential && navi
   && window.isSecureContext && !/^\d+\.\d+\.\d+\.\d+$/.test(location.hostname));
 
 async function prfFromGet(credentialId) {
-  const assertion = await navigator.credentials.get({ publicKey: {
+  // A public-key request answers a PublicKeyCredential (or throws: no passkey, cancelled).
+  const assertion = /** @type {PublicKeyCredential} */ (await navigator.credentials.get({ publicKey: {
     challenge: random(32), allowCredentials: [{ type: 'public-key', id: credentialId }], userVerification: 'required',
-    timeout: 60000, extensions: { prf: { eval: { first: await prfSalt() } } } } });
+    timeout: 60000, extensions: { prf: { eval: { first: await prfSalt() } } } } }));
   const results = assertion.getClientExtensionResults().prf;
   if (!results || !results.results || !results.results.first) throw new UnlockError('passkey-failed', 'This passkey cannot unlock Fieldbook.');
   return results.results.first;
 }
 
 async function addPasskeyWith(dataKey, user) {
-  const credential = await navigator.credentials.create({ publicKey: {
+  const credential = /** @type {PublicKeyCredential} */ (await navigator.credentials.create({ publicKey: {
     rp: { name: 'Fieldbook' }, user: { id: random(16), name: user.name, displayName: user.name },
     challenge: random(32), pubKeyCredParams: [{ type: 'public-key', alg: -7 }, { type: 'public-key', alg: -257 }],
     authenticatorSelection: { authenticatorAttachment: 'platform', residentKey: 'preferred', userVerification: 'required' },
-    timeout: 60000, extensions: { prf: { eval: { first: await prfSalt() } } } } });
+    timeout: 60000, extensions: { prf: { eval: { first: await prfSalt() } } } } }));
   const prf = credential.getClientExtensionResults().prf;
   if (!prf || !prf.enabled) throw new UnlockError('passkey-failed', 'This phone’s passkeys cannot unlock Fieldbook; use your PIN.');
   const output = (prf.results && prf.results.first) || await prfFromGet(credential.rawId);

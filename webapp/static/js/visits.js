@@ -14,6 +14,10 @@ const RESUME_WITHIN_MS = 12 * 60 * 60 * 1000;
 export const addressOf = (client) => [client.address_line, client.town, client.postcode].filter(Boolean).join(', ');
 
 /** Start a session with ``client`` now (from ``appointment`` when there is one); its id. */
+/**
+ * @param {any} client
+ * @param {any} [appointment]
+ */
 export async function startVisit(client, appointment = null) {
   const earlier = await db.listRecords('visit', 'client_id', client.id);
   const location = appointment ? appointment.location : (client.address_line ? 'home' : 'clinic');

@@ -8,7 +8,9 @@ const DEFAULTS = Object.freeze({ locale: 'en-GB', time_zone: 'Europe/London' });
 const DAY_MS = 24 * 60 * 60 * 1000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** @type {Readonly<{locale: string, time_zone: string}>} */
 let conventions = DEFAULTS;
+/** @type {Map<string, Intl.DateTimeFormat>} */
 let formats = new Map();
 
 /** Follow the conventions of a published rules document; the defaults for what it lacks or gets wrong. */
@@ -27,10 +29,16 @@ export function useConventions(published) {
 /** {locale, time_zone} in use. */
 export const currentConventions = () => conventions;
 
+/**
+ * @param {Intl.DateTimeFormatOptions} options
+ * @param {string} [timeZone]
+ * @param {string} [locale]
+ * @returns {Intl.DateTimeFormat}
+ */
 function format(options, timeZone = conventions.time_zone, locale = conventions.locale) {
   const key = JSON.stringify([locale, timeZone, options]);
   if (!formats.has(key)) formats.set(key, new Intl.DateTimeFormat(locale, { ...options, timeZone }));
-  return formats.get(key);
+  return /** @type {Intl.DateTimeFormat} */ (formats.get(key));
 }
 
 const instant = (when) => (when instanceof Date ? when : new Date(when));
@@ -42,7 +50,7 @@ function wallClock(when) {
   const parts = format({ year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric',
     second: 'numeric', hourCycle: 'h23', calendar: 'gregory', numberingSystem: 'latn' }, conventions.time_zone, 'en-US')
     .formatToParts(when);
-  const number = (type) => Number(parts.find((part) => part.type === type).value);
+  const number = (type) => Number(/** @type {Intl.DateTimeFormatPart} */ (parts.find((part) => part.type === type)).value);
   return { year: number('year'), month: number('month'), day: number('day'), hour: number('hour') % 24,
     minute: number('minute'), second: number('second') };
 }
@@ -61,7 +69,7 @@ export function clinicDate(when) {
 export const clinicToday = (now = new Date()) => clinicDate(now);
 
 const noonOf = (date) => {
-  const [, year, month, day] = DATE.exec(date);
+  const [, year, month, day] = /** @type {RegExpExecArray} */ (DATE.exec(date));  // (isDate checks first where it may not be one)
   return new Date(Date.UTC(Number(year), Number(month) - 1, Number(day), 12));
 };
 
@@ -71,7 +79,7 @@ export const isDate = (text) => DATE.test(text || '') && valid(noonOf(text));
 export const addDays = (date, days) => new Date(noonOf(date).getTime() + days * DAY_MS).toISOString().slice(0, 10);
 
 /** Whole days from one date to another. */
-export const daysBetween = (from, to) => Math.round((noonOf(to) - noonOf(from)) / DAY_MS);
+export const daysBetween = (from, to) => Math.round((noonOf(to).getTime() - noonOf(from).getTime()) / DAY_MS);
 
 // A calendar date is written at noon UTC in UTC: the same day whatever the zone.
 const writeDate = (date, options) => format(options, 'UTC').format(noonOf(date));

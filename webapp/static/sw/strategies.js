@@ -2,6 +2,7 @@
  * Loaded by sw.js with importScripts (a classic worker, so every browser can run it). */
 /* exported FieldbookStrategies */
 // eslint-disable-next-line no-unused-vars
+/** @param {FieldbookShell} shell */
 function FieldbookStrategies(shell) {
   'use strict';
   const PREFIX = 'fieldbook-shell-';

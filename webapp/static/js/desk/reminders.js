@@ -2,7 +2,7 @@
 // explains why first; the browser's permission request comes only from the button.
 import { currentSubscription, pushSupport, turnOff, turnOn } from '../reminders.js';
 
-const box = document.getElementById('push-subscribe');
+const box = /** @type {HTMLElement} */ (document.getElementById('push-subscribe'));
 
 function button(label, primary) {
   const element = document.createElement('button');
@@ -35,7 +35,7 @@ async function draw(message = '') {
         }
       } catch (error) {
         action.disabled = false;
-        status.textContent = `That did not work: ${error.message}`;
+        status.textContent = `That did not work: ${/** @type {Error} */ (error).message}`;
       }
     });
     controls.append(action);

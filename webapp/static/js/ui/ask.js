@@ -14,7 +14,7 @@ export function ask({ title, body, choices, dismiss }) {
   counter += 1;
   const titleId = `ask-${counter}-title`;
   const textId = `ask-${counter}-text`;
-  const opener = document.activeElement;
+  const opener = /** @type {HTMLElement | null} */ (document.activeElement);
   // data-busy: no redraw after a sync while the practitioner decides (dom.js entryInProgress)
   const dialog = h('dialog', { class: 'ask', 'aria-labelledby': titleId, 'aria-describedby': textId, 'data-busy': 'true' },
     h('h2', { id: titleId }, title),

@@ -96,7 +96,7 @@ function handOverButton(entry, redraw) {
     } catch (error) {
       button.disabled = false;
       status.textContent = error instanceof NetworkError ? 'This needs a connection to the clinic. Try again when online.'
-        : `The desk could not take it: ${error.message}`;
+        : `The desk could not take it: ${/** @type {Error} */ (error).message}`;
     }
   } }, 'Hand it to the clinic desk');
   return h('div', { class: 'hand-over' }, h('p', {}, 'The clinic desk can take it instead, and copy what is needed '

@@ -6,6 +6,7 @@ import { labelOf } from '../schema.js';
 const SVG = 'http://www.w3.org/2000/svg';
 // Shapes in a 200 x 420 box, for the client's LEFT side seen from the back. The right side
 // is the mirror image; seen from the front, the sides swap over.
+/** @type {[string, string, any, string?][]} region, kind of shape, the shape, 'centre' when it has no side */
 const BACK = [
   ['lumbar_l1', 'rect', { x: 90, y: 88, width: 20, height: 12 }, 'centre'],
   ['lumbar_l2', 'rect', { x: 90, y: 100, width: 20, height: 12 }, 'centre'],

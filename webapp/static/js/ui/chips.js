@@ -6,8 +6,21 @@ import { h } from './dom.js';
 let counter = 0;
 
 /**
+ * @typedef {object} ChipGroupOptions
+ * @property {string} legend
+ * @property {string} name
+ * @property {{code: string, label: string}[]} options
+ * @property {string | string[] | null} [value]
+ * @property {boolean} [multiple]
+ * @property {((value: any) => unknown) | null} [onChange]
+ * @property {string | null} [hint]
+ * @property {string} [className]
+ */
+
+/**
  * A fieldset of chips. ``multiple`` makes checkboxes (value: array of codes), otherwise
  * radios (value: one code). ``onChange(value)`` runs after every tap.
+ * @param {ChipGroupOptions} group
  */
 export function chipGroup({ legend, name, options, value, multiple = false, onChange = null, hint = null, className = '' }) {
   counter += 1;
@@ -33,7 +46,10 @@ export function chipGroup({ legend, name, options, value, multiple = false, onCh
   return fieldset;
 }
 
-/** An intensity scale, as published (0 to 10), as one row of chips. */
+/**
+ * An intensity scale, as published (0 to 10), as one row of chips.
+ * @param {{legend: string, name: string, value?: number | null, onChange?: ((value: number | null) => unknown) | null}} scale
+ */
 export function intensityScale({ legend, name, value, onChange = null }) {
   const { min, max } = intensityRange();
   const options = [];
@@ -47,6 +63,7 @@ export function intensityScale({ legend, name, value, onChange = null }) {
 }
 
 // Saves of what is being typed, still running; flushAll() waits for them.
+/** @type {Set<Promise<void>>} */
 const running = new Set();
 /** Resolves once every save of typed text started so far is stored. */
 export const flushAll = () => Promise.all([...running]);
@@ -57,7 +74,9 @@ export const flushAll = () => Promise.all([...running]);
  * so a reload, a locked phone or a switch of apps loses at most the keystroke in flight.
  */
 export function autosaver(save) {
+  /** @type {any[] | null} */
   let latest = null;
+  /** @type {Promise<void> | null} */
   let current = null;
   const drain = async () => {
     try {
@@ -67,7 +86,7 @@ export function autosaver(save) {
         await save(...args);
       }
     } finally {
-      running.delete(current);
+      running.delete(/** @type {Promise<void>} */ (current));  // set before drain() first waits
       current = null;
     }
   };

@@ -55,9 +55,13 @@ export function entryInProgress() {
     || (active && active.closest('main form') && active.matches('input, select, textarea')));
 }
 
+/**
+ * @param {string} text
+ * @param {{kind?: string, id?: string | null}} [options]
+ */
 export function notice(text, { kind = 'info', id = null } = {}) {
-  const area = document.getElementById('notices');
-  if (id && document.getElementById(id)) document.getElementById(id).remove();
+  const area = /** @type {HTMLElement} */ (document.getElementById('notices'));
+  document.getElementById(id || '')?.remove();
   const box = h('div', { class: `banner banner-${kind}`, id, role: kind === 'error' ? 'alert' : 'status' },
     h('p', {}, text),
     h('button', { type: 'button', class: 'link-button', onclick: () => box.remove() }, 'Dismiss'));

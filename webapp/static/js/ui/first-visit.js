@@ -47,7 +47,8 @@ function acknowledgementForm(client, onSaved) {
     showErrors(form, summary, errors);
     if (!agreed.checked) return;
     await createRecord('acknowledgement', { client_id: client.id, acknowledged_on: today(),
-      wording_version: wording.version, method: method.read() }, { clientId: client.id });
+      // (drawn only with the published rules, hasSchema(), and they carry the wording)
+      wording_version: /** @type {{version: string}} */ (wording).version, method: method.read() }, { clientId: client.id });
     await form.dropDraft();
     onSaved();
   });

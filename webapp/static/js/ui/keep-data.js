@@ -15,7 +15,7 @@ function reminder(id, text, linkText) {
   const box = h('div', { class: 'banner banner-warn', id, role: 'status' },
     h('p', {}, text, ' ', h('a', { href: KEEP_DATA_URL }, linkText)),
     h('button', { type: 'button', class: 'link-button', onclick: () => box.remove() }, 'Dismiss'));
-  document.getElementById('notices').append(box);
+  /** @type {HTMLElement} */ (document.getElementById('notices')).append(box);
   return box;
 }
 

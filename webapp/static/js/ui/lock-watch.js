@@ -20,7 +20,8 @@ export function watchForLock() {
     lockNow();
   };
   for (const name of ACTIVITY) window.addEventListener(name, () => { lastActive = Date.now(); }, { capture: true, passive: true });
-  let hiddenTimer = null;
+  /** @type {number | undefined} */
+  let hiddenTimer;
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') {
       hiddenAt = Date.now();

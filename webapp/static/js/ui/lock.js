@@ -92,6 +92,10 @@ export function renderUnlock(main, { owner, policy, lastSync }) {
  * ``finish(pin)`` does the setting up and returns a function that adds a passkey, or throws
  * with a message to show.
  */
+/**
+ * @param {HTMLElement} main
+ * @param {{user: any, finish: (pin: string) => Promise<((user: any) => Promise<unknown>) | null>, intro?: string}} options
+ */
 export function renderSetUp(main, { user, finish, intro }) {
   return new Promise((resolve) => {
     const error = message();
@@ -109,7 +113,7 @@ export function renderSetUp(main, { user, finish, intro }) {
       try {
         addPasskey = await finish(pin);
       } catch (failure) {
-        error.textContent = failure.message;
+        error.textContent = /** @type {Error} */ (failure).message;
         form.querySelector('button').disabled = false;
         return;
       }
@@ -136,7 +140,8 @@ export function renderConfirmPin(main, { intro, finish }) {
         await finish(form.elements.pin.value);
         resolve('done');
       } catch (failure) {
-        error.textContent = failure.name === 'OperationError' ? 'That PIN is not right.' : failure.message;
+        const { name, message: text } = /** @type {Error} */ (failure);
+        error.textContent = name === 'OperationError' ? 'That PIN is not right.' : text;
         form.querySelector('button').disabled = false;
       }
     });
@@ -145,7 +150,7 @@ export function renderConfirmPin(main, { intro, finish }) {
 }
 
 function offerPasskey(main, user, addPasskey) {
-  return new Promise((resolve) => {
+  return /** @type {Promise<void>} */ (new Promise((resolve) => {
     const status = h('p', { role: 'status', id: 'passkey-status' });
     show(main, [h('h1', {}, 'Unlock with your fingerprint or face?'),
       h('p', {}, 'This phone can also unlock Fieldbook with a passkey, even with no signal. Your PIN keeps working too.'),
@@ -161,5 +166,5 @@ function offerPasskey(main, user, addPasskey) {
           }
         } }, 'Use a passkey'),
         h('button', { type: 'button', class: 'button', id: 'skip-passkey', onclick: () => resolve() }, 'Not now'))]);
-  });
+  }));
 }

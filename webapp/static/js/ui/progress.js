@@ -14,6 +14,7 @@ const CHART_HEIGHT = 160;
 /** A colour of the app's palette (css/tokens.css), read from the page: a canvas cannot use var(). */
 const colour = (name) => getComputedStyle(document.documentElement).getPropertyValue(`--${name}`).trim();
 
+/** @type {Promise<any> | null} */
 let uplotReady = null;
 let sections = 0;
 

@@ -39,7 +39,7 @@ export async function renderReminders(main, options) {
         if (message !== undefined) status.textContent = message;
       } catch (error) {
         status.textContent = error instanceof NetworkError ? 'Reminders need a connection to set up. Try again when online.'
-          : `That did not work: ${error.message}`;
+          : `That did not work: ${/** @type {Error} */ (error).message}`;
       } finally {
         event.target.disabled = false;
       }

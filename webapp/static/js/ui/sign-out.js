@@ -23,7 +23,7 @@ export async function renderSignOut(main, options) {
     status.textContent = `${plural(result.left, 'change')} could not be sent${result.offline ? ': there is no connection to the clinic server'
       : result.problem ? `: ${result.problem}` : ''}. You are still signed in, and nothing was removed.`;
     await renderSignOut(main, { focus: false });
-    document.getElementById('sign-out-status').textContent = status.textContent;
+    /** @type {HTMLElement} */ (document.getElementById('sign-out-status')).textContent = status.textContent;
   };
 
   const content = [h('h1', {}, 'Sign out')];

@@ -82,6 +82,7 @@ async function resumeBanner() {
 
 /** Swiping left or right on the day moves to the next or previous day. */
 function swipeable(element, day) {
+  /** @type {Touch | null} */
   let start = null;
   element.addEventListener('touchstart', (e) => { start = e.touches.length === 1 ? e.touches[0] : null; }, { passive: true });
   element.addEventListener('touchend', (e) => {

@@ -64,6 +64,13 @@ function stepButtons(visitId, index) {
     next ? h('a', { class: 'button primary', href: `#/visits/${visitId}/${next.key}` }, `${next.label} ›`) : null);
 }
 
+/**
+ * @param {HTMLElement} main
+ * @param {{focus?: boolean}} options
+ * @param {string} visitId
+ * @param {string | null} [stepKey]
+ * @param {string} [query]
+ */
 export async function renderVisit(main, options, visitId, stepKey = null, query = '') {
   const visit = await db.getRecord('visit', visitId);
   if (!visit || visit.deleted) return missing(main, options, 'Session not on this phone', 'It may belong to a client who moved to another practitioner.');
@@ -89,6 +96,6 @@ export async function renderVisit(main, options, visitId, stepKey = null, query 
     stepButtons(visitId, index),
   ], options);
   // A step may ask for focus on one control instead of the heading (the sensation to rate next).
-  const wanted = main.querySelector('[data-focus-on-show]');
+  const wanted = /** @type {HTMLElement | null} */ (main.querySelector('[data-focus-on-show]'));
   if (wanted && options.focus !== false) wanted.focus();
 }
