@@ -90,7 +90,8 @@ function watchCharts(boxes) {
       }
       const width = Math.floor(target.clientWidth);
       if (width < 50) continue;  // hidden or not laid out yet
-      if (charts.has(target)) { charts.get(target).setSize({ width, height: CHART_HEIGHT }); continue; }
+      // Still null while uPlot loads: the chart is then drawn at the width it finds.
+      if (charts.has(target)) { charts.get(target)?.setSize({ width, height: CHART_HEIGHT }); continue; }
       charts.set(target, null);  // claimed, so a second resize while uPlot loads draws nothing twice
       loadUplot().then((UPlot) => {
         target.replaceChildren();  // clears a failure note left by an earlier try
