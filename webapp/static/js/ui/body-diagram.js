@@ -1,108 +1,120 @@
-// The body diagram of the findings step: an outline seen from the back (the client lies face
-// down) and from the front, drawn here as SVG. Each region with a side is a button; regions
-// with findings are marked, and a traced line of tension is drawn through its regions.
+// The body diagram of the findings step: the body seen from the back (the client lies face
+// down) and from the front, drawn as SVG from the chart's shapes (../body-chart.js). Each
+// region with a side is a button, the client's left first; the lumbar levels and the sacrum
+// are buttons in a magnified inset of the lower back, where each is a thumb's width. Regions
+// with findings are coloured, hatched and marked by their state, with a legend; a finding's
+// direction is an arrow on its region, and a traced line of tension a smooth curve.
+import { CHART, arrowPaths, arrowsAt, covers, linePoints, markPath, outlinePath, pathOf, placements,
+  smoothPath, stateOf, tensionLines, transformOf } from '../body-chart.js';
 import { labelOf } from '../schema.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
-// Shapes in a 200 x 420 box, for the client's LEFT side seen from the back. The right side
-// is the mirror image; seen from the front, the sides swap over.
-const BACK = [
-  ['lumbar_l1', 'rect', { x: 90, y: 88, width: 20, height: 12 }, 'centre'],
-  ['lumbar_l2', 'rect', { x: 90, y: 100, width: 20, height: 12 }, 'centre'],
-  ['lumbar_l3', 'rect', { x: 90, y: 112, width: 20, height: 12 }, 'centre'],
-  ['lumbar_l4', 'rect', { x: 90, y: 124, width: 20, height: 12 }, 'centre'],
-  ['lumbar_l5', 'rect', { x: 90, y: 136, width: 20, height: 12 }, 'centre'],
-  ['sacrum', 'path', { d: 'M90 148 H110 L100 170 Z' }, 'centre'],
-  ['pelvis', 'rect', { x: 58, y: 146, width: 30, height: 18 }],
-  ['buttock', 'ellipse', { cx: 78, cy: 186, rx: 20, ry: 17 }],
-  ['hip', 'rect', { x: 40, y: 160, width: 16, height: 30 }],
-  ['itb', 'rect', { x: 44, y: 206, width: 14, height: 64 }],
-  ['knee', 'rect', { x: 62, y: 274, width: 32, height: 22 }],
-  ['calf', 'ellipse', { cx: 78, cy: 326, rx: 15, ry: 27 }],
-  ['ankle', 'rect', { x: 68, y: 357, width: 20, height: 16 }],
-  ['foot', 'ellipse', { cx: 78, cy: 388, rx: 15, ry: 10 }],
-];
-const FRONT_REGIONS = new Set(['pelvis', 'hip', 'itb', 'knee', 'ankle', 'foot']);
-const OUTLINE = 'M100 6 a18 18 0 1 1 -0.1 0 Z M62 44 H138 L150 150 L146 270 L138 400 H108 L104 210 H96 L92 400 H62 L54 270 L50 150 Z';
 
-const el = (tag, attributes = {}) => {
+const el = (tag, attributes = {}, ...children) => {
   const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  for (const [name, value] of Object.entries(attributes)) if (value !== undefined) node.setAttribute(name, value);
+  node.append(...children.filter(Boolean));
   return node;
 };
+const text = (attributes, words) => { const node = el('text', attributes); node.textContent = words; return node; };
 
-function mirrored(kind, shape) {
-  const flip = (x) => 200 - x;
-  if (kind === 'rect') return { ...shape, x: flip(shape.x + shape.width) };
-  if (kind === 'ellipse') return { ...shape, cx: flip(shape.cx) };
-  return shape;
+/** The hatchings of the states, one pattern each, named after the view. */
+function hatchings(prefix) {
+  return el('defs', {}, ...Object.entries(CHART.states).map(([state, { hatch }]) => el('pattern', {
+    id: `${prefix}-${state}`, width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
+  el('path', { d: hatch, class: `ink-${state}` }))));
 }
 
-/** The sides a shape stands for, and where it is drawn, for one view. */
-function placements(view) {
-  const out = [];
-  for (const [region, kind, shape, centre] of BACK) {
-    if (view === 'front' && !FRONT_REGIONS.has(region)) continue;
-    if (centre) { out.push({ region, side: null, kind, shape }); continue; }
-    // Seen from the back the client's left is on the viewer's left; from the front, on the right.
-    const leftShape = view === 'back' ? shape : mirrored(kind, shape);
-    const rightShape = view === 'back' ? mirrored(kind, shape) : shape;
-    out.push({ region, side: 'left', kind, shape: leftShape }, { region, side: 'right', kind, shape: rightShape });
+/** What a region's shape is drawn with: its target, the shape, its hatching and its mark. */
+function stateLayers(prefix, shapeData, state, at) {
+  const d = pathOf(shapeData);
+  return [el('path', { d, class: 'shape' }),
+    state ? el('path', { d, class: 'hatch', fill: `url(#${prefix}-${state})` }) : null,
+    state ? el('path', { d: markPath(state, at), class: `mark ink-${state}` }) : null];
+}
+
+/** The outline, the body's details, the small lumbar levels and the inset's frame: drawing only. */
+function drawing(view, findings) {
+  const { midline, details = [], mini = [], inset } = CHART.views[view];
+  const art = el('g', { class: 'art', 'aria-hidden': 'true' }, el('path', { d: outlinePath(view), class: 'outline', transform: transformOf(view, false) }));
+  for (const detail of details) {
+    art.append(el('path', { d: pathOf(detail), class: 'detail', transform: transformOf(view, false) }));
+    if (detail.paired) art.append(el('path', { d: pathOf(detail), class: 'detail', transform: transformOf(view, true) }));
   }
-  return out;
+  for (const small of mini) {
+    const state = stateOf(findings.filter((f) => f.region === small.region));
+    art.append(el('g', { class: `mini ${state}`.trim(), transform: transformOf(view, false) }, el('path', { d: pathOf(small.shape), class: 'shape' })));
+  }
+  if (inset) {
+    const [x, y, w, h, r] = inset.box;
+    art.append(el('rect', { x, y, width: w, height: h, rx: r, class: 'inset' }),
+      text({ x: x + w / 2, y: y + 16, class: 'inset-title' }, inset.title),
+      ...inset.callout.map(([[x1, y1], [x2, y2]]) => el('line', { x1, y1, x2, y2, class: 'callout' })));
+  }
+  const viewersLeft = CHART.viewerLeft[view] === 'left' ? ['L', 'R'] : ['R', 'L'];
+  art.append(text({ x: midline - 96, y: 40, class: 'side-label' }, viewersLeft[0]),
+    text({ x: midline + 96, y: 40, class: 'side-label' }, viewersLeft[1]));
+  return art;
 }
 
-const centreOf = ({ kind, shape }) => (kind === 'rect' ? [shape.x + shape.width / 2, shape.y + shape.height / 2]
-  : kind === 'ellipse' ? [shape.cx, shape.cy] : [100, 158]);
-
-const covers = (finding, place) => finding.region === place.region
-  && (place.side === null || finding.side === place.side || finding.side === 'both');
+/** The legend: each state's swatch and words, a line of tension and a direction. */
+function legend(prefix) {
+  const top = CHART.height - 42;
+  const key = el('g', { class: 'legend', 'aria-hidden': 'true' });
+  Object.entries(CHART.states).forEach(([state, { label }], i) => {
+    const x = 4 + i * 110;
+    key.append(el('g', { class: `legend-key ${state}` }, ...stateLayers(prefix, { rect: [x, top, 24, 18, 3] }, state, [x + 12, top + 9])),
+      text({ x: x + 30, y: top + 14 }, label));
+  });
+  const y = top + 32;
+  const arrow = arrowPaths('up', [140, y - 2]);
+  key.append(el('path', { d: smoothPath([[4, y], [14, y - 8], [24, y], [34, y - 6]]), class: 'legend-line' }),
+    text({ x: 40, y: y + 2 }, 'Line of tension'),
+    el('path', { d: arrow.shaft, class: 'arrow' }), el('path', { d: arrow.head, class: 'arrow-head' }),
+    text({ x: 152, y: y + 2 }, 'Direction of tension'));
+  return key;
+}
 
 /**
  * Draw one view ('back' or 'front'). ``onPick(region, side)`` runs on a tap or Enter; side
- * is null for a region on the midline (the practitioner then picks the side).
+ * is null for a region on the midline (the practitioner then picks the side). A finding may
+ * carry a ``direction``: its arrow is drawn on the region.
  */
 export function drawDiagram(view, findings, onPick) {
-  const svg = el('svg', { viewBox: '0 0 200 420', class: 'body-diagram', role: 'group',
-    'aria-label': `Body seen from the ${view}. Choose a region to record a finding.` });
-  svg.append(el('path', { d: OUTLINE, class: 'outline', 'aria-hidden': 'true' }));
-  const leftX = view === 'back' ? 18 : 182;
-  for (const [x, text] of [[leftX, 'L'], [200 - leftX, 'R']]) {
-    const label = el('text', { x, y: 30, class: 'side-label', 'aria-hidden': 'true' });
-    label.textContent = text;
-    svg.append(label);
-  }
-  const places = placements(view);
-  for (const place of places) {
+  const prefix = `bd-${view}`;
+  const svg = el('svg', { viewBox: `0 0 ${CHART.width} ${CHART.height}`, class: 'body-diagram body-chart', role: 'group',
+    'aria-label': `Body seen from the ${view}. Choose a region to record a finding.` }, hatchings(prefix), drawing(view, findings));
+  for (const place of placements(view)) {
+    const { entry } = place;
     const here = findings.filter((f) => covers(f, place));
+    const state = stateOf(here);
     const name = `${labelOf('region', place.region)}${place.side ? `, ${place.side}` : ''}`;
-    const state = here.length === 0 ? '' : here.every((f) => !f.tension_found || f.released) ? 'released' : 'found';
-    const shape = el(place.kind, { ...place.shape, class: `region ${state}`.trim(), tabindex: '0', role: 'button',
+    const arrows = arrowsAt(place, here, view);
+    const markAt = arrows.length ? [entry.at[0], entry.at[1] - 11] : entry.at;
+    const button = el('g', { class: `region ${state}`.trim(), tabindex: '0', role: 'button',
+      transform: entry.frame === 'inset' ? undefined : transformOf(view, place.mirrored),
       'data-region': place.region, 'data-side': place.side || '',
-      'aria-label': `${name}${here.length ? ` (${here.length} finding${here.length > 1 ? 's' : ''})` : ''}` });
+      'aria-label': `${name}${here.length ? ` (${here.length} finding${here.length > 1 ? 's' : ''})` : ''}` },
+    entry.hit ? el('path', { d: pathOf({ rect: entry.hit }), class: 'hit' }) : null,
+    ...stateLayers(prefix, entry.shape, state, markAt),
+    ...(entry.ticks || []).map((y) => el('path', { d: `M-7 ${y} H7`, class: 'tick' })),
+    entry.label ? text({ x: entry.at[0] - 25, y: entry.at[1] - 4, class: 'level' }, entry.label) : null);
+    for (const { code, at, flip } of arrows) {
+      const { shaft, head } = arrowPaths(code, at, flip);
+      button.append(el('g', { class: 'direction', 'data-direction': code },
+        shaft ? el('path', { d: shaft, class: 'arrow' }) : null, el('path', { d: head, class: 'arrow-head' })));
+    }
     const pick = () => onPick(place.region, place.side);
-    shape.addEventListener('click', pick);
-    shape.addEventListener('keydown', (event) => {
+    button.addEventListener('click', pick);
+    button.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); pick(); }
     });
-    svg.append(shape);
+    svg.append(button);
   }
-  drawLines(svg, places, findings);
+  for (const members of tensionLines(findings)) {
+    const points = linePoints(view, members);
+    if (points.length > 1) svg.append(el('path', { d: smoothPath(points), class: 'tension-line', 'aria-hidden': 'true' }));
+  }
+  svg.append(legend(prefix));
   return svg;
-}
-
-/** A polyline through the regions of each traced line of tension, in order. */
-function drawLines(svg, places, findings) {
-  const lines = new Map();
-  for (const finding of findings) {
-    if (!finding.tension_line_id) continue;
-    if (!lines.has(finding.tension_line_id)) lines.set(finding.tension_line_id, []);
-    lines.get(finding.tension_line_id).push(finding);
-  }
-  for (const members of lines.values()) {
-    const points = members.sort((a, b) => (a.position ?? 0) - (b.position ?? 0))
-      .map((f) => places.find((p) => p.region === f.region && (p.side === null || p.side === (f.side === 'both' ? 'left' : f.side))))
-      .filter(Boolean).map((p) => centreOf(p).join(','));
-    if (points.length > 1) svg.append(el('polyline', { points: points.join(' '), class: 'tension-line', 'aria-hidden': 'true' }));
-  }
 }
