@@ -6,7 +6,7 @@
 // direction is an arrow on its region, and a traced line of tension a smooth curve.
 import { CHART, arrowPaths, arrowsAt, covers, linePoints, markPath, outlinePath, pathOf, placements,
   smoothPath, stateOf, tensionLines, transformOf } from '../body-chart.js';
-import { labelOf } from '../schema.js';
+import { choicesFor, labelOf } from '../schema.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -84,14 +84,17 @@ export function drawDiagram(view, findings, onPick) {
   const prefix = `bd-${view}`;
   const svg = el('svg', { viewBox: `0 0 ${CHART.width} ${CHART.height}`, class: 'body-diagram body-chart', role: 'group',
     'aria-label': `Body seen from the ${view}. Choose a region to record a finding.` }, hatchings(prefix), drawing(view, findings));
+  // A shape whose region the clinic's vocabulary does not have (yet) is drawn, not offered.
+  const known = new Set(choicesFor({ vocabulary: 'region' }).map((choice) => choice.code));
   for (const place of placements(view)) {
     const { entry } = place;
+    const choosable = known.size === 0 || known.has(place.region);
     const here = findings.filter((f) => covers(f, place));
     const state = stateOf(here);
     const name = `${labelOf('region', place.region)}${place.side ? `, ${place.side}` : ''}`;
     const arrows = arrowsAt(place, here, view);
     const markAt = arrows.length ? [entry.at[0], entry.at[1] - 11] : entry.at;
-    const button = el('g', { class: `region ${state}`.trim(), tabindex: '0', role: 'button',
+    const button = el('g', { class: `region ${state}`.trim(), ...(choosable ? { tabindex: '0', role: 'button' } : { 'aria-hidden': 'true' }),
       transform: entry.frame === 'inset' ? undefined : transformOf(view, place.mirrored),
       'data-region': place.region, 'data-side': place.side || '',
       'aria-label': `${name}${here.length ? ` (${here.length} finding${here.length > 1 ? 's' : ''})` : ''}` },
@@ -104,12 +107,13 @@ export function drawDiagram(view, findings, onPick) {
       button.append(el('g', { class: 'direction', 'data-direction': code },
         shaft ? el('path', { d: shaft, class: 'arrow' }) : null, el('path', { d: head, class: 'arrow-head' })));
     }
+    svg.append(button);
+    if (!choosable) continue;
     const pick = () => onPick(place.region, place.side);
     button.addEventListener('click', pick);
     button.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); pick(); }
     });
-    svg.append(button);
   }
   for (const members of tensionLines(findings)) {
     const points = linePoints(view, members);
