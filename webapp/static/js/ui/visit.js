@@ -64,7 +64,25 @@ function stepButtons(visitId, index) {
     next ? h('a', { class: 'button primary', href: `#/visits/${visitId}/${next.key}` }, `${next.label} ›`) : null);
 }
 
+/**
+ * Keep a focused control clear of the sticky bars at the foot of a step (WCAG 2.4.11). The
+ * page's scroll-padding covers a control the browser scrolls to; one already on screen but
+ * under a bar is not scrolled by the browser, so it is scrolled here.
+ */
+function keepFocusClearOfBars(main) {
+  if (main.dataset.barGuard) return;
+  main.dataset.barGuard = 'on';
+  main.addEventListener('focusin', (event) => {
+    const box = event.target.getBoundingClientRect();
+    const over = [...main.querySelectorAll('.step-buttons, .sticky-actions')]
+      .filter((bar) => !bar.contains(event.target)).map((bar) => bar.getBoundingClientRect())
+      .filter((bar) => bar.top < box.bottom && bar.bottom > box.top);  // a bar lying over the control
+    if (over.length) window.scrollBy(0, box.bottom - Math.min(...over.map((bar) => bar.top)) + 8);
+  });
+}
+
 export async function renderVisit(main, options, visitId, stepKey = null, query = '') {
+  keepFocusClearOfBars(main);
   const visit = await db.getRecord('visit', visitId);
   if (!visit || visit.deleted) return missing(main, options, 'Session not on this phone', 'It may belong to a client who moved to another practitioner.');
   if (!hasSchema()) return missing(main, options, 'The session forms are not here yet', 'They arrive with the first sync. Connect and press “Sync now”.');
