@@ -67,12 +67,19 @@ function stepButtons(visitId, index) {
 /**
  * Keep a focused control clear of the sticky bars at the foot of a step (WCAG 2.4.11). The
  * page's scroll-padding covers a control the browser scrolls to; one already on screen but
- * under a bar is not scrolled by the browser, so it is scrolled here.
+ * under a bar is not scrolled by the browser, so it is scrolled here when the keyboard moved
+ * focus there.
  */
 function keepFocusClearOfBars(main) {
   if (main.dataset.barGuard) return;
   main.dataset.barGuard = 'on';
+  // Only focus moved by the keyboard: scrolling under a finger between press and release
+  // would move the control away from it, and the tap would be lost.
+  let byKeyboard = false;
+  document.addEventListener('keydown', () => { byKeyboard = true; }, true);
+  document.addEventListener('pointerdown', () => { byKeyboard = false; }, true);
   main.addEventListener('focusin', (event) => {
+    if (!byKeyboard) return;
     const box = event.target.getBoundingClientRect();
     const over = [...main.querySelectorAll('.step-buttons, .sticky-actions')]
       .filter((bar) => !bar.contains(event.target)).map((bar) => bar.getBoundingClientRect())
