@@ -123,7 +123,7 @@ def test_the_desk_draws_every_shape_exactly_as_the_phone_does():
       }
       console.log(JSON.stringify(out));
     """
-    run = subprocess.run(["node", "--input-type=module", "-e", script, str(STATIC / "js" / "body-chart.js")],
+    run = subprocess.run(["node", "--input-type=module", "-e", script, str(STATIC / "js" / "ui" / "body-diagram.js")],
                          capture_output=True, text=True, timeout=60, check=True)
     phone = json.loads(run.stdout)
     for view in body_chart.VIEWS:

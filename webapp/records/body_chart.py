@@ -1,9 +1,21 @@
 """A session's findings on the body chart, as SVG drawn on the server for the desk's record.
 
 The shapes are the phone's own (webapp/static/js/body-chart-shapes.js, read here as JSON) and
-the steps follow webapp/static/js/body-chart.js one for one, so the record and its print show
+the steps follow webapp/static/js/ui/body-diagram.js one for one, so the record and its print show
 the drawing the practitioner tapped. Drawn on the server so it prints with no script; every
 state has a colour, a hatching and a mark, so a black-and-white print still tells them apart.
+
+The shapes' format: coordinates are SVG user units in a 330 x 720 box; at 360 px wide the
+phone draws the chart about 328 px wide, so 46 units make a 44 px thumb target. Shapes of the
+"body" frame are given for the half on the viewer's left, x measured from the midline
+(negative to the left), and mirrored for the other half; "inset" shapes (the magnified lower
+back, back view only) are in the box's own coordinates. A shape is one of "smooth" (a closed
+curve through the points), "poly" (closed, straight), "line" (open, straight), "curve" (open,
+through the points), "rect" [x, y, w, h, r] or "ellipse" [cx, cy, rx, ry]. "hit" is a larger
+invisible target where the anatomy is smaller than a thumb; "at" is where marks, arrows and
+lines of tension meet the region; "mini" places the lumbar levels on the body itself, where
+lines of tension run. Each state has a mark and a hatching (a 6 x 6 tile turned 45 degrees);
+its colours are in css/body-chart.css.
 """
 
 from __future__ import annotations
@@ -42,7 +54,7 @@ def fmt(n: float) -> str:
 
 
 def smooth_path(points: list[list[float]], closed: bool = False) -> str:
-    """A Catmull-Rom curve through ``points`` as cubic Béziers (body-chart.js smoothPath)."""
+    """A Catmull-Rom curve through ``points`` as cubic Béziers (body-diagram.js smoothPath)."""
     n = len(points)
     if n < 2:
         return ""
@@ -101,7 +113,7 @@ def transform_of(view: str, mirrored: bool) -> str:
 
 
 def placements(view: str) -> list[dict[str, Any]]:
-    """Where each region is drawn in ``view``, the client's left first (body-chart.js placements)."""
+    """Where each region is drawn in ``view``, the client's left first (body-diagram.js placements)."""
     data = chart()
     midline = data["views"][view]["midline"]
     out: list[dict[str, Any]] = []
@@ -147,7 +159,7 @@ def mark_path(state: str, at: list[float]) -> str:
 
 
 def arrow_paths(code: str, at: list[float], flip: bool = False) -> tuple[str, str]:
-    """(shaft, head) of a direction's arrow centred on ``at`` (body-chart.js arrowPaths)."""
+    """(shaft, head) of a direction's arrow centred on ``at`` (body-diagram.js arrowPaths)."""
     x, y = at
     if code == "rotation":
         return (f"M{fmt(x - 8)} {fmt(y)} A8 8 0 1 1 {fmt(x)} {fmt(y + 8)}",
@@ -197,7 +209,7 @@ def tension_lines(findings: Iterable[Any]) -> list[list[Any]]:
 
 
 def line_points(view: str, members: list[Any]) -> list[list[float]]:
-    """The points a line of tension runs through, in order (body-chart.js linePoints)."""
+    """The points a line of tension runs through, in order (body-diagram.js linePoints)."""
     data = chart()["views"][view]
     places = placements(view)
     points = []

@@ -64,17 +64,12 @@ function stepButtons(visitId, index) {
     next ? h('a', { class: 'button primary', href: `#/visits/${visitId}/${next.key}` }, `${next.label} ›`) : null);
 }
 
-/**
- * Keep a focused control clear of the sticky bars at the foot of a step (WCAG 2.4.11). The
- * page's scroll-padding covers a control the browser scrolls to; one already on screen but
- * under a bar is not scrolled by the browser, so it is scrolled here when the keyboard moved
- * focus there.
- */
+// A control the keyboard focuses on screen but under a sticky bar is scrolled clear of it
+// (WCAG 2.4.11): the browser does that only for controls off screen. Not for a tap: scrolling
+// between a finger's press and release would lose the tap.
 function keepFocusClearOfBars(main) {
   if (main.dataset.barGuard) return;
   main.dataset.barGuard = 'on';
-  // Only focus moved by the keyboard: scrolling under a finger between press and release
-  // would move the control away from it, and the tap would be lost.
   let byKeyboard = false;
   document.addEventListener('keydown', () => { byKeyboard = true; }, true);
   document.addEventListener('pointerdown', () => { byKeyboard = false; }, true);
