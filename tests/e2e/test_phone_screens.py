@@ -156,7 +156,7 @@ def test_findings_traced_as_a_line_of_tension_share_the_line_in_order(new_contex
         page.get_by_role("button", name="Save finding").click()
         expect(page.locator("#finding-saved")).to_contain_text(region.split(",")[0])
     expect(page.locator("#line-status")).to_contain_text("3 findings so far")
-    expect(page.locator(".body-diagram polyline.tension-line")).to_have_count(1)
+    expect(page.locator(".body-diagram path.tension-line")).to_have_count(1)
     page.get_by_role("button", name="End the line of tension").click()
     page.get_by_role("button", name="Sync now").click()
     wait_for_sync(page)

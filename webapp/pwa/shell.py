@@ -22,6 +22,7 @@ SHELL_URL = "/app/shell.html"
 MANIFEST_URL = "/manifest.webmanifest"
 # Shell files under the static folder, as glob patterns.
 STATIC_PATTERNS = ("js/*.js", "js/ui/*.js", "vendor/*/*.js", "vendor/*/*.css", "css/app.css", "css/tokens.css",
+                   "css/body-chart.css",
                    "icons/*.png")
 # The service worker's own source: not precached, but part of the version.
 WORKER_FILES = ("sw.js", "sw/strategies.js")

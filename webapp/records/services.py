@@ -13,6 +13,7 @@ from sqlalchemy import select
 from webapp.clients.models import Client
 from webapp.clients.services import acknowledgements_of, case_history_of
 from webapp.extensions import db
+from webapp.records.body_chart import VIEWS, body_chart_svg
 from webapp.records.chart import Point, intensity_chart
 from webapp.sync.models import SyncConflict
 from webapp.visits import clock, course
@@ -41,6 +42,8 @@ class VisitRecord:
     lines: list[list[Finding]]
     flag: str | None = None  # a clock flag (visits/clock.py), worked out as the page is drawn
     time_notes: list[str] = field(default_factory=list)  # where the start time came from, in words
+    # The findings on the body chart, back and front, as SVG (records/body_chart.py).
+    body_charts: list[str] = field(default_factory=list)
 
     @property
     def flag_title(self) -> str | None:
@@ -76,6 +79,15 @@ def tension_lines(findings: list[Finding]) -> list[list[Finding]]:
         if finding.tension_line_id:
             lines[finding.tension_line_id].append(finding)
     return [sorted(line, key=lambda f: f.position) for line in lines.values() if len(line) > 1]
+
+
+def body_charts(visit: Visit, findings: list[Finding]) -> list[str]:
+    """The session's findings drawn on the body chart from the back and the front; none without findings."""
+    if not findings:
+        return []
+    return [body_chart_svg(view, findings, f"bc-{visit.id.hex[:12]}-{view}",
+                           f"Findings of session {visit.number_in_course} on the body seen from the {view}")
+            for view in VIEWS]
 
 
 def _time_notes(visit: Visit, found: course.Contradiction | None, when: Callable[[dt.datetime], str]) -> list[str]:
@@ -121,7 +133,8 @@ def client_record(client: Client, label, when: Callable[[dt.datetime], str] = dt
         "acknowledgements": acknowledgements_of(client),
         "visits": [VisitRecord(v, side_by_side(findings[v.id]), tension_lines(findings[v.id]),
                                clock.clock_flag(v.start_basis, contradictions[v.id] is not None),
-                               _time_notes(v, contradictions[v.id], when)) for v in visits],
+                               _time_notes(v, contradictions[v.id], when), body_charts(v, findings[v.id]))
+                   for v in visits],
         "progress": progress,
         "conflicts": conflicts,
     }

@@ -42,6 +42,8 @@ def client_record(client_id):
     record = services.client_record(client, lambda kind, code: vocab(code, kind), when=local)
     for item in record["progress"]:
         item.chart_svg = Markup(item.chart_svg)  # built by chart.py with every text escaped
+    for item in record["visits"]:
+        item.body_charts = [Markup(svg) for svg in item.body_charts]  # built by body_chart.py, text escaped
     parked = [(row, *parking.describe(row, vocab))
               for row in parking.parked_for(db.session, client)]
     page = render_template("records/client.html", client=client, confirm=ConfirmForm(), start_form=StartTimeForm(),

@@ -64,6 +64,26 @@ function stepButtons(visitId, index) {
     next ? h('a', { class: 'button primary', href: `#/visits/${visitId}/${next.key}` }, `${next.label} ›`) : null);
 }
 
+// A control the keyboard focuses on screen but under a sticky bar is scrolled clear of it
+// (WCAG 2.4.11): the browser does that only for controls off screen. Not for a tap: scrolling
+// between a finger's press and release would lose the tap.
+function keepFocusClearOfBars(main) {
+  if (main.dataset.barGuard) return;
+  main.dataset.barGuard = 'on';
+  let byKeyboard = false;
+  document.addEventListener('keydown', () => { byKeyboard = true; }, true);
+  document.addEventListener('pointerdown', () => { byKeyboard = false; }, true);
+  main.addEventListener('focusin', (event) => {
+    if (!byKeyboard) return;
+    const box = event.target.getBoundingClientRect();
+    const over = [...main.querySelectorAll('.step-buttons, .sticky-actions')]
+      .filter((bar) => !bar.contains(event.target)).map((bar) => bar.getBoundingClientRect())
+      .filter((bar) => bar.top < box.bottom && bar.bottom > box.top);  // a bar lying over the control
+    if (over.length) window.scrollBy(0, box.bottom - Math.min(...over.map((bar) => bar.top)) + 8);
+  });
+}
+
+
 /**
  * @param {HTMLElement} main
  * @param {{focus?: boolean}} options
@@ -72,6 +92,7 @@ function stepButtons(visitId, index) {
  * @param {string} [query]
  */
 export async function renderVisit(main, options, visitId, stepKey = null, query = '') {
+  keepFocusClearOfBars(main);
   const visit = await db.getRecord('visit', visitId);
   if (!visit || visit.deleted) return missing(main, options, 'Session not on this phone', 'It may belong to a client who moved to another practitioner.');
   if (!hasSchema()) return missing(main, options, 'The session forms are not here yet', 'They arrive with the first sync. Connect and press “Sync now”.');
