@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, QueryableAttribute, Session, mapped_column
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
 if TYPE_CHECKING:
@@ -179,7 +179,7 @@ IN_CHUNK = 500  # values per IN (...) list, well under SQLite's parameter limit
 
 
 def one_of(
-    session: Session, column: ColumnElement[ValueT], values: Iterable[ValueT]
+    session: Session, column: ColumnElement[ValueT] | QueryableAttribute[ValueT], values: Iterable[ValueT]
 ) -> Iterator[ColumnElement[bool]]:
     """Conditions "``column`` is one of ``values``", as few as the database allows.
 

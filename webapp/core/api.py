@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from flask import Flask, Response, current_app, g, jsonify, request
+from flask.sansio.app import App
 from flask_login import current_user
 
 from webapp.db import now_utc
@@ -56,7 +57,7 @@ class DeviceCaller:
 DeviceAuthority = Callable[[str | None], DeviceCaller]
 
 
-def use_device_authority(app: Flask, authority: DeviceAuthority) -> None:
+def use_device_authority(app: App, authority: DeviceAuthority) -> None:
     """The sync feature says how a bearer token is checked."""
     app.extensions["fieldbook_device_authority"] = authority
 
