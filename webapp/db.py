@@ -13,18 +13,21 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
     ColumnElement,
+    CursorResult,
     DateTime,
+    Delete,
     Dialect,
     MetaData,
     Table,
     TypeDecorator,
+    Update,
     Uuid,
     any_,
     bindparam,
@@ -100,7 +103,7 @@ class SyncedRecord(Timestamped):
         # Every concrete model also inherits Base, which maps it; a mixin alone has no table,
         # so these are declared for the type checker only (table_of() gives a Table).
         __table__: ClassVar[FromClause]
-        __tablename__: ClassVar[str]
+        __tablename__: str
 
     # Fields a device never sends and a merge never compares.
     BOOKKEEPING = frozenset({"id", "version", "field_versions", "created_at", "updated_at"})
@@ -173,6 +176,15 @@ def python_default(column: Column[Any]) -> object:
     if isinstance(default, ScalarElementColumnDefault):
         return default.arg
     raise ValueError(f"column {column.name} has no Python-side default")
+
+
+def rows_changed(session: Session, statement: Update | Delete) -> int:
+    """Run an UPDATE or DELETE in the session; how many rows it matched.
+
+    Session.execute() is typed to return a Result whatever it runs; for an UPDATE or DELETE
+    without RETURNING it is the CursorResult that has ``rowcount``.
+    """
+    return cast("CursorResult[Any]", session.execute(statement)).rowcount
 
 
 IN_CHUNK = 500  # values per IN (...) list, well under SQLite's parameter limit

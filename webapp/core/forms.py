@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import Field, SelectField
 
 # types-WTForms describes WTForms 3.2, and SelectChoice is new in 3.3.
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
@@ -44,6 +44,31 @@ class SchemaForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no types: 
                 self[name].errors = [*self[name].errors, message]
         self.cleaned = result.values
         return basic_ok and result.ok
+
+
+FieldValue = TypeVar("FieldValue", covariant=True)
+
+
+class HoldsData(Protocol[FieldValue]):
+    """A WTForms field: its ``data`` is typed as possibly None, being None before any input."""
+
+    @property
+    def data(self) -> FieldValue | None: ...
+
+
+def required_value(field: HoldsData[FieldValue]) -> FieldValue:
+    """The value of a field whose DataRequired or InputRequired validator has passed."""
+    if field.data is None:
+        raise ValueError("a required field read before its form validated")
+    return field.data
+
+
+def add_error(field: Field, message: str) -> None:
+    """Show ``message`` under ``field`` as well, after the form validated."""
+    if isinstance(field.errors, list):  # validate() made it a list: add to that very list
+        field.errors.append(message)
+    else:
+        field.errors = [*field.errors, message]
 
 
 def options(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
