@@ -61,8 +61,10 @@ test-sqlite: install-dev chromium webkit
 test-postgres: install-dev chromium webkit
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest
 
+## lint: ruff, and mypy (strict on db.py, core and sync; the settings are in pyproject.toml)
 lint: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 ## bench: the performance benchmarks with their targets (see bench/README.md)
 bench: install-dev chromium
