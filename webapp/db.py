@@ -41,7 +41,7 @@ from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefa
 if TYPE_CHECKING:
     from sqlalchemy import FromClause
 
-# One row to insert or sent over the wire: column (or field) name to its value.
+# A row as plain values, column name to value: a row to insert, a change-log entry.
 ColumnValues = dict[str, Any]
 # A synced record's version of each field: the server version at which it last changed.
 FieldVersions = dict[str, int]

@@ -86,14 +86,14 @@ def _signed_in_user() -> object:
 # from the form CSRF check with a call rather than as a decorator: Flask-WTF ships no types,
 # so as a decorator it would make the view untyped.
 Params = ParamSpec("Params")
-Answer = TypeVar("Answer")
+ViewResult = TypeVar("ViewResult")
 
 
-def session_user_required(view: Callable[Params, Answer]) -> Callable[Params, Answer]:
+def session_user_required(view: Callable[Params, ViewResult]) -> Callable[Params, ViewResult]:
     """For the page's own calls: the signed-in session, and its CSRF token for changes."""
 
     @functools.wraps(view)
-    def wrapped(*args: Params.args, **kwargs: Params.kwargs) -> Answer:
+    def wrapped(*args: Params.args, **kwargs: Params.kwargs) -> ViewResult:
         _signed_in_user()
         return view(*args, **kwargs)
 
@@ -101,11 +101,11 @@ def session_user_required(view: Callable[Params, Answer]) -> Callable[Params, An
     return wrapped
 
 
-def device_required(view: Callable[Params, Answer]) -> Callable[Params, Answer]:
+def device_required(view: Callable[Params, ViewResult]) -> Callable[Params, ViewResult]:
     """For sync calls: the device's bearer token (no cookie, so no CSRF): ``g.device``, ``g.device_user``."""
 
     @functools.wraps(view)
-    def wrapped(*args: Params.args, **kwargs: Params.kwargs) -> Answer:
+    def wrapped(*args: Params.args, **kwargs: Params.kwargs) -> ViewResult:
         caller = _device_caller()
         g.device, g.device_user = caller.device, caller.user
         return view(*args, **kwargs)
@@ -114,12 +114,12 @@ def device_required(view: Callable[Params, Answer]) -> Callable[Params, Answer]:
     return wrapped
 
 
-def device_or_session_required(view: Callable[Params, Answer]) -> Callable[Params, Answer]:
+def device_or_session_required(view: Callable[Params, ViewResult]) -> Callable[Params, ViewResult]:
     """For calls both the phone (with its token) and a desk browser (with its session) make:
     ``g.caller`` is the person, ``g.caller_device`` the phone's device (or None)."""
 
     @functools.wraps(view)
-    def wrapped(*args: Params.args, **kwargs: Params.kwargs) -> Answer:
+    def wrapped(*args: Params.args, **kwargs: Params.kwargs) -> ViewResult:
         if bearer_token() is not None:
             caller = _device_caller()
             g.caller, g.caller_device = caller.user, caller.device
