@@ -63,8 +63,8 @@ node:
 	@command -v node >/dev/null && command -v npm >/dev/null || { echo "Installing Debian's Node.js and npm"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
 
-## test: the whole suite, on SQLite and then on PostgreSQL ($(TEST_DATABASE_URL))
-test: install-dev chromium webkit node
+## test: the checks (make lint), then the whole suite, on SQLite and then on PostgreSQL ($(TEST_DATABASE_URL))
+test: lint chromium webkit
 	$(VENV)/bin/pytest
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest
 
@@ -74,8 +74,11 @@ test-sqlite: install-dev chromium webkit node
 test-postgres: install-dev chromium webkit node
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest
 
-lint: install-dev typecheck-js
+## lint: ruff, mypy (strict on db.py, core and sync; the settings are in pyproject.toml) and the
+## browser code's type check
+lint: install-dev node typecheck-js
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 ## typecheck-js: the type check of the browser code (tsc --checkJs, TypeScript pinned in package-lock.json);
 ## tsconfig.json covers the page's modules, tsconfig.sw.json the service worker

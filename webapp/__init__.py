@@ -50,7 +50,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
         app.config["VAPID_PRIVATE_KEY"] = instance_keys.ensure_vapid_private_key(instance)
     app.config["VAPID_PUBLIC_KEY"] = instance_keys.vapid_public_key(app.config["VAPID_PRIVATE_KEY"])
     if app.config.get("BEHIND_PROXY"):
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        # Flask's documented way to add WSGI middleware; its stubs declare wsgi_app a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.jinja_env.add_extension("jinja2.ext.do")
     logging.basicConfig(level=logging.INFO)
     redact_werkzeug_log()  # the development server's request lines: no client search terms

@@ -11,15 +11,23 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Column,
+    ColumnElement,
+    CursorResult,
     DateTime,
+    Delete,
+    Dialect,
     MetaData,
     Table,
     TypeDecorator,
+    Update,
     Uuid,
     any_,
     bindparam,
@@ -27,7 +35,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, QueryableAttribute, Session, mapped_column
+from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
+
+if TYPE_CHECKING:
+    from sqlalchemy import FromClause
+
+# A row as plain values, column name to value: a row to insert, a change-log entry.
+ColumnValues = dict[str, Any]
+# A synced record's version of each field: the server version at which it last changed.
+FieldVersions = dict[str, int]
+
+ValueT = TypeVar("ValueT")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -43,7 +62,7 @@ def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[dt.datetime]):
     """A timestamp stored in UTC that always comes back timezone-aware.
 
     SQLite keeps no zone, so without this a value read back would be naive and could not
@@ -53,14 +72,14 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given; use timezone-aware UTC values")
         return value.astimezone(dt.UTC)
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -80,12 +99,18 @@ class Timestamped:
 class SyncedRecord(Timestamped):
     """Columns every offline-editable record carries (see the module docstring)."""
 
+    if TYPE_CHECKING:
+        # Every concrete model also inherits Base, which maps it; a mixin alone has no table,
+        # so these are declared for the type checker only (table_of() gives a Table).
+        __table__: ClassVar[FromClause]
+        __tablename__: str
+
     # Fields a device never sends and a merge never compares.
     BOOKKEEPING = frozenset({"id", "version", "field_versions", "created_at", "updated_at"})
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     version: Mapped[int] = mapped_column(BigInteger, default=0, index=True)
-    field_versions: Mapped[dict] = mapped_column(JSON, default=dict)
+    field_versions: Mapped[FieldVersions] = mapped_column(JSON, default=dict)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
 
     def field_changed_after(self, field: str, base_version: int) -> bool:
@@ -93,7 +118,15 @@ class SyncedRecord(Timestamped):
         return int((self.field_versions or {}).get(field, 0)) > base_version
 
 
-def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
+def table_of(model: type[SyncedRecord] | type[Base]) -> Table:
+    """The Table a mapped model is declared on (its ``__table__``, typed as a FromClause)."""
+    table = model.__table__
+    if not isinstance(table, Table):  # only a model mapped onto a join or a select is not
+        raise TypeError(f"{model.__name__} is not mapped onto a single table")
+    return table
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[ColumnValues]) -> None:
     """Insert many plain rows (dicts with the same keys) in the session's transaction.
 
     On PostgreSQL this is a COPY: for the thousand rows of a sync push it takes about a
@@ -115,8 +148,11 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
     quoted_table = connection.dialect.identifier_preparer.format_table(table)
     statement = f"COPY {quoted_table} ({names}) FROM STDIN"
     driver_error = connection.dialect.loaded_dbapi.Error
+    driver_connection = connection.connection.driver_connection
+    if driver_connection is None:  # only once the pooled connection was invalidated or closed
+        raise RuntimeError("the session's database connection is closed")
     try:
-        with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        with driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
                 values = [row[name] for name in given]
                 values += [python_default(c) for c in defaulted]
@@ -125,32 +161,49 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
         raise DBAPIError.instance(statement, None, error, driver_error) from error
 
 
-def has_python_default(column) -> bool:
+def has_python_default(column: Column[Any]) -> bool:
     """Whether ``column`` has a default computed in Python (a value or a function)."""
     return column.default is not None and (column.default.is_scalar or column.default.is_callable)
 
 
-def python_default(column):
+def python_default(column: Column[Any]) -> object:
     """A fresh value of ``column``'s Python-side default."""
     default = column.default
-    return default.arg(None) if default.is_callable else default.arg
+    if isinstance(default, CallableColumnDefault):
+        # No execution context exists outside an INSERT; the defaults used here (uuid4,
+        # now_utc, dict) take none, and SQLAlchemy wraps such a callable to ignore it.
+        return default.arg(None)  # type: ignore[arg-type]
+    if isinstance(default, ScalarElementColumnDefault):
+        return default.arg
+    raise ValueError(f"column {column.name} has no Python-side default")
+
+
+def rows_changed(session: Session, statement: Update | Delete) -> int:
+    """Run an UPDATE or DELETE in the session; how many rows it matched.
+
+    Session.execute() is typed to return a Result whatever it runs; for an UPDATE or DELETE
+    without RETURNING it is the CursorResult that has ``rowcount``.
+    """
+    return cast("CursorResult[Any]", session.execute(statement)).rowcount
 
 
 IN_CHUNK = 500  # values per IN (...) list, well under SQLite's parameter limit
 
 
-def one_of(session: Session, column, values):
+def one_of(
+    session: Session, column: ColumnElement[ValueT] | QueryableAttribute[ValueT], values: Iterable[ValueT]
+) -> Iterator[ColumnElement[bool]]:
     """Conditions "``column`` is one of ``values``", as few as the database allows.
 
     PostgreSQL takes the values as one array parameter (= ANY): binding a thousand ids one
     by one costs more than the query. Elsewhere, IN lists of at most IN_CHUNK values.
     """
-    values = list(values)
-    if not values:
+    value_list = list(values)
+    if not value_list:
         return
     if session.get_bind().dialect.name == "postgresql":
-        yield column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+        yield column == any_(bindparam(None, value_list, type_=ARRAY(column.type)))
         return
-    iterator = iter(values)
+    iterator = iter(value_list)
     while chunk := list(islice(iterator, IN_CHUNK)):
         yield column.in_(chunk)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -31,7 +31,8 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def error_response(status: int, message: str | None = None, code: str | None = None, **extra):
+def error_response(status: int, message: str | None = None, code: str | None = None,
+                   **extra: object) -> tuple[Response | str, int]:
     """Answer with ``status``: the JSON envelope for API clients, a page for people."""
     message = message or MESSAGES.get(status, "Something went wrong.")
     code = code or {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",

@@ -40,7 +40,7 @@ class NewUserForm(UserForm):
     clinic_name = ""  # set by the view
 
     @property
-    def personal_words(self) -> list[str]:
+    def personal_words(self) -> list[str | None]:
         return [self.name.data, self.email.data, self.clinic_name]
 
 

@@ -36,7 +36,7 @@ def email_taken(email: str, except_user: User | None = None) -> bool:
 
 def active_admins(clinic_id) -> int:
     return db.session.scalar(select(func.count()).select_from(User).where(
-        User.clinic_id == clinic_id, User.role == Role.ADMIN, User.active.is_(True)))
+        User.clinic_id == clinic_id, User.role == Role.ADMIN, User.active.is_(True))) or 0  # a count: never None
 
 
 def why_not_deactivate(admin: User, user: User) -> str | None:

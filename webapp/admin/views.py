@@ -13,6 +13,7 @@ from webapp.auth.access import role_required
 from webapp.auth.models import Role
 from webapp.auth.services import create_user, normalise_email
 from webapp.auth.sessions import withdraw_access
+from webapp.core.forms import add_error, required_value
 from webapp.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -34,12 +35,12 @@ def new_user():
     form = NewUserForm()
     form.clinic_name = current_user.clinic.name
     if form.validate_on_submit():
-        email = normalise_email(form.email.data)
+        email = normalise_email(required_value(form.email))
         if services.email_taken(email):
-            form.email.errors.append("Someone already signs in with this email.")
+            add_error(form.email, "Someone already signs in with this email.")
         else:
-            user = create_user(clinic_id=current_user.clinic_id, email=email, name=form.name.data,
-                               role=Role(form.role.data), password=form.password.data)
+            user = create_user(clinic_id=current_user.clinic_id, email=email, name=required_value(form.name),
+                               role=Role(form.role.data), password=required_value(form.password))
             record_event("user.create", user=current_user, subject_type="user", subject_id=user.id,
                          detail={"role": user.role.value})
             db.session.commit()
@@ -54,16 +55,16 @@ def edit_user(user_id):
     user = _user_or_404(user_id)
     form = UserForm(obj=user, data={"role": user.role.value})
     if form.validate_on_submit():
-        email, role = normalise_email(form.email.data), Role(form.role.data)
+        email, role = normalise_email(required_value(form.email)), Role(form.role.data)
         problem = services.why_not_change_role(user, role)
         if services.email_taken(email, except_user=user):
-            form.email.errors.append("Someone already signs in with this email.")
+            add_error(form.email, "Someone already signs in with this email.")
         elif problem:
-            form.role.errors.append(problem)
+            add_error(form.role, problem)
         else:
-            changed = [n for n, v in (("name", form.name.data.strip()), ("email", email), ("role", role))
+            changed = [n for n, v in (("name", required_value(form.name).strip()), ("email", email), ("role", role))
                        if getattr(user, n) != v]
-            user.name, user.email, user.role = form.name.data.strip(), email, role
+            user.name, user.email, user.role = required_value(form.name).strip(), email, role
             record_event("user.update", user=current_user, subject_type="user", subject_id=user.id,
                          detail={"fields": changed})
             db.session.commit()
@@ -124,7 +125,7 @@ def clinic_settings():
     form = ClinicSettingsForm(obj=clinic)
     if form.validate_on_submit():
         changed = services.update_clinic_settings(clinic, require_second_factor=form.require_second_factor.data,
-                                                  lock_after_minutes=form.lock_after_minutes.data)
+                                                  lock_after_minutes=required_value(form.lock_after_minutes))
         record_event("clinic.settings_update", user=current_user, subject_type="clinic", subject_id=clinic.id,
                      detail={"fields": changed, "require_second_factor": clinic.require_second_factor,
                              "lock_after_minutes": clinic.lock_after_minutes})

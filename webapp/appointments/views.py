@@ -62,7 +62,7 @@ def week():
     start, _ = services.local_day_bounds(monday, zone)
     _, end = services.local_day_bounds(monday + dt.timedelta(days=6), zone)
     found = services.appointments_between(current_user, start, end, chosen)
-    days = [(monday + dt.timedelta(days=n), []) for n in range(7)]
+    days: list[tuple[dt.date, list[Appointment]]] = [(monday + dt.timedelta(days=n), []) for n in range(7)]
     for appointment in found:
         days[(appointment.starts_at.astimezone(zone).date() - monday).days][1].append(appointment)
     return render_template("appointments/week.html", days=days, monday=monday, today=_today(), chosen=chosen,

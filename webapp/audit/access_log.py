@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import overload
 from urllib.parse import unquote_plus
 
 from gunicorn.glogging import Logger as GunicornLogger
@@ -23,6 +24,10 @@ REDACTED = "redacted"
 SAFE_PARAMETERS = frozenset({"page", "date", "start", "practitioner", "client", "subject", "limit", "cursor"})
 
 
+@overload
+def redact_query(query: str) -> str: ...
+@overload
+def redact_query(query: None) -> None: ...
 def redact_query(query: str | None) -> str | None:
     """``query`` (a query string) with each value replaced, except those of SAFE_PARAMETERS."""
     if not query:
@@ -37,6 +42,10 @@ def redact_query(query: str | None) -> str | None:
     return "&".join(pairs)
 
 
+@overload
+def redact_target(target: str) -> str: ...
+@overload
+def redact_target(target: None) -> None: ...
 def redact_target(target: str | None) -> str | None:
     """A path or URL with its query string redacted (its fragment is dropped as well)."""
     if not target or "?" not in target:
@@ -79,5 +88,8 @@ class RedactingGunicornLogger(GunicornLogger):
         for key in self.QUERY_ATOMS:
             value = atoms.get(key)
             if isinstance(value, str):
-                atoms[key] = redact_query(value) if key in ("q", "{query_string}e") else redact_line(value)
+                # The stubs' TypedDict lists gunicorn's fixed atoms only; the {name}e and {name}i
+                # ones are as real, and are where a query string also appears.
+                atoms[key] = (  # type: ignore[literal-required]
+                    redact_query(value) if key in ("q", "{query_string}e") else redact_line(value))
         return atoms

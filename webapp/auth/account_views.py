@@ -31,6 +31,7 @@ from webapp.auth.forms import CodeForm, ConfirmForm, ConfirmPasswordForm
 from webapp.auth.models import Passkey, TotpFactor
 from webapp.auth.passkeys import PasskeyRefused
 from webapp.auth.signin_views import address, code_wait, json_error, refuse_code, relying_party, totp_setup
+from webapp.core.forms import add_error, required_value
 from webapp.extensions import db
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -74,7 +75,7 @@ def confirm_password():
         email, rules = current_user.email, services.ThrottleRules.from_config(current_app.config)
         wait = services.seconds_to_wait(email, address(), known_source=True, rules=rules)
         if wait:
-            form.password.errors.append("Too many failed attempts. Please wait a few minutes, then try again.")
+            add_error(form.password, "Too many failed attempts. Please wait a few minutes, then try again.")
         elif current_user.check_password(form.password.data):
             pending.confirmed_again()
             return redirect(_safe(request.args.get("next")))
@@ -82,7 +83,7 @@ def confirm_password():
             services.record_failure(email, address())
             record_event("password_confirm_failed", user=current_user, address=address())
             db.session.commit()
-            form.password.errors.append("That is not your password.")
+            add_error(form.password, "That is not your password.")
     return render_template("auth/confirm_password.html", form=form)
 
 
@@ -108,8 +109,8 @@ def add_totp():
     secret_key, form = current_app.config["SECRET_KEY"], CodeForm()
     if form.validate_on_submit():
         if code_wait(current_user):
-            form.code.errors.append("Too many failed attempts. Please wait a few minutes, then try again.")
-        elif totp.check_totp(current_user, form.code.data, secret_key, confirming=True):
+            add_error(form.code, "Too many failed attempts. Please wait a few minutes, then try again.")
+        elif totp.check_totp(current_user, required_value(form.code), secret_key, confirming=True):
             _changed("second_factor.enrol", kind="totp")
             target = _then_codes_if_first()
             db.session.commit()
@@ -117,7 +118,7 @@ def add_totp():
             return redirect(target)
         else:
             refuse_code(current_user, "totp", enrolling=True)
-            form.code.errors.append("That code is not right. Type the six digits your app shows now.")
+            add_error(form.code, "That code is not right. Type the six digits your app shows now.")
             form.code.data = ""
     secret = totp.pending_secret(current_user, secret_key) or totp.start_totp(current_user, secret_key)
     db.session.commit()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Response, current_app, request
+from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.wrappers import Response
 
 COOKIE = "fieldbook_known"
 MAX_ACCOUNTS = 5
@@ -18,7 +19,10 @@ MAX_AGE_S = 180 * 24 * 3600
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="known-browser")
+    secret_key = current_app.secret_key
+    if secret_key is None:  # create_app always sets one
+        raise RuntimeError("no SECRET_KEY to sign the known-browser cookie with")
+    return URLSafeTimedSerializer(secret_key, salt="known-browser")
 
 
 def _key(email: str) -> str:

@@ -15,6 +15,7 @@ from webapp.audit.services import record_event
 from webapp.auth import known_browsers, passkeys, pending, second_factor, services, totp
 from webapp.auth.forms import CodeForm
 from webapp.auth.passkeys import PasskeyRefused, RelyingParty
+from webapp.core.forms import add_error, required_value
 from webapp.extensions import db
 
 bp = Blueprint("second_factor", __name__, static_folder="static", static_url_path="/auth/static")
@@ -27,8 +28,10 @@ def relying_party() -> RelyingParty:
     """This site for WebAuthn: WEBAUTHN_ORIGIN and WEBAUTHN_RP_ID when set, else the page's own host."""
     config = current_app.config
     origin = config.get("WEBAUTHN_ORIGIN") or request.host_url.rstrip("/")
-    return RelyingParty(id=config.get("WEBAUTHN_RP_ID") or urlsplit(origin).hostname, name=config["WEBAUTHN_RP_NAME"],
-                        origin=origin)
+    rp_id = config.get("WEBAUTHN_RP_ID") or urlsplit(origin).hostname
+    if not rp_id:  # an origin such as "https:" names no host to be the relying party
+        raise RuntimeError(f"WEBAUTHN_ORIGIN {origin!r} has no host name; set WEBAUTHN_RP_ID")
+    return RelyingParty(id=rp_id, name=config["WEBAUTHN_RP_NAME"], origin=origin)
 
 
 def address() -> str:
@@ -83,10 +86,10 @@ def challenge():
     if form.validate_on_submit():
         wait = code_wait(user)
         if not wait:
-            answer = _check_code(user, "".join(form.code.data.split()))
+            answer = _check_code(user, "".join(required_value(form.code).split()))
             if answer is not None:
                 return answer
-            form.code.errors.append(WRONG_CODE)
+            add_error(form.code, WRONG_CODE)
             form.code.data = ""  # a wrong code is no use to correct: type the next one
     page = render_template("auth/second_factor.html", form=form, factors=second_factor.factors_of(user),
                            wait=wait and _in_words(wait))
@@ -168,12 +171,12 @@ def enrol():
     form, wait = CodeForm(), None
     if form.validate_on_submit():
         wait = code_wait(user)
-        if not wait and totp.check_totp(user, form.code.data, secret_key, confirming=True):
+        if not wait and totp.check_totp(user, required_value(form.code), secret_key, confirming=True):
             record_event("second_factor.enrol", user=user, address=address(), detail={"kind": "totp"})
             return _signed_in(user, "totp", codes_owed=True)
         if not wait:
             refuse_code(user, "totp", enrolling=True)
-            form.code.errors.append("That code is not right. Type the six digits your app shows now.")
+            add_error(form.code, "That code is not right. Type the six digits your app shows now.")
             form.code.data = ""
     secret = totp.pending_secret(user, secret_key) or totp.start_totp(user, secret_key)
     db.session.commit()

@@ -155,5 +155,5 @@ def use_recovery_code(user: User, code: str) -> int | None:
 
 def recovery_codes_left(user: User) -> int:
     return db.session.scalar(select(func.count()).select_from(RecoveryCode).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
+        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))) or 0  # a count has a row: never None
 

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from webapp.audit.services import record_event
 from webapp.auth import known_browsers, pending, second_factor, services, sessions
 from webapp.auth.forms import ChangePasswordForm, LoginForm
+from webapp.core.forms import add_error, required_value
 from webapp.extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -44,7 +45,7 @@ def login():
         return redirect(url_for("core.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        email, address = form.email.data, _client_address()
+        email, address = required_value(form.email), _client_address()
         known = known_browsers.knows(email) or services.has_signed_in_from(email, address)
         wait = services.seconds_to_wait(email, address, known_source=known,
                                         rules=services.ThrottleRules.from_config(current_app.config))
@@ -54,12 +55,12 @@ def login():
             db.session.commit()
             page = render_template("auth/login.html", form=form, wait=_in_words(wait))
             return page, 429, {"Retry-After": str(wait)}
-        user = services.authenticate(email, form.password.data)
+        user = services.authenticate(email, required_value(form.password))
         if user is None:
             services.record_failure(email, address)
             record_event("sign_in_failed", address=address, detail={"email": services.normalise_email(email)})
             db.session.commit()
-            form.password.errors.append(GENERIC_FAILURE)
+            add_error(form.password, GENERIC_FAILURE)
             return render_template("auth/login.html", form=form), 200
         services.clear_failures(email, address)
         target = _safe_next(request.args.get("next"))
@@ -94,10 +95,10 @@ def change_password():
     form = ChangePasswordForm()
     form.personal_words = [current_user.name, current_user.email, current_user.clinic.name]
     if form.validate_on_submit():
-        if not current_user.check_password(form.current_password.data):
-            form.current_password.errors.append("That is not your current password.")
+        if not current_user.check_password(required_value(form.current_password)):
+            add_error(form.current_password, "That is not your current password.")
         else:
-            current_user.set_password(form.new_password.data)
+            current_user.set_password(required_value(form.new_password))
             sessions.withdraw_access(current_user, keep_this_browser=True)
             record_event("password_changed", user=current_user, address=_client_address())
             login_user(current_user)  # the generation moved on: keep this session alive

@@ -17,9 +17,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
-from flask import Flask, current_app, g, jsonify, request
+from flask import Flask, Response, current_app, g, jsonify, request
+from flask.sansio.app import App
 from flask_login import current_user
 
 from webapp.db import now_utc
@@ -38,7 +39,7 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.extra = status, code, message, extra
 
 
-def ok(**body: Any):
+def ok(**body: Any) -> Response:
     """A success answer. ``server_time`` (UTC, ISO 8601) lets the phone keep its clock offset."""
     return jsonify({"ok": True, "api_version": API_VERSION, "rules_revision": current_app.config.get("RULES_REVISION"),
                     "server_time": now_utc().isoformat(), **body})
@@ -56,7 +57,7 @@ class DeviceCaller:
 DeviceAuthority = Callable[[str | None], DeviceCaller]
 
 
-def use_device_authority(app: Flask, authority: DeviceAuthority) -> None:
+def use_device_authority(app: App, authority: DeviceAuthority) -> None:
     """The sync feature says how a bearer token is checked."""
     app.extensions["fieldbook_device_authority"] = authority
 
@@ -67,49 +68,58 @@ def bearer_token() -> str | None:
 
 
 def _device_caller() -> DeviceCaller:
-    return current_app.extensions["fieldbook_device_authority"](bearer_token())
+    authority: DeviceAuthority = current_app.extensions["fieldbook_device_authority"]
+    return authority(bearer_token())
 
 
-def _signed_in_user():
+def _signed_in_user() -> object:
+    """The signed-in person (a feature's user model, which core does not know)."""
     if not current_user.is_authenticated:
         raise ApiError(401, "unauthenticated", "Please sign in.")
     if request.method not in READ_METHODS:
         csrf.protect()
-    return current_user._get_current_object()
+    user: object = current_user._get_current_object()
+    return user
 
 
-def session_user_required(view):
+# The guards below keep the signature of the view they wrap. Each marks its wrapper exempt
+# from the form CSRF check with a call rather than as a decorator: Flask-WTF ships no types,
+# so as a decorator it would make the view untyped.
+Params = ParamSpec("Params")
+ViewResult = TypeVar("ViewResult")
+
+
+def session_user_required(view: Callable[Params, ViewResult]) -> Callable[Params, ViewResult]:
     """For the page's own calls: the signed-in session, and its CSRF token for changes."""
 
-    @csrf.exempt
     @functools.wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: Params.args, **kwargs: Params.kwargs) -> ViewResult:
         _signed_in_user()
         return view(*args, **kwargs)
 
+    csrf.exempt(wrapped)
     return wrapped
 
 
-def device_required(view):
+def device_required(view: Callable[Params, ViewResult]) -> Callable[Params, ViewResult]:
     """For sync calls: the device's bearer token (no cookie, so no CSRF): ``g.device``, ``g.device_user``."""
 
-    @csrf.exempt
     @functools.wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: Params.args, **kwargs: Params.kwargs) -> ViewResult:
         caller = _device_caller()
         g.device, g.device_user = caller.device, caller.user
         return view(*args, **kwargs)
 
+    csrf.exempt(wrapped)
     return wrapped
 
 
-def device_or_session_required(view):
+def device_or_session_required(view: Callable[Params, ViewResult]) -> Callable[Params, ViewResult]:
     """For calls both the phone (with its token) and a desk browser (with its session) make:
     ``g.caller`` is the person, ``g.caller_device`` the phone's device (or None)."""
 
-    @csrf.exempt
     @functools.wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: Params.args, **kwargs: Params.kwargs) -> ViewResult:
         if bearer_token() is not None:
             caller = _device_caller()
             g.caller, g.caller_device = caller.user, caller.device
@@ -117,10 +127,11 @@ def device_or_session_required(view):
             g.caller, g.caller_device = _signed_in_user(), None
         return view(*args, **kwargs)
 
+    csrf.exempt(wrapped)
     return wrapped
 
 
 def register_api_errors(app: Flask) -> None:
     @app.errorhandler(ApiError)
-    def api_error(error: ApiError):
+    def api_error(error: ApiError) -> tuple[Response | str, int]:
         return error_response(error.status, error.message, code=error.code, **error.extra)

@@ -18,12 +18,18 @@ import datetime as dt
 import math
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 # Resolves a vocabulary name ("region", "complaint", ...) to the codes allowed here.
 VocabularyLookup = Callable[[str], Iterable[str]]
+# Field name to its clean Python value: str, list[str], date, datetime, int, float, bool,
+# UUID or None, as the field's kind says (the callers know which field holds which).
+CleanValues = dict[str, Any]
+# A published rule, ready for json.dumps.
+RuleJSON = dict[str, Any]
 
 # What a value sent as text must look like (the phone's schema.js uses the same patterns).
 # Spaces are what either language calls a space (Python's str.strip() keeps U+FEFF and
@@ -50,8 +56,8 @@ class FieldSpec:
     vocabulary: str | None = None  # or codes from a vocabulary, for choice / choices
     hint: str = ""
 
-    def to_json(self) -> dict:
-        data = {"name": self.name, "label": self.label, "kind": self.kind, "required": self.required}
+    def to_json(self) -> RuleJSON:
+        data: RuleJSON = {"name": self.name, "label": self.label, "kind": self.kind, "required": self.required}
         for key in ("max_length", "minimum", "maximum", "vocabulary"):
             value = getattr(self, key)
             if value is not None:
@@ -63,7 +69,7 @@ class FieldSpec:
 
 @dataclass
 class Validated:
-    values: dict = field(default_factory=dict)
+    values: CleanValues = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -75,7 +81,7 @@ class RecordSchema:
     """The settable fields of one record type, and how to check them."""
 
     def __init__(self, entity: str, fields: list[FieldSpec], *,
-                 default_vocabulary: VocabularyLookup | None = None):
+                 default_vocabulary: VocabularyLookup | None = None) -> None:
         """``default_vocabulary`` gives a vocabulary's codes when validate() is given no lookup."""
         self.entity = entity
         self.fields = {spec.name: spec for spec in fields}
@@ -84,7 +90,7 @@ class RecordSchema:
         if unresolved:
             raise TypeError(f"{entity}: {', '.join(unresolved)} take a vocabulary; pass default_vocabulary.")
 
-    def validate(self, data: dict, *, partial: bool = False,
+    def validate(self, data: Mapping[str, object], *, partial: bool = False,
                  vocabulary: VocabularyLookup | None = None) -> Validated:
         """Check ``data``; with ``partial`` only the fields present are checked (an update)."""
         result = Validated()
@@ -103,7 +109,7 @@ class RecordSchema:
             result.values[name] = value
         return result
 
-    def to_json(self) -> dict:
+    def to_json(self) -> RuleJSON:
         return {"entity": self.entity, "fields": [spec.to_json() for spec in self.fields.values()]}
 
 
@@ -111,11 +117,11 @@ def _strip(text: str) -> str:
     return SPACES.sub("", text)
 
 
-def _blank(value) -> bool:
+def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not _strip(value)) or value == []
 
 
-def _clean(spec: FieldSpec, value, vocabulary: VocabularyLookup | None):
+def _clean(spec: FieldSpec, value: object, vocabulary: VocabularyLookup | None) -> object:
     if _blank(value):
         if spec.required:
             raise ValueError(f"Enter {spec.label.lower()}." if spec.kind not in ("choice", "choices", "bool")
@@ -125,7 +131,7 @@ def _clean(spec: FieldSpec, value, vocabulary: VocabularyLookup | None):
     return cleaner(spec, value, vocabulary)
 
 
-def _empty(spec: FieldSpec):
+def _empty(spec: FieldSpec) -> str | list[str] | None:
     if spec.kind in ("text", "longtext"):
         return ""
     if spec.kind == "choices":
@@ -133,17 +139,17 @@ def _empty(spec: FieldSpec):
     return None
 
 
-def _stripped(value) -> str:
+def _stripped(value: object) -> str:
     """Text as sent, without surrounding spaces; anything else as no text at all."""
     return _strip(value) if isinstance(value, str) else ""
 
 
-def _number_words(number) -> str:
+def _number_words(number: float) -> str:
     """A limit as a sentence shows it: 24, 0.5 (as JavaScript writes numbers too)."""
     return str(int(number)) if float(number).is_integer() else repr(float(number))
 
 
-def _text(spec, value, _vocab):
+def _text(spec: FieldSpec, value: object, _vocab: VocabularyLookup | None) -> str:
     if not isinstance(value, str):
         raise ValueError(f"{spec.label} must be text.")
     value = _strip(value)
@@ -154,7 +160,7 @@ def _text(spec, value, _vocab):
     return value
 
 
-def _date(spec, value, _vocab):
+def _date(spec: FieldSpec, value: object, _vocab: VocabularyLookup | None) -> dt.date:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
@@ -174,7 +180,7 @@ def _date(spec, value, _vocab):
     return parsed
 
 
-def _datetime(spec, value, _vocab):
+def _datetime(spec: FieldSpec, value: object, _vocab: VocabularyLookup | None) -> dt.datetime:
     if isinstance(value, dt.datetime):
         parsed = value
     else:
@@ -194,14 +200,14 @@ def _datetime(spec, value, _vocab):
         raise ValueError(f"{spec.label} must be a date and time between the years 1 and 9999.") from None
 
 
-def _check_range(spec, number):
+def _check_range(spec: FieldSpec, number: float) -> None:
     if spec.minimum is not None and number < spec.minimum:
         raise ValueError(f"{spec.label} must be at least {_number_words(spec.minimum)}.")
     if spec.maximum is not None and number > spec.maximum:
         raise ValueError(f"{spec.label} must be at most {_number_words(spec.maximum)}.")
 
 
-def _int(spec, value, _vocab):
+def _int(spec: FieldSpec, value: object, _vocab: VocabularyLookup | None) -> int:
     # JSON cannot tell 3 from 3.0 (JavaScript has one kind of number): both are whole numbers.
     if isinstance(value, float) and value.is_integer():
         number = int(value)
@@ -215,7 +221,7 @@ def _int(spec, value, _vocab):
     return number
 
 
-def _decimal(spec, value, _vocab):
+def _decimal(spec: FieldSpec, value: object, _vocab: VocabularyLookup | None) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
         number = Decimal(str(value)) if math.isfinite(value) else None
     else:
@@ -226,14 +232,14 @@ def _decimal(spec, value, _vocab):
     return float(number)
 
 
-def _bool(spec, value, _vocab):
+def _bool(spec: FieldSpec, value: object, _vocab: VocabularyLookup | None) -> bool:
     # Only true or false: a form turns its own yes/no into one of them (clients/forms.py).
     if isinstance(value, bool):
         return value
     raise ValueError(f"{spec.label} must be yes or no.")
 
 
-def _allowed(spec, vocabulary: VocabularyLookup | None) -> set[str]:
+def _allowed(spec: FieldSpec, vocabulary: VocabularyLookup | None) -> set[str]:
     if spec.choices:
         return set(spec.choices)
     if spec.vocabulary and vocabulary is not None:
@@ -241,13 +247,13 @@ def _allowed(spec, vocabulary: VocabularyLookup | None) -> set[str]:
     return set()
 
 
-def _choice(spec, value, vocab):
+def _choice(spec: FieldSpec, value: object, vocab: VocabularyLookup | None) -> str:
     if not isinstance(value, str) or value not in _allowed(spec, vocab):
         raise ValueError(f"Choose {spec.label.lower()} from the list.")
     return value
 
 
-def _choices(spec, value, vocab):
+def _choices(spec: FieldSpec, value: object, vocab: VocabularyLookup | None) -> list[str]:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"Choose {spec.label.lower()} from the list.")
     allowed = _allowed(spec, vocab)
@@ -256,7 +262,7 @@ def _choices(spec, value, vocab):
     return list(dict.fromkeys(value))  # no repeats, order kept
 
 
-def _uuid(spec, value, _vocab):
+def _uuid(spec: FieldSpec, value: object, _vocab: VocabularyLookup | None) -> uuid.UUID:
     if isinstance(value, uuid.UUID):
         return value
     if not UUID.fullmatch(_stripped(value)):
@@ -264,7 +270,10 @@ def _uuid(spec, value, _vocab):
     return uuid.UUID(_stripped(value))
 
 
-_CLEANERS = {
+# Turns one sent value of a field into its clean value, or raises ValueError with the sentence.
+Cleaner = Callable[[FieldSpec, object, VocabularyLookup | None], object]
+
+_CLEANERS: dict[str, Cleaner] = {
     "text": _text, "longtext": _text, "date": _date, "datetime": _datetime, "int": _int,
     "decimal": _decimal, "bool": _bool, "choice": _choice, "choices": _choices, "uuid": _uuid,
 }

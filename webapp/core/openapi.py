@@ -6,23 +6,28 @@ is put together in webapp/openapi.py, above them all.
 
 from __future__ import annotations
 
+from typing import Any
 
-def ref(name: str) -> dict:
+# A fragment of the OpenAPI document (a schema, an operation, the paths), ready for JSON.
+Schema = dict[str, Any]
+
+
+def ref(name: str) -> Schema:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def json_body(schema: dict, required: bool = True) -> dict:
+def json_body(schema: Schema, required: bool = True) -> Schema:
     return {"required": required, "content": {"application/json": {"schema": schema}}}
 
 
-def answer(description: str, schema: dict | None = None) -> dict:
-    described = {"description": description}
+def answer(description: str, schema: Schema | None = None) -> Schema:
+    described: Schema = {"description": description}
     if schema:
         described["content"] = {"application/json": {"schema": schema}}
     return described
 
 
-def with_envelope(paths: dict) -> dict:
+def with_envelope(paths: Schema) -> Schema:
     """Every success answer is made by ``ok()``: the envelope, then what the answer carries."""
     for operations in paths.values():
         for operation in operations.values():
@@ -36,7 +41,7 @@ def with_envelope(paths: dict) -> dict:
     return paths
 
 
-def envelope_schemas(error_codes: list[str]) -> dict:
+def envelope_schemas(error_codes: list[str]) -> Schema:
     """The success and error envelopes (webapp/core/api.py), with every error code there is."""
     return {
         "Success": {"type": "object", "required": ["ok", "api_version", "rules_revision", "server_time"],

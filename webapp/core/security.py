@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
 
 from webapp.errors import error_response
@@ -44,11 +44,13 @@ SUBRESOURCE_TYPES = ("text/javascript", "application/javascript", "text/css", "i
 WORKER_SCRIPTS = ("/sw.js",)
 
 
-def _is_subresource(response) -> bool:
-    return response.mimetype.startswith(SUBRESOURCE_TYPES) and request.path not in WORKER_SCRIPTS
+def _is_subresource(response: Response) -> bool:
+    # A response may carry no Content-Type at all (a bare 204): that is no subresource either.
+    mimetype = response.mimetype or ""
+    return mimetype.startswith(SUBRESOURCE_TYPES) and request.path not in WORKER_SCRIPTS
 
 
-def add_security_headers(response):
+def add_security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
@@ -64,7 +66,7 @@ def add_security_headers(response):
     return response
 
 
-def refuse_nul_characters():
+def refuse_nul_characters() -> tuple[Response | str, int] | None:
     """A NUL in a form field or the query string is refused before anything reads it.
 
     No person types one, PostgreSQL cannot store one in text, and letting it reach a query

@@ -46,7 +46,7 @@ class Answer(BaseModel):
 
 
 def _where(location: tuple[Any, ...]) -> str:
-    parts = []
+    parts: list[str] = []
     for part in location:
         parts.append(f"[{part + 1}]" if isinstance(part, int) else f".{part}" if parts else str(part))
     return "".join(parts) or "the body"

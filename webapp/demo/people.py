@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 def _sensation(kind, region, side, baseline, eases_by, when, often, later=None, words=""):
     spec = {"what": {"kind": kind, "region": region, "side": side, "client_words": words},
@@ -11,7 +13,8 @@ def _sensation(kind, region, side, baseline, eases_by, when, often, later=None, 
     return spec
 
 
-PROFILES = {
+# A story's parts: its case history, sensations, the line of regions worked, notes, advice.
+PROFILES: dict[str, dict[str, Any]] = {
     "desk_sciatic": {
         "history": dict(occupation="Accountant", sitting_hours_per_day=8, driving="40 minutes each way",
                         exercise_and_sport="Walks at weekends", posture_habits="Leans to the left at the desk",

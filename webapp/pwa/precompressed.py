@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import gzip
 import mimetypes
-from pathlib import Path
 
 import brotli
 from flask import Flask, Response, request
 
-from webapp.pwa.shell import Shell, current_shell, revision
+from webapp.pwa.shell import Shell, current_shell, revision, static_folder
 
 # Types worth compressing (images are compressed already).
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/manifest+json",
@@ -64,8 +63,9 @@ def shell_file_response(shell: Shell, url: str, body: bytes, mimetype: str, revi
 
 def _desk_file(app: Flask, filename: str) -> tuple[bytes, str] | None:
     """A compressible static file outside the shell, read once per version on disk: (bytes, revision)."""
-    path = Path(app.static_folder, filename).resolve()
-    if not path.is_relative_to(Path(app.static_folder).resolve()) or not path.is_file():
+    static = static_folder(app)
+    path = (static / filename).resolve()
+    if not path.is_relative_to(static.resolve()) or not path.is_file():
         return None
     stat = path.stat()
     cache = app.extensions.setdefault("fieldbook_static_files", {})

@@ -111,9 +111,16 @@ def startup_modules(static: Path, entry: str = "js/app.js") -> list[str]:
     return found[1:]
 
 
+def static_folder(app: Flask) -> Path:
+    """Where ``app``'s static files are (Flask allows an app without any; this one has them)."""
+    if app.static_folder is None:
+        raise RuntimeError("the app has no static folder to serve the shell from")
+    return Path(app.static_folder)
+
+
 def build_shell(app: Flask) -> Shell:
     """Read, render and hash every shell file of ``app``; store and return the Shell."""
-    static = Path(app.static_folder)
+    static = static_folder(app)
     files: dict[str, bytes] = {}
     for pattern in STATIC_PATTERNS:
         for path in sorted(static.glob(pattern)):

@@ -41,7 +41,7 @@ def search_clients(user: User, text: str, page: int, per_page: int) -> ClientPag
         pattern = f"%{word.lower()}%"
         query = query.where(or_(*(func.lower(column).like(pattern) for column in (
             Client.first_name, Client.last_name, Client.phone, Client.email, Client.postcode))))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0  # a count: never None
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
     clients = db.session.scalars(query.order_by(func.lower(Client.last_name), func.lower(Client.first_name))

@@ -47,7 +47,7 @@ class VisitRecord:
 
     @property
     def flag_title(self) -> str | None:
-        return FLAG_TITLES.get(self.flag)
+        return FLAG_TITLES.get(self.flag) if self.flag is not None else None
 
 
 @dataclass

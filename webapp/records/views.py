@@ -10,6 +10,7 @@ from webapp.audit.services import record_client_read, record_event
 from webapp.auth.forms import ConfirmForm
 from webapp.clients.access import client_or_404, parse_uuid_or_404
 from webapp.clients.schemas import CASE_HISTORY
+from webapp.core.forms import required_value
 from webapp.core.templating import clinic_zone, local
 from webapp.extensions import db
 from webapp.records import services
@@ -45,7 +46,7 @@ def client_record(client_id):
     for item in record["visits"]:
         item.body_charts = [Markup(svg) for svg in item.body_charts]  # built by body_chart.py, text escaped
     parked = [(row, *parking.describe(row, vocab))
-              for row in parking.parked_for(db.session, client)]
+              for row in parking.parked_for(db.session(), client)]
     page = render_template("records/client.html", client=client, confirm=ConfirmForm(), start_form=StartTimeForm(),
                            desk_resolvable=DESK_RESOLVABLE, parked=parked, history_fields=HISTORY_FIELDS, **record)
     # Committed after rendering: a commit expires every loaded row, and the page would
@@ -64,7 +65,7 @@ DESK_RESOLVABLE = {"client", "case_history", "acknowledgement", "appointment"}
 @login_required
 def resolve_conflict(client_id, conflict_id):
     client = client_or_404(current_user, client_id)
-    conflict = conflicts.visible_conflict(db.session, current_user, conflict_id)
+    conflict = conflicts.visible_conflict(db.session(), current_user, conflict_id)
     if conflict is None or conflict.client_id != client.id or conflict.resolved_at is not None:
         abort(404)
     if current_user.is_desk and conflict.entity not in DESK_RESOLVABLE:
@@ -73,7 +74,7 @@ def resolve_conflict(client_id, conflict_id):
     if not ConfirmForm().validate_on_submit() or choice not in ("mine", "theirs"):
         abort(400)
     try:
-        conflicts.resolve(db.session, current_user, conflict, choice)
+        conflicts.resolve(db.session(), current_user, conflict, choice)
     except conflicts.ResolutionRefused as refused:
         db.session.rollback()
         flash(str(refused), "error")
@@ -92,7 +93,7 @@ def parked_handled(client_id, change_id):
     client = client_or_404(current_user, client_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if not parking.mark_handled(db.session, current_user, client, change_id):
+    if not parking.mark_handled(db.session(), current_user, client, change_id):
         abort(404)
     record_event("sync.park_handled", user=current_user, subject_type="client", subject_id=client.id,
                  detail={"change_id": str(change_id)})
@@ -116,12 +117,12 @@ def correct_start(client_id, visit_id):
             abort(400)
         flash(" ".join(form.started_at.errors) or "Enter the date and time the session started.", "error")
         return back
-    started_at = form.started_at.data.replace(tzinfo=clinic_zone()).astimezone(dt.UTC)
+    started_at = required_value(form.started_at).replace(tzinfo=clinic_zone()).astimezone(dt.UTC)
     if started_at == visit.started_at.replace(second=0, microsecond=0):
         started_at = visit.started_at  # the time shown was confirmed: keep it to the second
     flag = visit.clock_flag
     try:
-        visit_services.correct_start(db.session, visit, started_at)
+        visit_services.correct_start(db.session(), visit, started_at)
     except visit_services.StartRefused as refused:
         db.session.rollback()
         flash(str(refused), "error")

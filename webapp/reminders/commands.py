@@ -25,14 +25,14 @@ reminders_cli = AppGroup("reminders", help="Reminders by Web Push: plan what is 
 def plan_now() -> int:
     """Plan every reminder due now, and forget those long finished; how many were new."""
     now = now_utc()
-    added = plan_all(db.session, now, current_app.config["PUSH_STALE_DEVICE_DAYS"])
-    prune_finished(db.session, now, current_app.config["PUSH_KEEP_DAYS"])
+    added = plan_all(db.session(), now, current_app.config["PUSH_STALE_DEVICE_DAYS"])
+    prune_finished(db.session(), now, current_app.config["PUSH_KEEP_DAYS"])
     db.session.commit()
     return added
 
 
 def send_now() -> SendReport:
-    return send_due(db.session, SenderSettings.from_config(current_app.config))
+    return send_due(db.session(), SenderSettings.from_config(current_app.config))
 
 
 def _describe(planned: int | None, report: SendReport) -> str:

@@ -9,7 +9,7 @@ from webapp.reminders.wire import EndpointBody, SubscriptionBody
 UUID = {"type": "string", "format": "uuid"}
 # The phone calls with its device token; a desk browser with its signed-in web session, and
 # then changes also need the X-CSRFToken header.
-SESSION = [{"device": []}, {"session": []}]
+SESSION: list[dict[str, list[str]]] = [{"device": []}, {"session": []}]
 
 
 SUBSCRIPTION = {"type": "object", "properties": {

@@ -26,7 +26,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from webapp.auth.models import User
-from webapp.db import now_utc
+from webapp.db import now_utc, rows_changed
 from webapp.reminders.models import (
     AttemptOutcome,
     DeliveryAttempt,
@@ -131,10 +131,10 @@ def recover_abandoned(session: Session, now: dt.datetime) -> int:
         Notification.status == NotificationStatus.SENDING, Notification.claimed_until < now)).all()
     recovered = 0
     for notification_id in stuck:
-        taken = session.execute(update(Notification).where(
+        taken = rows_changed(session, update(Notification).where(
             Notification.id == notification_id, Notification.status == NotificationStatus.SENDING,
             Notification.claimed_until < now).values(
-            status=NotificationStatus.PENDING, claimed_by=None, claimed_until=None, next_attempt_at=now)).rowcount
+            status=NotificationStatus.PENDING, claimed_by=None, claimed_until=None, next_attempt_at=now))
         if taken:
             session.execute(update(DeliveryAttempt).where(
                 DeliveryAttempt.notification_id == notification_id,
@@ -197,10 +197,10 @@ def deliver(session: Session, notification: Notification, worker: str, settings:
         # Renew the claim and record the attempt in one commit, before the request: if the
         # claim was lost to a recovery, stop; if this process dies after the request, the
         # attempt is found "sending" and that browser is never sent this again.
-        renewed = session.execute(update(Notification).where(
+        renewed = rows_changed(session, update(Notification).where(
             Notification.id == notification.id, Notification.claimed_by == worker,
             Notification.status == NotificationStatus.SENDING).values(
-            claimed_until=now + dt.timedelta(seconds=settings.lease_seconds))).rowcount
+            claimed_until=now + dt.timedelta(seconds=settings.lease_seconds)))
         if not renewed:
             session.rollback()
             log.warning("push: lost the claim on notification %s; leaving it", notification.id)
@@ -209,6 +209,7 @@ def deliver(session: Session, notification: Notification, worker: str, settings:
         session.add(DeliveryAttempt(id=attempt_id, notification_id=notification.id, subscription_id=subscription_id,
                                     at=now, outcome=AttemptOutcome.SENDING))
         session.commit()
+        status: int | None  # None: no push service answered
         try:
             status, error, after = post(info, data, ttl, notification.urgency, vapid, settings.vapid_subject), "", None
         except PushFailed as failed:
@@ -265,9 +266,9 @@ def _finish(session: Session, notification: Notification, worker: str, settings:
         values.update(status=NotificationStatus.UNKNOWN)
     else:
         values.update(status=NotificationStatus.FAILED)
-    released = session.execute(update(Notification).where(
+    released = rows_changed(session, update(Notification).where(
         Notification.id == notification.id, Notification.claimed_by == worker,
-        Notification.status == NotificationStatus.SENDING).values(**values)).rowcount
+        Notification.status == NotificationStatus.SENDING).values(**values))
     session.commit()
     return values["status"] if released else "lost"
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, object_session
 
 from webapp.auth.models import User
 from webapp.auth.sessions import access_withdrawn, signed_out
-from webapp.db import now_utc
+from webapp.db import now_utc, rows_changed
 from webapp.extensions import db
 from webapp.reminders.models import (
     DeliveryAttempt,
@@ -135,9 +135,12 @@ def subscribe(session: Session, user: User, endpoint: str, p256dh: str, auth: st
 
 
 @access_withdrawn.connect
-def _forget_every_subscription(user: User, **_) -> None:
+def _forget_every_subscription(user: User, **_: object) -> None:
     """A password change, reset or deactivation: no reminder reaches any of their browsers."""
-    object_session(user).execute(delete(PushSubscription).where(PushSubscription.user_id == user.id))
+    session = object_session(user)
+    if session is None:  # a detached user: refuse loudly rather than keep sending reminders
+        raise RuntimeError(f"cannot forget the subscriptions of user {user.id}: it belongs to no session")
+    session.execute(delete(PushSubscription).where(PushSubscription.user_id == user.id))
 
 
 @device_revoked.connect
@@ -177,7 +180,7 @@ def unsubscribe(session: Session, user: User, *, subscription_id=None, endpoint:
         query = query.where(PushSubscription.endpoint == endpoint)
     else:
         return False
-    return session.execute(query).rowcount > 0
+    return rows_changed(session, query) > 0
 
 
 def preferences_of(session: Session, user_id: uuid.UUID) -> PushPreference:
@@ -243,4 +246,4 @@ def prune_finished(session: Session, now: dt.datetime, keep_days: int) -> int:
     old = select(Notification.id).where(Notification.status.in_(FINISHED),
                                         Notification.due_at < now - dt.timedelta(days=keep_days))
     session.execute(delete(DeliveryAttempt).where(DeliveryAttempt.notification_id.in_(old)))
-    return session.execute(delete(Notification).where(Notification.id.in_(old))).rowcount
+    return rows_changed(session, delete(Notification).where(Notification.id.in_(old)))

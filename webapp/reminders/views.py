@@ -53,7 +53,7 @@ def _wire(subscription: PushSubscription) -> dict:
 
 def _test(subscription: PushSubscription) -> str:
     """Send a test; "gone" if the push service said the browser unsubscribed."""
-    subscription_id, status = subscription.id, send_test(db.session, _settings(), subscription)
+    subscription_id, status = subscription.id, send_test(db.session(), _settings(), subscription)
     if db.session.scalar(select(PushSubscription.id).where(PushSubscription.id == subscription_id)) is None:
         return "gone"
     return status
@@ -62,23 +62,23 @@ def _test(subscription: PushSubscription) -> str:
 @bp.route("", methods=["GET", "POST"])
 @login_required
 def settings():
-    preference = services.preferences_of(db.session, current_user.id)
+    preference = services.preferences_of(db.session(), current_user.id)
     form = PushPreferenceForm(obj=preference)
     fields = _fields_for_role(form)
     if form.validate_on_submit():
-        services.save_preferences(db.session, current_user, {name: form[name].data for name in fields})
+        services.save_preferences(db.session(), current_user, {name: form[name].data for name in fields})
         db.session.commit()
         flash("Your reminder settings are saved.", "success")
         return redirect(url_for("reminders.settings"))
     return render_template("reminders/settings.html", form=form, fields=fields,
-                           subscriptions=services.subscriptions_of(db.session, current_user),
+                           subscriptions=services.subscriptions_of(db.session(), current_user),
                            vapid_public_key=current_app.config["VAPID_PUBLIC_KEY"])
 
 
 @bp.route("/<subscription_id>/test", methods=["POST"])
 @login_required
 def test(subscription_id):
-    subscription = services.subscription_of(db.session, current_user, subscription_id)
+    subscription = services.subscription_of(db.session(), current_user, subscription_id)
     if subscription is None:
         return error_response(404)
     label = subscription.label or "This browser"
@@ -90,7 +90,7 @@ def test(subscription_id):
 @bp.route("/<subscription_id>/remove", methods=["POST"])
 @login_required
 def remove(subscription_id):
-    if not services.unsubscribe(db.session, current_user, subscription_id=subscription_id):
+    if not services.unsubscribe(db.session(), current_user, subscription_id=subscription_id):
         return error_response(404)
     record_event("push.unsubscribe", user=current_user, subject_type="push_subscription", subject_id=subscription_id)
     db.session.commit()
@@ -107,7 +107,7 @@ def vapid_public_key():
 @api.get("/subscriptions")
 @device_or_session_required
 def list_subscriptions():
-    return ok(subscriptions=[_wire(s) for s in services.subscriptions_of(db.session, g.caller)])
+    return ok(subscriptions=[_wire(s) for s in services.subscriptions_of(db.session(), g.caller)])
 
 
 @api.post("/subscriptions")
@@ -119,10 +119,10 @@ def subscribe():
             body.model_dump(), allow_insecure=current_app.config["PUSH_ALLOW_HTTP_ENDPOINTS"])
     except services.InvalidSubscription as problem:
         return error_response(400, str(problem), code="invalid_subscription")
-    known = {s.endpoint for s in services.subscriptions_of(db.session, g.caller)}
+    known = {s.endpoint for s in services.subscriptions_of(db.session(), g.caller)}
     label = services.label_for(request.user_agent.string)
     try:
-        subscription = services.subscribe(db.session, g.caller, endpoint, p256dh, auth, label,
+        subscription = services.subscribe(db.session(), g.caller, endpoint, p256dh, auth, label,
                                           device_id=g.caller_device.id if g.caller_device else None,
                                           web_session_id=None if g.caller_device else web_sessions.current_id())
     except services.EndpointTaken:
@@ -140,7 +140,7 @@ def subscribe():
 def unsubscribe_endpoint():
     """The browser unsubscribing itself: it knows its endpoint, not our id."""
     body = read(EndpointBody, request.get_json(silent=True))
-    if not services.unsubscribe(db.session, g.caller, endpoint=body.endpoint):
+    if not services.unsubscribe(db.session(), g.caller, endpoint=body.endpoint):
         return error_response(404, "This browser has no reminders to turn off.", code="not_found")
     record_event("push.unsubscribe", user=g.caller, subject_type="push_subscription")
     db.session.commit()
@@ -150,7 +150,7 @@ def unsubscribe_endpoint():
 @api.delete("/subscriptions/<subscription_id>")
 @device_or_session_required
 def unsubscribe(subscription_id):
-    if not services.unsubscribe(db.session, g.caller, subscription_id=subscription_id):
+    if not services.unsubscribe(db.session(), g.caller, subscription_id=subscription_id):
         return error_response(404, "You have no such subscription.", code="not_found")
     record_event("push.unsubscribe", user=g.caller, subject_type="push_subscription", subject_id=subscription_id)
     db.session.commit()
@@ -160,7 +160,7 @@ def unsubscribe(subscription_id):
 @api.post("/subscriptions/<subscription_id>/test")
 @device_or_session_required
 def test_subscription(subscription_id):
-    subscription = services.subscription_of(db.session, g.caller, subscription_id)
+    subscription = services.subscription_of(db.session(), g.caller, subscription_id)
     if subscription is None:
         return error_response(404, "You have no such subscription.", code="not_found")
     return ok(result=_test(subscription))

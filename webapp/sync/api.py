@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, current_app, g, request
+from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
@@ -26,11 +28,11 @@ from webapp.errors import error_response
 from webapp.extensions import db
 from webapp.sync import conflicts as conflict_rules
 from webapp.sync import devices, parking, publish
-from webapp.sync.changes import parse_changes
+from webapp.sync.changes import Change, parse_changes
 from webapp.sync.cursor import BadCursor
 from webapp.sync.entities import ENTITIES, serialise
 from webapp.sync.pull import DEFAULT_LIMIT, conflict_to_wire, pull
-from webapp.sync.push import push
+from webapp.sync.push import ResultJSON, push
 from webapp.sync.wire import DeviceBody, EscrowBody, ParkBody, ResolveBody
 
 bp = Blueprint("sync_api", __name__, url_prefix="/api/v1")
@@ -43,7 +45,7 @@ def _as_api_error(refused: devices.DeviceRefused) -> ApiError:
 def _device_authority(token: str | None) -> DeviceCaller:
     """Who a bearer token belongs to (core/api.py asks): a live, unlapsed, unrevoked device."""
     try:
-        device = devices.device_for_token(db.session, token, lapse_days=current_app.config["DEVICE_TOKEN_DAYS"])
+        device = devices.device_for_token(db.session(), token, lapse_days=current_app.config["DEVICE_TOKEN_DAYS"])
     except devices.DeviceRefused as refused:
         raise _as_api_error(refused) from None
     devices.note_contact(device)
@@ -51,14 +53,14 @@ def _device_authority(token: str | None) -> DeviceCaller:
 
 
 @bp.record_once
-def _hand_core_what_it_needs(state) -> None:
+def _hand_core_what_it_needs(state: BlueprintSetupState) -> None:
     use_device_authority(state.app, _device_authority)
     state.app.config["RULES_REVISION"] = publish.RULES_REVISION
 
 
 @bp.get("/session")
 @session_user_required
-def session_info():
+def session_info() -> ResponseReturnValue:
     user = current_user
     return ok(user={"id": str(user.id), "name": user.name, "role": user.role.value,
                     "clinic_id": str(user.clinic_id)},
@@ -67,12 +69,12 @@ def session_info():
 
 @bp.post("/devices")
 @session_user_required
-def register_device():
+def register_device() -> ResponseReturnValue:
     if current_user.role != Role.PRACTITIONER:
         return error_response(403, "Only practitioners keep client records on a device.", code="forbidden")
     body = read(DeviceBody, request.get_json(silent=True) if request.content_length else {})
     label = _printable(body.label or request.user_agent.string or "Browser")[:120]
-    device, token, escrow_key = devices.register_device(db.session, current_user, label,
+    device, token, escrow_key = devices.register_device(db.session(), current_user, label,
                                                         current_app.config["SECRET_KEY"])
     record_event("device.register", user=current_user, subject_type="device", subject_id=device.id,
                  address=request.remote_addr)
@@ -82,7 +84,7 @@ def register_device():
 
 @bp.post("/devices/escrow")
 @session_user_required
-def release_escrow():
+def release_escrow() -> ResponseReturnValue:
     """A sign-in online on the phone itself gives back its escrow key and renews its token.
 
     Both proofs are needed: the password just typed (the session) and the phone's own proof
@@ -91,7 +93,7 @@ def release_escrow():
     """
     body = read(EscrowBody, request.get_json(silent=True))
     try:
-        device = devices.device_for_proof(db.session, str(body.device_id), body.proof)
+        device = devices.device_for_proof(db.session(), str(body.device_id), body.proof)
     except devices.DeviceRefused as refused:
         raise _as_api_error(refused) from None
     if device.user_id != current_user.id:
@@ -112,7 +114,7 @@ def release_escrow():
 
 @bp.get("/schema")
 @device_required
-def schema():
+def schema() -> ResponseReturnValue:
     config, clinic = current_app.config, g.device_user.clinic
     lock = {"lock_after_minutes": clinic.lock_after_minutes, "token_days": config["DEVICE_TOKEN_DAYS"],
             "offline_unlock_days": config["DEVICE_OFFLINE_UNLOCK_DAYS"]}
@@ -121,7 +123,7 @@ def schema():
 
 @bp.post("/sync/push")
 @device_required
-def sync_push():
+def sync_push() -> ResponseReturnValue:
     changes, pending = parse_changes(request.get_json(silent=True))
     # The same push sent twice at once (a retry racing its original) collides on the ids the
     # first one is writing; once it has committed, a second try finds its stored answers.
@@ -137,8 +139,8 @@ def sync_push():
     return ok(results=results, server_time=now_utc().isoformat())
 
 
-def _apply_push(changes, pending: int | None) -> list[dict]:
-    results = push(db.session, g.device_user, g.device.id, changes)
+def _apply_push(changes: list[Change], pending: int | None) -> list[ResultJSON]:
+    results = push(db.session(), g.device_user, g.device.id, changes)
     if pending is not None:  # as counted before this push; the column is a 32-bit integer
         g.device.pending_reported = min(max(int(pending) - len(changes), 0), 2**31 - 1)
     g.device.last_sync_at = now_utc()
@@ -149,10 +151,10 @@ def _apply_push(changes, pending: int | None) -> list[dict]:
 
 @bp.post("/sync/park")
 @device_required
-def sync_park():
+def sync_park() -> ResponseReturnValue:
     """Hand refused changes for a client who left the caseload to the clinic desk."""
     body = read(ParkBody, request.get_json(silent=True))
-    added = parking.park(db.session, g.device_user, g.device.id, body)
+    added = parking.park(db.session(), g.device_user, g.device.id, body)
     if added is None:
         return error_response(404, "That client was never on your caseload.", code="not_found")
     if added:
@@ -169,7 +171,8 @@ def _signed_in_lately() -> bool:
     """Whether this browser's password sign-in is recent: a session left open all day must
     not unlock a phone someone picked up."""
     session_id = web_sessions.current_id()
-    started = db.session.get(WebSession, session_id).created_at if session_id else None
+    row = db.session.get(WebSession, session_id) if session_id else None
+    started = row.created_at if row is not None else None
     return started is not None and now_utc() - started <= dt.timedelta(seconds=ESCROW_SIGN_IN_SECONDS)
 
 
@@ -178,8 +181,8 @@ def _printable(text: str) -> str:
     return "".join(c for c in text if c.isprintable()).strip() or "Browser"
 
 
-def _audit_push(results: list[dict]) -> None:
-    changed: dict[str, set] = {}
+def _audit_push(results: list[ResultJSON]) -> None:
+    changed: dict[str, set[str]] = {}
     for result in results:
         if result["status"] in ("applied", "conflict") and result.get("record"):
             client = result["record"]["fields"].get("client_id") or (
@@ -193,7 +196,7 @@ def _audit_push(results: list[dict]) -> None:
 
 @bp.get("/sync/pull")
 @device_required
-def sync_pull():
+def sync_pull() -> ResponseReturnValue:
     try:
         limit = int(request.args.get("limit", DEFAULT_LIMIT))
     except ValueError:
@@ -202,7 +205,7 @@ def sync_pull():
         return error_response(400, f"The limit must be a whole number from 1 to {DEFAULT_LIMIT}.",
                               code="invalid_request")
     try:
-        body = pull(db.session, g.device_user, request.args.get("cursor"), limit, device_id=g.device.id)
+        body = pull(db.session(), g.device_user, request.args.get("cursor"), limit, device_id=g.device.id)
     except BadCursor as problem:
         return error_response(400, str(problem), code="bad_cursor")
     if body["records"] or body["evict"]:  # a pull that carried client data: who, which phone, how much
@@ -215,7 +218,7 @@ def sync_pull():
 
 @bp.post("/sync/device/escrow")
 @device_required
-def first_escrow():
+def first_escrow() -> ResponseReturnValue:
     """A phone registered before the app locked asks for its escrow key, once: with nothing
     yet wrapped by it there is nothing to protect, and afterwards only a sign-in releases it."""
     if g.device.escrow_sealed:
@@ -228,7 +231,7 @@ def first_escrow():
 
 @bp.post("/sync/device/retire")
 @device_required
-def retire_device():
+def retire_device() -> ResponseReturnValue:
     """The device signs out: its token stops working at once."""
     devices.revoke_device(g.device, by=g.device_user)
     record_event("device.retire", user=g.device_user, subject_type="device", subject_id=g.device.id)
@@ -238,13 +241,13 @@ def retire_device():
 
 @bp.post("/sync/conflicts/<conflict_id>/resolve")
 @device_required
-def resolve_conflict(conflict_id):
-    conflict = conflict_rules.visible_conflict(db.session, g.device_user, conflict_id)
+def resolve_conflict(conflict_id: str) -> ResponseReturnValue:
+    conflict = conflict_rules.visible_conflict(db.session(), g.device_user, conflict_id)
     if conflict is None:
         return error_response(404, "There is no such conflict on your caseload.", code="not_found")
     body = read(ResolveBody, request.get_json(silent=True))
     try:
-        conflict_rules.resolve(db.session, g.device_user, conflict, body.choice, body.value)
+        conflict_rules.resolve(db.session(), g.device_user, conflict, body.choice, body.value)
     except conflict_rules.ResolutionRefused as refused:
         return error_response(400 if refused.code == "invalid" else 409, str(refused), code=refused.code)
     record_event("conflict.resolve", user=g.device_user, subject_type="client", subject_id=conflict.client_id,
@@ -252,6 +255,8 @@ def resolve_conflict(conflict_id):
     db.session.commit()
     entity = ENTITIES[conflict.entity]
     record = db.session.get(entity.model, conflict.entity_id)
+    if record is None:  # resolve() found it a moment ago, and records are never deleted
+        raise LookupError(f"the {conflict.entity} {conflict.entity_id} does not exist")
     return ok(conflict=conflict_to_wire(conflict), record=serialise(entity, record))
 
 

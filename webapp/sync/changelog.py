@@ -8,12 +8,25 @@ its version advancing and its change reaching the log that devices pull from.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
-from sqlalchemy import event, inspect, select, text
-from sqlalchemy.orm import ColumnProperty, Session
+from sqlalchemy import Column, Table, event, inspect, select, text
+from sqlalchemy.orm import ColumnProperty, Session, UOWTransaction
 
-from webapp.db import SyncedRecord, has_python_default, insert_rows, now_utc, python_default
+from webapp.clients.models import Client
+from webapp.db import (
+    ColumnValues,
+    SyncedRecord,
+    has_python_default,
+    insert_rows,
+    now_utc,
+    python_default,
+    table_of,
+)
 from webapp.sync.models import ChangeLog, SyncClock, change_tick_seq
+
+# Whose a record is: (clinic_id, client_id, practitioner_id) of its client, as logged.
+OwnerIds = tuple[uuid.UUID, uuid.UUID | None, uuid.UUID | None]
 
 
 class HardDeleteRefused(RuntimeError):
@@ -24,9 +37,10 @@ def allocate_tick(session: Session) -> int:
     """Take the next change tick from the database."""
     if session.get_bind().dialect.name == "postgresql":
         return session.execute(select(change_tick_seq.next_value())).scalar_one()
-    return session.execute(
+    tick: int = session.execute(
         text("UPDATE sync_clock SET value = value + 1 WHERE id = 1 RETURNING value")
     ).scalar_one()
+    return tick
 
 
 def current_txid(session: Session) -> int:
@@ -39,7 +53,7 @@ def current_txid(session: Session) -> int:
 def changed_fields(record: SyncedRecord) -> list[str]:
     """The names of the columns of ``record`` changed in this flush, bookkeeping aside."""
     state = inspect(record)
-    names = []
+    names: list[str] = []
     for attr in state.mapper.column_attrs:
         if not isinstance(attr, ColumnProperty) or attr.key in SyncedRecord.BOOKKEEPING:
             continue
@@ -48,32 +62,32 @@ def changed_fields(record: SyncedRecord) -> list[str]:
     return names
 
 
-def _owner_of(session: Session, table: str, values: dict):
+def _owner_of(session: Session, table: str, values: ColumnValues) -> OwnerIds:
     """(clinic_id, client_id, practitioner_id) of the client a record belongs to.
 
     ``values`` holds the record's own clinic_id, client_id and practitioner_id where it has
     them; a client is its own client.
     """
-    from webapp.clients.models import Client
-
     if table == "client":
         return values["clinic_id"], values["id"], values.get("practitioner_id")
     client_id = values.get("client_id")
     if client_id is None:
         return values["clinic_id"], None, None
     client = session.get(Client, client_id)
+    if client is None:  # a foreign key would refuse the record anyway; say which
+        raise LookupError(f"the client {client_id} of a {table} record does not exist")
     return client.clinic_id, client_id, client.practitioner_id
 
 
 @event.listens_for(Session, "before_flush")
-def stamp_changes(session: Session, flush_context, instances) -> None:
+def stamp_changes(session: Session, flush_context: UOWTransaction, instances: object) -> None:
     for record in session.deleted:
         if isinstance(record, SyncedRecord):
             raise HardDeleteRefused(f"{type(record).__name__} must be tombstoned, not deleted")
 
     with session.no_autoflush:
         pending = [r for r in session.new if isinstance(r, SyncedRecord)]
-        updates = []
+        updates: list[tuple[SyncedRecord, list[str]]] = []
         for record in session.dirty:
             if isinstance(record, SyncedRecord) and record not in session.new:
                 fields = changed_fields(record)
@@ -84,7 +98,7 @@ def stamp_changes(session: Session, flush_context, instances) -> None:
 
         tick = allocate_tick(session)
         txid = current_txid(session)
-        entries: list[dict] = []
+        entries: list[ColumnValues] = []
 
         for record in pending:
             if record.id is None:  # the column default would only apply at INSERT, too late here
@@ -100,18 +114,18 @@ def stamp_changes(session: Session, flush_context, instances) -> None:
             record.version = tick
             record.field_versions = versions
             entries.append(_log_entry(session, record.__tablename__, _owner_fields(record), tick, txid))
-            if "practitioner_id" in fields and type(record).__tablename__ == "client":
+            if "practitioner_id" in fields and isinstance(record, Client):
                 entries.extend(_caseload_moves(record, tick, txid))
 
         if entries:
-            session.execute(ChangeLog.__table__.insert(), entries)
+            session.execute(table_of(ChangeLog).insert(), entries)
 
 
-def _owner_fields(record: SyncedRecord) -> dict:
+def _owner_fields(record: SyncedRecord) -> ColumnValues:
     return {name: getattr(record, name, None) for name in ("id", "clinic_id", "client_id", "practitioner_id")}
 
 
-def insert_new_records(session: Session, model: type, rows: list[dict]) -> None:
+def insert_new_records(session: Session, model: type[SyncedRecord], rows: list[ColumnValues]) -> None:
     """Insert brand-new synced rows in one statement, versioned and logged like a flush.
 
     The sync push creates thousands of findings at once; building an ORM object for each
@@ -120,10 +134,10 @@ def insert_new_records(session: Session, model: type, rows: list[dict]) -> None:
     if not rows:
         return
     tick, txid, now = allocate_tick(session), current_txid(session), now_utc()
-    defaulted = _defaulted_columns(model.__table__)
+    defaulted = _defaulted_columns(table_of(model))
     table = model.__tablename__
-    owners: dict = {}  # thousands of rows share a handful of clients: look each up once
-    entries = []
+    owners: dict[uuid.UUID | None, OwnerIds] = {}  # thousands of rows share a handful of clients: look each up once
+    entries: list[ColumnValues] = []
     for row in rows:
         for column in defaulted:
             if row.get(column.name) is None:
@@ -133,11 +147,11 @@ def insert_new_records(session: Session, model: type, rows: list[dict]) -> None:
         if key is None or key not in owners:
             owners[key] = _owner_of(session, table, row)
         entries.append(_log_entry(session, table, row, tick, txid, owners[key]))
-    insert_rows(session, model.__table__, rows)
-    insert_rows(session, ChangeLog.__table__, entries)
+    insert_rows(session, table_of(model), rows)
+    insert_rows(session, table_of(ChangeLog), entries)
 
 
-def _defaulted_columns(table) -> list:
+def _defaulted_columns(table: Table) -> list[Column[object]]:
     """The table's non-nullable columns with a Python-side default.
 
     A plain Core insert takes an explicit None literally, so "not given" must become the
@@ -146,7 +160,7 @@ def _defaulted_columns(table) -> list:
     return [column for column in table.columns if not column.nullable and has_python_default(column)]
 
 
-def pushed_by(session: Session, device_id: uuid.UUID | None, record_ids) -> None:
+def pushed_by(session: Session, device_id: uuid.UUID | None, record_ids: Iterable[uuid.UUID]) -> None:
     """Mark the records a device's push is about to write: their log rows name the device.
 
     Only the pushed records themselves: anything else a push touches still reaches every
@@ -156,7 +170,8 @@ def pushed_by(session: Session, device_id: uuid.UUID | None, record_ids) -> None
     session.info["pushed_records"] = set(record_ids) if device_id else set()
 
 
-def _log_entry(session: Session, table: str, values: dict, tick: int, txid: int, owner=None) -> dict:
+def _log_entry(session: Session, table: str, values: ColumnValues, tick: int, txid: int,
+               owner: OwnerIds | None = None) -> ColumnValues:
     clinic_id, client_id, practitioner_id = owner or _owner_of(session, table, values)
     pushed = values["id"] in session.info.get("pushed_records", ())
     return {
@@ -172,7 +187,7 @@ def _log_entry(session: Session, table: str, values: dict, tick: int, txid: int,
     }
 
 
-def _caseload_moves(client, tick: int, txid: int) -> list[dict]:
+def _caseload_moves(client: Client, tick: int, txid: int) -> list[ColumnValues]:
     """Log rows telling the old owner's devices to evict and the new one's to adopt."""
     history = inspect(client).attrs["practitioner_id"].history
     base = {"tick": tick, "txid": txid, "entity": "client", "entity_id": client.id,

@@ -17,6 +17,9 @@ from webapp.core.wire import read
 from webapp.sync.entities import ENTITIES, Entity
 from webapp.sync.wire import ChangeIn, PushBody
 
+# A change's fields as the device sent them (JSON values, not yet validated).
+SentFields = dict[str, Any]
+
 
 @dataclass
 class Change:
@@ -25,7 +28,7 @@ class Change:
     id: uuid.UUID
     op: str
     base_version: int
-    fields: dict
+    fields: SentFields
     content_hash: str
 
 

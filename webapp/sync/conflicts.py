@@ -8,20 +8,20 @@ from sqlalchemy.orm import Session
 
 from webapp.auth.models import Role, User
 from webapp.clients.models import Client
-from webapp.db import now_utc
-from webapp.sync.entities import ENTITIES
+from webapp.db import SyncedRecord, now_utc
+from webapp.sync.entities import ENTITIES, Entity
 from webapp.sync.models import SyncConflict
 
 CHOICES = ("mine", "theirs", "edit")
 
 
 class ResolutionRefused(ValueError):
-    def __init__(self, message: str, code: str = "invalid"):
+    def __init__(self, message: str, code: str = "invalid") -> None:
         super().__init__(message)
         self.code = code
 
 
-def visible_conflict(session: Session, user: User, conflict_id) -> SyncConflict | None:
+def visible_conflict(session: Session, user: User, conflict_id: object) -> SyncConflict | None:
     try:
         conflict = session.get(SyncConflict, uuid.UUID(str(conflict_id)))
     except ValueError:
@@ -35,7 +35,7 @@ def visible_conflict(session: Session, user: User, conflict_id) -> SyncConflict 
     return conflict
 
 
-def resolve(session: Session, user: User, conflict: SyncConflict, choice: str, value=None) -> SyncConflict:
+def resolve(session: Session, user: User, conflict: SyncConflict, choice: str, value: object = None) -> SyncConflict:
     """Settle ``conflict``; the record changes (and syncs) unless the server's value stays."""
     if choice not in CHOICES:
         raise ResolutionRefused("Choose mine, theirs or edit.")
@@ -43,6 +43,8 @@ def resolve(session: Session, user: User, conflict: SyncConflict, choice: str, v
         raise ResolutionRefused("This conflict was already resolved.", "already_resolved")
     entity = ENTITIES[conflict.entity]
     record = session.get(entity.model, conflict.entity_id)
+    if record is None:  # synced records are only ever tombstoned (sync/changelog.py), never deleted
+        raise LookupError(f"the {conflict.entity} {conflict.entity_id} of conflict {conflict.id} does not exist")
     if choice == "mine":
         _apply(entity, record, conflict.field, conflict.device_value["value"])
     elif choice == "edit":
@@ -54,7 +56,7 @@ def resolve(session: Session, user: User, conflict: SyncConflict, choice: str, v
     return conflict
 
 
-def _apply(entity, record, field_name: str, value) -> None:
+def _apply(entity: Entity, record: SyncedRecord, field_name: str, value: object) -> None:
     if field_name == "_deleted":
         if value == "deleted":
             record.deleted_at = record.deleted_at or now_utc()

@@ -25,7 +25,7 @@ device_revoked = signal("fieldbook.device-revoked")
 class DeviceRefused(Exception):
     """No device, a wrong token, a lapsed token, a revoked device or an inactive user."""
 
-    def __init__(self, code: str, message: str, reason: str | None = None):
+    def __init__(self, code: str, message: str, reason: str | None = None) -> None:
         super().__init__(message)
         self.code, self.reason = code, reason
 
@@ -126,8 +126,10 @@ def revoke_device(device: Device, by: User | None) -> None:
 
 
 @access_withdrawn.connect
-def _revoke_every_device(user: User, **_) -> None:
+def _revoke_every_device(user: User, **_: object) -> None:
     """A password change, reset or deactivation reaches the phones: every token stops working."""
     session = object_session(user)
+    if session is None:  # a detached user: refuse loudly rather than leave the phones working
+        raise RuntimeError(f"cannot revoke the devices of user {user.id}: it belongs to no session")
     for device in session.scalars(select(Device).where(Device.user_id == user.id, Device.revoked_at.is_(None))):
         revoke_device(device, by=None)

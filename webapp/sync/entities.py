@@ -10,16 +10,17 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from webapp.appointments.models import Appointment
 from webapp.appointments.schemas import APPOINTMENT
 from webapp.auth.models import User
 from webapp.clients.models import Acknowledgement, CaseHistory, Client
 from webapp.clients.schemas import ACKNOWLEDGEMENT, CASE_HISTORY, CLIENT
-from webapp.core.fieldspec import RecordSchema
+from webapp.core.fieldspec import CleanValues, RecordSchema
+from webapp.db import SyncedRecord
 from webapp.visits.models import Finding, Sensation, SensationRating, Visit
 from webapp.visits.schemas import FINDING, SENSATION, SENSATION_RATING, VISIT
 from webapp.vocab.models import VocabularyTerm
@@ -32,7 +33,7 @@ class OutOfScope(Exception):
     ``field`` names the reference that points out of reach (None: the record itself).
     """
 
-    def __init__(self, field: str | None = None):
+    def __init__(self, field: str | None = None) -> None:
         super().__init__(field)
         self.field = field
 
@@ -40,7 +41,7 @@ class OutOfScope(Exception):
 @dataclass(frozen=True)
 class Entity:
     name: str
-    model: type
+    model: type[SyncedRecord]
     schema: RecordSchema
     # References fixed at creation: moving a record to another parent is not a sync edit.
     fixed: tuple[str, ...] = ()
@@ -50,7 +51,7 @@ class Entity:
     rank: int = 0
     # Whose the record is: checks the pusher may write it, fills a new record's server-set
     # fields, and returns its client's id (None for a clinic-wide record). See the owners below.
-    owner: Owner = field(default=None, compare=False)
+    owner: Owner = field(compare=False, kw_only=True)
     # One record per client (a case history): a second one created offline merges into it.
     one_per_client: bool = False
 
@@ -61,13 +62,12 @@ class Entity:
         Read from the model's foreign keys, so a reference added later is checked (and
         tested) without anyone remembering to list it.
         """
-        found = {}
+        found: dict[str, str] = {}
         for name, spec in self.schema.fields.items():
             column = self.model.__table__.columns.get(name)
             if spec.kind == "uuid" and name not in self.derived and column is not None and column.foreign_keys:
                 found[name] = next(iter(column.foreign_keys)).column.table.name
         return found
-
 
 
 # What each entity is called on screen (published to devices with the field rules).
@@ -76,7 +76,30 @@ ENTITY_LABELS = {"vocabulary_term": "Vocabulary term", "client": "Client details
                  "sensation": "Sensation", "finding": "Finding", "sensation_rating": "Sensation rating"}
 
 
-def on_caseload(session: Session, user: User, client_id, get=None) -> Client:
+RecordT = TypeVar("RecordT", bound=SyncedRecord)
+
+
+class RecordGetter(Protocol):
+    """``session.get`` for synced records, or a push's cache of it."""
+
+    def __call__(self, model: type[RecordT], record_id: object, /) -> RecordT | None: ...
+
+
+def attribute(model: type[SyncedRecord], name: str) -> InstrumentedAttribute[Any]:
+    """``model``'s mapped attribute ``name`` (client_id, clinic_id, ...), for a query over
+    entities: synced models share no base that declares the references they have in common."""
+    found: InstrumentedAttribute[Any] = getattr(model, name)
+    return found
+
+
+def reference(record: SyncedRecord, name: str) -> uuid.UUID | None:
+    """The id ``record`` holds in its reference ``name`` (client_id, visit_id, ...); see attribute()."""
+    found: uuid.UUID | None = getattr(record, name)
+    return found
+
+
+def on_caseload(session: Session, user: User, client_id: uuid.UUID | None,
+                get: RecordGetter | None = None) -> Client:
     """The client ``client_id`` if it is on ``user``'s caseload; else OutOfScope."""
     client = (get or session.get)(Client, client_id) if client_id else None
     if (client is None or client.deleted_at is not None or client.clinic_id != user.clinic_id
@@ -85,7 +108,7 @@ def on_caseload(session: Session, user: User, client_id, get=None) -> Client:
     return client
 
 
-def _live(get, model, record_id):
+def _live(get: RecordGetter, model: type[RecordT], record_id: uuid.UUID | None) -> RecordT:
     record = get(model, record_id) if record_id else None
     if record is None or record.deleted_at is not None:
         raise OutOfScope
@@ -98,23 +121,23 @@ class Pusher:
 
     session: Session
     user: User
-    get: Callable
+    get: RecordGetter
 
 
 # (pusher, values of a new record or {}, the stored record or None) -> its client's id.
-Owner = Callable[[Pusher, dict, Any], uuid.UUID | None]
+Owner = Callable[[Pusher, CleanValues, SyncedRecord | None], uuid.UUID | None]
 
 
-def clinic_wide(pusher: Pusher, values: dict, existing) -> None:
+def clinic_wide(pusher: Pusher, values: CleanValues, existing: SyncedRecord | None) -> None:
     """A clinic's own vocabulary term: any practitioner of the clinic may add one."""
-    if existing is not None and existing.clinic_id != pusher.user.clinic_id:
+    if existing is not None and reference(existing, "clinic_id") != pusher.user.clinic_id:
         raise OutOfScope
     values.setdefault("clinic_id", pusher.user.clinic_id)
     values.setdefault("added_by_id", pusher.user.id)
     return None
 
 
-def the_client_itself(pusher: Pusher, values: dict, existing) -> uuid.UUID | None:
+def the_client_itself(pusher: Pusher, values: CleanValues, existing: SyncedRecord | None) -> uuid.UUID | None:
     """A client: on the pusher's caseload; a new one joins it."""
     if existing is not None:
         return on_caseload(pusher.session, pusher.user, existing.id, pusher.get).id
@@ -127,8 +150,8 @@ def through_client(**set_on_create: Callable[[User], object]) -> Owner:
     """Records with a ``client_id``: the client must be on the caseload; ``set_on_create``
     gives the server-set fields of a new one (``field=lambda user: value``)."""
 
-    def owner(pusher: Pusher, values: dict, existing) -> uuid.UUID:
-        client_id = existing.client_id if existing is not None else values.get("client_id")
+    def owner(pusher: Pusher, values: CleanValues, existing: SyncedRecord | None) -> uuid.UUID:
+        client_id = reference(existing, "client_id") if existing is not None else values.get("client_id")
         client = on_caseload(pusher.session, pusher.user, client_id, pusher.get)
         if existing is None:
             for name, value_for in set_on_create.items():
@@ -138,18 +161,19 @@ def through_client(**set_on_create: Callable[[User], object]) -> Owner:
     return owner
 
 
-def through_visit(pusher: Pusher, values: dict, existing) -> uuid.UUID:
+def through_visit(pusher: Pusher, values: CleanValues, existing: SyncedRecord | None) -> uuid.UUID:
     """A finding: its session's client."""
-    visit = _live(pusher.get, Visit, existing.visit_id if existing else values.get("visit_id"))
+    visit = _live(pusher.get, Visit, reference(existing, "visit_id") if existing else values.get("visit_id"))
     client = on_caseload(pusher.session, pusher.user, visit.client_id, pusher.get)
     values["client_id"] = client.id
     return client.id
 
 
-def through_sensation_and_visit(pusher: Pusher, values: dict, existing) -> uuid.UUID:
+def through_sensation_and_visit(pusher: Pusher, values: CleanValues, existing: SyncedRecord | None) -> uuid.UUID:
     """A rating: the client of both its sensation and its session (one client)."""
-    sensation = _live(pusher.get, Sensation, existing.sensation_id if existing else values.get("sensation_id"))
-    visit = _live(pusher.get, Visit, existing.visit_id if existing else values.get("visit_id"))
+    sensation = _live(pusher.get, Sensation,
+                      reference(existing, "sensation_id") if existing else values.get("sensation_id"))
+    visit = _live(pusher.get, Visit, reference(existing, "visit_id") if existing else values.get("visit_id"))
     if sensation.client_id != visit.client_id:
         raise OutOfScope
     values["client_id"] = on_caseload(pusher.session, pusher.user, visit.client_id, pusher.get).id
@@ -176,7 +200,8 @@ ENTITIES: dict[str, Entity] = {e.name: e for e in [
 BY_TABLE = {e.model.__tablename__: e for e in ENTITIES.values()}
 
 
-def owning_client_id(session: Session, user: User, entity: Entity, values: dict, existing=None, get=None):
+def owning_client_id(session: Session, user: User, entity: Entity, values: CleanValues,
+                     existing: SyncedRecord | None = None, get: RecordGetter | None = None) -> uuid.UUID | None:
     """Check the pusher may write this record; return its client id (None if clinic-wide).
 
     For an existing record the stored parents count; for a new one, the ones pushed.
@@ -185,8 +210,9 @@ def owning_client_id(session: Session, user: User, entity: Entity, values: dict,
     return entity.owner(Pusher(session, user, get or session.get), values, existing)
 
 
-def check_references(session: Session, user: User, entity: Entity, values: dict, client_id, existing=None,
-                     get=None) -> None:
+def check_references(session: Session, user: User, entity: Entity, values: CleanValues,
+                     client_id: uuid.UUID | None, existing: SyncedRecord | None = None,
+                     get: RecordGetter | None = None) -> None:
     """Every reference in ``values`` must point at a row within ``user``'s reach; else OutOfScope.
 
     Within reach: a user reference names the pusher (a practitioner books only for
@@ -197,7 +223,7 @@ def check_references(session: Session, user: User, entity: Entity, values: dict,
     update only the references that change are checked: the others were checked when set.
     """
     get = get or session.get
-    clients = set() if client_id is None else {client_id}
+    clients: set[uuid.UUID | None] = set() if client_id is None else {client_id}
     for name, table in entity.references.items():
         target_id = values.get(name)
         if target_id is None or (existing is not None and getattr(existing, name) == target_id):
@@ -220,7 +246,7 @@ def check_references(session: Session, user: User, entity: Entity, values: dict,
             raise OutOfScope(name)
 
 
-def to_wire(value):
+def to_wire(value: object) -> object:
     """A column value as JSON: ids and dates as strings, decimals as numbers."""
     if isinstance(value, uuid.UUID):
         return str(value)
@@ -238,9 +264,14 @@ def wire_fields(entity: Entity) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*entity.schema.fields, *extra)))
 
 
-def serialise(entity: Entity, record) -> dict:
+# A record as a device receives it: entity, id, version, deleted and its fields, as JSON.
+RecordJSON = dict[str, Any]
+
+
+def serialise(entity: Entity, record: SyncedRecord | dict[str, Any]) -> RecordJSON:
     """A record (a model instance, or a dict of its columns) as a device receives it."""
-    value = record.get if isinstance(record, dict) else lambda name: getattr(record, name)
+    value: Callable[[str], object] = (record.get if isinstance(record, dict)
+                                      else lambda name: getattr(record, name))
     return {
         "entity": entity.name,
         "id": str(value("id")),

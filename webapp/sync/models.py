@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -13,10 +14,12 @@ from sqlalchemy import (
     Integer,
     Sequence,
     String,
+    Table,
     Uuid,
     event,
     insert,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.auth.models import User
@@ -38,7 +41,7 @@ class SyncClock(Base):
 
 
 @event.listens_for(SyncClock.__table__, "after_create")
-def _seed_clock(target, connection, **kw):
+def _seed_clock(target: Table, connection: Connection, **kw: object) -> None:
     connection.execute(insert(target).values(id=1, value=0))
 
 
@@ -108,7 +111,7 @@ class AppliedChange(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
     device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     content_hash: Mapped[str] = mapped_column(String(64))
-    result: Mapped[dict] = mapped_column(JSON)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
 
 
@@ -124,8 +127,8 @@ class SyncConflict(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     field: Mapped[str] = mapped_column(String(60))  # "_deleted" for delete-versus-edit
-    server_value: Mapped[dict] = mapped_column(JSON)  # {"value": ...} so null is storable
-    device_value: Mapped[dict] = mapped_column(JSON)
+    server_value: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"value": ...} so null is storable
+    device_value: Mapped[dict[str, Any]] = mapped_column(JSON)
     base_version: Mapped[int] = mapped_column(BigInteger)
     change_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
@@ -155,7 +158,7 @@ class ParkedChange(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     op: Mapped[str] = mapped_column(String(10))
-    fields: Mapped[dict] = mapped_column(JSON, default=dict)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     made_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     parked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     handled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from webapp.core.openapi import answer, json_body, ref
+from webapp.core.openapi import Schema, answer, json_body, ref
 from webapp.core.wire import schemas as wire_schemas
 from webapp.sync.pull import DEFAULT_LIMIT
 from webapp.sync.wire import DeviceBody, EscrowBody, ParkBody, PullAnswer, PushAnswer, PushBody, ResolveBody
@@ -28,12 +28,12 @@ ERROR_CODES = [
     "rate_limited", "bad_request", "server_error"]
 
 
-def schemas() -> dict:
+def schemas() -> Schema:
     """The sync API's bodies and answers, written from the models that read them (sync/wire.py)."""
     return wire_schemas(PushBody, ParkBody, ResolveBody, DeviceBody, EscrowBody, PushAnswer, PullAnswer)
 
 
-def paths() -> dict:
+def paths() -> Schema:
     uuid_string = UUID
     return {
             "/session": {"get": {"summary": "Who is signed in, and a CSRF token for /devices",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -21,11 +22,11 @@ def _was_on_caseload(session: Session, user: User, client: Client) -> bool:
     """Whether ``client`` is, or was, on ``user``'s caseload (a move left an evict row)."""
     if client.practitioner_id == user.id:
         return True
-    return session.scalar(select(exists().where(
-        ChangeLog.kind == "evict", ChangeLog.client_id == client.id, ChangeLog.practitioner_id == user.id)))
+    return bool(session.scalar(select(exists().where(
+        ChangeLog.kind == "evict", ChangeLog.client_id == client.id, ChangeLog.practitioner_id == user.id))))
 
 
-def _parse_time(text) -> dt.datetime | None:
+def _parse_time(text: str | None) -> dt.datetime | None:
     try:
         when = dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
     except ValueError:
@@ -56,7 +57,7 @@ def parked_for(session: Session, client: Client) -> list[ParkedChange]:
         ParkedChange.client_id == client.id, ParkedChange.handled_at.is_(None)).order_by(ParkedChange.parked_at)))
 
 
-def mark_handled(session: Session, user: User, client: Client, change_id) -> bool:
+def mark_handled(session: Session, user: User, client: Client, change_id: object) -> bool:
     try:
         key = uuid.UUID(str(change_id))
     except ValueError:
@@ -68,7 +69,11 @@ def mark_handled(session: Session, user: User, client: Client, change_id) -> boo
     return True
 
 
-def describe(row: ParkedChange, vocab) -> tuple[str, list[tuple[str, str]]]:
+# (code, vocabulary name) -> the code's words.
+VocabularyWords = Callable[[str, str], str]
+
+
+def describe(row: ParkedChange, vocab: VocabularyWords) -> tuple[str, list[tuple[str, str]]]:
     """What a parked change says, in the desk's words: a title and (label, value) lines.
 
     ``vocab(code, kind)`` gives a vocabulary code's words; references (ids) are left out.

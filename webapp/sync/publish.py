@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from typing import Any
 
 from webapp.sync.entities import ENTITIES, ENTITY_LABELS
 from webapp.sync.wire import MAX_CHANGES
@@ -27,7 +28,11 @@ def _rules_revision() -> str:
     return hashlib.sha256(json.dumps(rules, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def clock_rules() -> dict:
+# A document published to devices, ready for JSON.
+PublishedJSON = dict[str, Any]
+
+
+def clock_rules() -> PublishedJSON:
     """The clock tolerances a phone checks against (visits/clock.py; docs/sync-protocol.md, Time)."""
     return {"tolerance_seconds": clock.CLOCK_TOLERANCE_SECONDS,
             "future_tolerance_seconds": int(clock.FUTURE_TOLERANCE.total_seconds()),
@@ -37,13 +42,15 @@ def clock_rules() -> dict:
 RULES_REVISION = _rules_revision()
 
 
-def schema_document(clinic_id: uuid.UUID) -> dict:
+def schema_document(clinic_id: uuid.UUID) -> PublishedJSON:
     """The field rules of every synced entity, the clinic's vocabularies, and how the clinic
     writes dates and times (its locale and time zone: the phone follows them, not its own)."""
     from webapp.auth.models import Clinic
     from webapp.extensions import db
 
     clinic = db.session.get(Clinic, clinic_id)
+    if clinic is None:  # the caller's own clinic: a foreign key keeps it there
+        raise LookupError(f"no clinic {clinic_id}")
     return {
         "rules_revision": RULES_REVISION,
         "entities": {name: entity.schema.to_json() | {"fixed": list(entity.fixed), "derived": list(entity.derived),

@@ -10,20 +10,26 @@ request's shape is webapp/sync/changes.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.auth.models import User
 from webapp.clients.models import Client
-from webapp.db import insert_rows, now_utc, one_of
+from webapp.core.fieldspec import CleanValues
+from webapp.db import ColumnValues, SyncedRecord, insert_rows, now_utc, one_of, table_of
 from webapp.sync.changelog import insert_new_records, pushed_by
-from webapp.sync.changes import Change
+from webapp.sync.changes import Change, SentFields
 from webapp.sync.entities import (
     ENTITIES,
     OutOfScope,
+    RecordT,
+    attribute,
     check_references,
     owning_client_id,
     serialise,
@@ -32,20 +38,27 @@ from webapp.sync.entities import (
 from webapp.sync.models import AppliedChange, SyncConflict
 from webapp.visits import clock
 from webapp.visits.course import recheck_clients
+from webapp.visits.models import Visit
 from webapp.vocab.services import terms
+
+# The answer to one change (docs/sync-protocol.md), as JSON; also what a retry is given back.
+ResultJSON = dict[str, Any]
+# A conflict a change ran into, as its result carries it.
+ConflictJSON = dict[str, Any]
 
 
 @dataclass
 class Outcome:
     change: Change
     status: str
-    record: object = None
-    conflicts: list = field(default_factory=list)
-    errors: dict = field(default_factory=dict)
+    # The record as stored, or the row a plain create will insert (see to_wire).
+    record: SyncedRecord | ColumnValues | None = None
+    conflicts: list[ConflictJSON] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
     code: str | None = None
     merged_into: uuid.UUID | None = None
 
-    def to_wire(self) -> dict:
+    def to_wire(self) -> ResultJSON:
         entity = self.change.entity
         version = None
         serialised = None
@@ -66,10 +79,10 @@ class Outcome:
         }
 
 
-def push(session: Session, user: User, device_id: uuid.UUID | None, changes: list[Change]) -> list[dict]:
+def push(session: Session, user: User, device_id: uuid.UUID | None, changes: list[Change]) -> list[ResultJSON]:
     """Apply ``changes`` for ``user``; the caller commits (or rolls back) the transaction."""
     known = _remembered(session, [c.change_id for c in changes])
-    answers: dict[int, dict] = {}
+    answers: dict[int, ResultJSON] = {}
     fresh: list[tuple[int, Change]] = []
     seen_in_batch: dict[uuid.UUID, int] = {}
     for index, change in enumerate(changes):
@@ -102,52 +115,52 @@ def push(session: Session, user: User, device_id: uuid.UUID | None, changes: lis
     finally:
         pushed_by(session, None, ())
 
-    remembered = []
+    remembered: list[ColumnValues] = []
     for index, outcome in outcomes.items():
         answers[index] = outcome.to_wire()
         remembered.append({"change_id": outcome.change.change_id, "user_id": user.id, "device_id": device_id,
                            "content_hash": outcome.change.content_hash, "result": answers[index]})
-    insert_rows(session, AppliedChange.__table__, remembered)
+    insert_rows(session, table_of(AppliedChange), remembered)
     for index, answer in list(answers.items()):
         if "duplicate_of" in answer:
             answers[index] = answers[answer["duplicate_of"]]
     return [answers[i] for i in range(len(changes))]
 
 
-def _remembered(session: Session, change_ids) -> dict:
-    found = {}
+def _remembered(session: Session, change_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, AppliedChange]:
+    found: dict[uuid.UUID, AppliedChange] = {}
     for condition in one_of(session, AppliedChange.change_id, set(change_ids)):
         for row in session.scalars(select(AppliedChange).where(condition)):
             found[row.change_id] = row
     return found
 
 
-def _reused(change: Change) -> dict:
+def _reused(change: Change) -> ResultJSON:
     return {"change_id": str(change.change_id), "status": "rejected", "entity": change.entity.name,
             "id": str(change.id), "version": None, "record": None, "conflicts": [],
             "errors": {"change_id": "This change id was already used for a different change."},
             "code": "change_id_reused"}
 
 
-def same_value(current, incoming) -> bool:
+def same_value(current: object, incoming: object) -> bool:
     return to_wire(current) == to_wire(incoming)
 
 
 class _Applier:
     """Applies single changes; keeps per-push caches so a batch costs few queries."""
 
-    def __init__(self, session: Session, user: User, device_id):
+    def __init__(self, session: Session, user: User, device_id: uuid.UUID | None) -> None:
         self.session, self.user, self.device_id = session, user, device_id
-        self.existing: dict[tuple[str, uuid.UUID], object] = {}
-        self.new_rows: dict[str, dict[uuid.UUID, dict]] = {}  # created here, not yet inserted
-        self._found: dict[tuple[type, object], object] = {}
+        self.existing: dict[tuple[str, uuid.UUID], SyncedRecord | None] = {}
+        self.new_rows: dict[str, dict[uuid.UUID, ColumnValues]] = {}  # created here, not yet inserted
+        self._found: dict[tuple[type[SyncedRecord], object], SyncedRecord | None] = {}
         vocab = {kind: [code for code, _ in terms(kind, user.clinic_id)]
                  for kind in ("region", "side", "complaint", "time_of_day", "frequency", "reaction",
                               "advice", "location")}
         self.vocabulary = vocab.__getitem__
 
     def preload(self, changes: list[Change]) -> None:
-        by_entity: dict[str, set] = {}
+        by_entity: dict[str, set[uuid.UUID]] = {}
         for change in changes:
             by_entity.setdefault(change.entity.name, set()).add(change.id)
         # The caseload's clients, and the parents findings and ratings point to.
@@ -163,12 +176,13 @@ class _Applier:
             for condition in one_of(self.session, model.id, parents):
                 self.session.scalars(select(model).where(condition)).all()
 
-    def get(self, model, record_id):
+    def get(self, model: type[RecordT], record_id: object, /) -> RecordT | None:
         """``session.get`` remembered for the push: parents are looked up once each."""
         key = (model, record_id)
         if key not in self._found:
             self._found[key] = self.session.get(model, record_id)
-        return self._found[key]
+        found = self._found[key]
+        return found if isinstance(found, model) else None  # it is; this tells the type checker
 
     def insert_new(self) -> None:
         """Insert the rows created so far (one statement per entity), stamped and logged."""
@@ -198,7 +212,7 @@ class _Applier:
                        else "This points to a record that is not on your caseload.")
             return Outcome(change, "rejected", code="not_found", errors={out.field or "id": message})
 
-    def _create(self, change: Change, incoming: dict) -> Outcome:
+    def _create(self, change: Change, incoming: SentFields) -> Outcome:
         entity = change.entity
         checked = entity.schema.validate(incoming, vocabulary=self.vocabulary)
         if not checked.ok:
@@ -214,17 +228,18 @@ class _Applier:
             values["clock_flag"] = None  # set with the course's order, just before the insert
         if entity.one_per_client:
             model = entity.model
-            current = self.session.scalars(select(model).where(model.client_id == values["client_id"])).first()
+            current = self.session.scalars(
+                select(model).where(attribute(model, "client_id") == values["client_id"])).first()
             if current is not None:  # two devices both took the case history: merge, don't duplicate
                 outcome = self._merge(change, current, {k: v for k, v in values.items() if k in incoming})
                 outcome.merged_into = current.id
                 return outcome
-        row = {k: v for k, v in values.items() if k in entity.model.__table__.columns}
+        row = {k: v for k, v in values.items() if k in table_of(entity.model).columns}
         row["id"] = change.id
         self.new_rows.setdefault(entity.name, {})[change.id] = row
         return Outcome(change, "applied", record=row)
 
-    def _update(self, change: Change, existing, incoming: dict) -> Outcome:
+    def _update(self, change: Change, existing: SyncedRecord, incoming: SentFields) -> Outcome:
         entity = change.entity
         client_id = owning_client_id(self.session, self.user, entity, {}, existing, get=self.get)
         checked = entity.schema.validate(incoming, partial=True, vocabulary=self.vocabulary)
@@ -235,14 +250,14 @@ class _Applier:
                  if f in checked.values and not same_value(getattr(existing, f), checked.values[f])}
         if moved:
             return Outcome(change, "rejected", errors=moved, code="invalid")
-        if entity.name == "visit":
+        if isinstance(existing, Visit):
             return self._update_visit(change, existing, checked.values)
         if existing.deleted_at is not None:
             conflict = self._conflict(change, existing, "_deleted", "deleted", checked.values)
             return Outcome(change, "conflict", record=existing, conflicts=[conflict])
         return self._merge(change, existing, checked.values)
 
-    def _update_visit(self, change: Change, existing, values: dict) -> Outcome:
+    def _update_visit(self, change: Change, existing: Visit, values: CleanValues) -> Outcome:
         """A visit's update: a new start must be possible, and its clock fields travel with it."""
         new_start = "started_at" in values and not same_value(existing.started_at, values["started_at"])
         if new_start:
@@ -264,8 +279,8 @@ class _Applier:
             existing.start_basis = clock.basis_for_offset(existing.clock_offset_seconds)
         return outcome
 
-    def _merge(self, change: Change, existing, values: dict) -> Outcome:
-        conflicts = []
+    def _merge(self, change: Change, existing: SyncedRecord, values: CleanValues) -> Outcome:
+        conflicts: list[ConflictJSON] = []
         for name, value in values.items():
             current = getattr(existing, name)
             if same_value(current, value):
@@ -276,7 +291,7 @@ class _Applier:
                 setattr(existing, name, value)
         return Outcome(change, "conflict" if conflicts else "applied", record=existing, conflicts=conflicts)
 
-    def _delete(self, change: Change, existing) -> Outcome:
+    def _delete(self, change: Change, existing: SyncedRecord | None) -> Outcome:
         if existing is None:
             raise OutOfScope
         owning_client_id(self.session, self.user, change.entity, {}, existing, get=self.get)
@@ -289,7 +304,8 @@ class _Applier:
         existing.deleted_at = now_utc()
         return Outcome(change, "applied", record=existing)
 
-    def _conflict(self, change: Change, record, field_name: str, server_value, device_value) -> dict:
+    def _conflict(self, change: Change, record: SyncedRecord, field_name: str, server_value: object,
+                  device_value: object) -> ConflictJSON:
         client_id = record.id if change.entity.name == "client" else getattr(record, "client_id", None)
         conflict = SyncConflict(
             id=uuid.uuid4(), clinic_id=self.user.clinic_id, client_id=client_id, entity=change.entity.name,
@@ -305,7 +321,7 @@ class _Applier:
 CLOCK_FIELDS = ("device_started_at", "clock_offset_seconds")
 
 
-def _start_refused(change: Change, started_at) -> Outcome | None:
+def _start_refused(change: Change, started_at: dt.datetime) -> Outcome | None:
     """A visit may not start further ahead of the server's clock than clock.FUTURE_TOLERANCE."""
     problem = clock.start_too_far_ahead(started_at, now_utc())
     if problem is None:
@@ -313,7 +329,7 @@ def _start_refused(change: Change, started_at) -> Outcome | None:
     return Outcome(change, "rejected", errors={"started_at": problem}, code="in_future")
 
 
-def _uuid_or_none(value):
+def _uuid_or_none(value: object) -> uuid.UUID | None:
     """A parent id as sent, if it is one (a malformed one is for validation to refuse)."""
     try:
         return uuid.UUID(value) if isinstance(value, str) else None
@@ -321,7 +337,7 @@ def _uuid_or_none(value):
         return None
 
 
-def _edited_elsewhere(record, name: str, current, base_version: int) -> bool:
+def _edited_elsewhere(record: SyncedRecord, name: str, current: object, base_version: int) -> bool:
     """Whether the server's value of ``name`` is news to a device that saw ``base_version``.
 
     A device that never saw the record (base 0) may fill what is still empty here, but any
@@ -332,7 +348,7 @@ def _edited_elsewhere(record, name: str, current, base_version: int) -> bool:
     return record.field_changed_after(name, base_version)
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     if isinstance(value, dict):
         return {k: to_wire(v) for k, v in value.items()}
     return to_wire(value)

@@ -4,7 +4,7 @@ requests with them, and the OpenAPI document's schemas are written from them."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import Field
 
@@ -14,10 +14,16 @@ from webapp.sync.entities import ENTITIES
 MAX_CHANGES = 10_000
 MAX_PARKED = 1_000
 MAX_VERSION = 2**63 - 1  # versions are 64-bit integers in the database
-EntityName = Literal[tuple(ENTITIES)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    # A Literal built at run time is for pydantic (and the document) to read; the type
+    # checker can only see a string.
+    EntityName = str
+else:
+    EntityName = Literal[tuple(ENTITIES)]
 Op = Literal["upsert", "delete"]
 # The code of a rejected change in a push's results (null for applied and conflict).
-RESULT_CODES = ("invalid", "not_found", "change_id_reused", "in_future")
+ResultCode = Literal["invalid", "not_found", "change_id_reused", "in_future"]
+RESULT_CODES = get_args(ResultCode)
 
 
 class ChangeIn(Body):
@@ -101,7 +107,7 @@ class Result(Answer):
     record: Record | None
     conflicts: list[Conflict]
     errors: dict[str, str]
-    code: Literal[RESULT_CODES] | None = Field(  # type: ignore[valid-type]
+    code: ResultCode | None = Field(
         description="Why a change was rejected: invalid (see errors), not_found (outside the caseload), "
                     "change_id_reused, in_future (a visit starting more than the future tolerance after "
                     "server_time; errors.started_at says so)")

@@ -20,7 +20,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
@@ -82,11 +82,13 @@ def out_of_order(sessions: Iterable[Timed]) -> set[uuid.UUID]:
         numbers = sorted({s.number_in_course for s in course})
         latest_start = {n: max(s.started_at for s in course if s.number_in_course == n) for n in numbers}
         earliest_start = {n: min(s.started_at for s in course if s.number_in_course == n) for n in numbers}
-        latest_below, running = {}, None  # the latest start among lower numbers
+        latest_below: dict[int, dt.datetime | None] = {}
+        running: dt.datetime | None = None  # the latest start among lower numbers
         for n in numbers:
             latest_below[n] = running
             running = latest_start[n] if running is None else max(running, latest_start[n])
-        earliest_above, running = {}, None  # the earliest start among higher numbers
+        earliest_above: dict[int, dt.datetime | None] = {}
+        running = None  # the earliest start among higher numbers
         for n in reversed(numbers):
             earliest_above[n] = running
             running = earliest_start[n] if running is None else min(running, earliest_start[n])
@@ -120,9 +122,9 @@ def contradiction(session: T, course: list[T]) -> Contradiction | None:
 class _NewRow:
     """A session about to be inserted as a plain row (the sync push), seen as a Timed."""
 
-    row: dict
+    row: dict[str, Any]
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         try:
             return self.row[name]
         except KeyError:
@@ -133,7 +135,8 @@ class _NewRow:
 WATCHED = ("started_at", "number_in_course", "deleted_at", "start_basis")
 
 
-def recheck_clients(session: Session, client_ids: Iterable[uuid.UUID], new_rows: Iterable[dict] = ()) -> None:
+def recheck_clients(session: Session, client_ids: Iterable[uuid.UUID],
+                    new_rows: Iterable[dict[str, Any]] = ()) -> None:
     """Set ``clock_flag`` on every live session of these clients, and on ``new_rows``.
 
     Reads the sessions as they stand in this unit of work (unflushed edits included), so it
@@ -141,8 +144,8 @@ def recheck_clients(session: Session, client_ids: Iterable[uuid.UUID], new_rows:
     that every phone pulls.
     """
     client_ids = set(client_ids)
-    new_rows = [_NewRow(row) for row in new_rows]
-    by_client: dict[uuid.UUID, dict] = defaultdict(dict)
+    pending_rows = [_NewRow(row) for row in new_rows]
+    by_client: dict[uuid.UUID, dict[uuid.UUID, Visit | _NewRow]] = defaultdict(dict)
     with session.no_autoflush:
         for condition in one_of(session, Visit.client_id, client_ids):
             for visit in session.scalars(select(Visit).where(condition)):
@@ -150,7 +153,7 @@ def recheck_clients(session: Session, client_ids: Iterable[uuid.UUID], new_rows:
     for visit in session.new:
         if isinstance(visit, Visit) and visit.client_id in client_ids:
             by_client[visit.client_id][visit.id] = visit
-    for row in new_rows:
+    for row in pending_rows:
         by_client[row.client_id][row.id] = row
     for sessions in by_client.values():
         live = [s for s in sessions.values() if getattr(s, "deleted_at", None) is None]
