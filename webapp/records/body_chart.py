@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -137,7 +137,7 @@ def covers(finding: FindingLike, place: dict[str, Any]) -> bool:
     return finding.region == place["region"] and (place["side"] is None or finding.side in (place["side"], "both"))
 
 
-def state_of(findings: list[FindingLike]) -> str:
+def state_of(findings: Sequence[FindingLike]) -> str:
     """'' (no findings), 'found' (not all released), 'released' or 'clear' (no tension found)."""
     if not findings:
         return ""
@@ -175,7 +175,7 @@ def arrow_paths(code: str, at: list[float], flip: bool = False) -> tuple[str, st
             f"L{fmt(base[0] + dy * 6)} {fmt(base[1] - dx * 6)} Z")
 
 
-def arrows_at(place: dict[str, Any], here: list[FindingLike], view: str) -> list[tuple[str, list[float], bool]]:
+def arrows_at(place: dict[str, Any], here: Sequence[FindingLike], view: str) -> list[tuple[str, list[float], bool]]:
     """(code, centre, flip) of each arrow on ``place``: one per direction its findings have."""
     x, y = place["entry"]["at"]
     wanted: list[tuple[str, str | None]] = []
@@ -238,7 +238,7 @@ def _state_layers(prefix: str, shape: dict[str, Any], state: str, at: list[float
     return out
 
 
-def _drawing(view: str, findings: list[FindingLike]) -> str:
+def _drawing(view: str, findings: Sequence[FindingLike]) -> str:
     data = chart()["views"][view]
     parts = [_path(outline_path(view), "outline", transform=transform_of(view, False))]
     for detail in data.get("details", []):
@@ -278,7 +278,7 @@ def _legend(prefix: str) -> str:
     return "".join(parts)
 
 
-def body_chart_svg(view: str, findings: list[FindingLike], prefix: str, title: str) -> str:
+def body_chart_svg(view: str, findings: Sequence[FindingLike], prefix: str, title: str) -> str:
     """SVG markup of ``findings`` on the chart seen from ``view``; ``prefix`` keeps its ids apart."""
     data = chart()
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {data["width"]} {data["height"]}" '
