@@ -123,11 +123,12 @@ def clinic_settings():
     clinic = current_user.clinic
     form = ClinicSettingsForm(obj=clinic)
     if form.validate_on_submit():
-        changed = services.update_clinic_settings(clinic, require_second_factor=form.require_second_factor.data,
-                                                  lock_after_minutes=form.lock_after_minutes.data)
+        settings = {"require_second_factor": form.require_second_factor.data,
+                    "lock_after_minutes": form.lock_after_minutes.data,
+                    "staff_may_export": form.staff_may_export.data}
+        changed = services.update_clinic_settings(clinic, **settings)
         record_event("clinic.settings_update", user=current_user, subject_type="clinic", subject_id=clinic.id,
-                     detail={"fields": changed, "require_second_factor": clinic.require_second_factor,
-                             "lock_after_minutes": clinic.lock_after_minutes})
+                     detail={"fields": changed, **settings})
         db.session.commit()
         flash("The clinic's settings are saved.", "success")
         return redirect(url_for("admin.clinic_settings"))
@@ -177,7 +178,8 @@ def revoke_device(device_id):
 ACTIONS = {
     "sign_in": "signed in", "sign_out": "signed out", "sign_in_failed": "failed to sign in",
     "sign_in_throttled": "was paused after failed sign-ins", "password_changed": "changed their password",
-    "client.view": "viewed the record", "client.create": "registered the client", "client.update": "changed details",
+    "client.view": "viewed the record", "client.export": "downloaded everything held about the client",
+    "client.create": "registered the client", "client.update": "changed details",
     "case_history.update": "changed the case history", "acknowledgement.create": "recorded the acknowledgement",
     "appointment.create": "booked", "appointment.update": "moved an appointment", "appointment.cancel": "cancelled",
     "sync.push": "synced changes from a phone", "conflict.resolve": "resolved a conflict",
