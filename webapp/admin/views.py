@@ -180,6 +180,7 @@ ACTIONS = {
     "sign_in_throttled": "was paused after failed sign-ins", "password_changed": "changed their password",
     "client.view": "viewed the record", "client.export": "downloaded everything held about the client",
     "client.create": "registered the client", "client.update": "changed details",
+    "client.consent_given": "recorded consent to a case study", "client.consent_withdrawn": "recorded consent to a case study as withdrawn",
     "case_history.update": "changed the case history", "acknowledgement.create": "recorded the acknowledgement",
     "appointment.create": "booked", "appointment.update": "moved an appointment", "appointment.cancel": "cancelled",
     "sync.push": "synced changes from a phone", "conflict.resolve": "resolved a conflict",
