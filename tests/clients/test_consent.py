@@ -1,5 +1,7 @@
 """Case-study consent and its withdrawal are dated and audited, from the desk and from a phone."""
 
+import uuid
+
 from sqlalchemy import select
 
 from tests import factories
@@ -80,3 +82,12 @@ def test_a_phone_cannot_set_the_date_itself(make_device, practitioner, clinic):
     # Server-set fields a phone sends are ignored, as for every derived field (sync/push.py).
     db.session.expire_all()
     assert result["status"] == "applied" and db.session.get(Client, client.id).case_study_consent_at is None
+
+
+def test_a_client_registered_on_a_phone_with_consent_is_dated_and_audited(make_device, practitioner, clinic):
+    client_id = uuid.uuid4()
+    [result] = make_device(practitioner).push(change("client", client_id, first_name="Ona", last_name="Vale",
+                                                     case_study_consent=True))
+    assert result["status"] == "applied"
+    assert db.session.get(Client, client_id).case_study_consent_at is not None
+    assert _consent_events() == [("client.consent_given", practitioner.id, str(client_id))]

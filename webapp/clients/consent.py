@@ -27,6 +27,10 @@ def _changed(session: Session, client: Client) -> bool:
     return bool(history.added and history.deleted and bool(history.added[0]) != bool(history.deleted[0]))
 
 
+def _note(session: Session, client_id: uuid.UUID, given: bool) -> None:
+    session.info.setdefault(NOTED, {})[client_id] = given  # the last answer of the transaction counts
+
+
 @event.listens_for(Session, "before_flush", insert=True)
 def _date_consent_changes(session: Session, flush_context, instances) -> None:
     """Stamp when the client's answer changed. First among the flush hooks, so the change
@@ -34,7 +38,16 @@ def _date_consent_changes(session: Session, flush_context, instances) -> None:
     for client in (*session.new, *session.dirty):
         if isinstance(client, Client) and _changed(session, client):
             client.case_study_consent_at = now_utc()
-            session.info.setdefault(NOTED, []).append(client)
+            client.id = client.id or uuid.uuid4()  # a new client's id, given now so it can be noted
+            _note(session, client.id, bool(client.case_study_consent))
+
+
+def date_new_client_rows(session: Session, rows) -> None:
+    """The same for clients a phone registered, which a push inserts as plain rows."""
+    for row in rows:
+        if row.get("case_study_consent"):
+            row["case_study_consent_at"] = now_utc()
+            _note(session, row["id"], True)
 
 
 @event.listens_for(Session, "after_commit")
@@ -48,10 +61,6 @@ def _forget_noted_changes(session: Session) -> None:
 def audit_consent_changes(session: Session, user, address: str | None = None) -> None:
     """Record, as ``user``'s doing, the consent changes flushed in this session since the last call."""
     session.flush()
-    seen: set[uuid.UUID] = set()
-    for client in session.info.pop(NOTED, []):
-        if client.id in seen or not inspect(client).persistent:
-            continue
-        seen.add(client.id)
-        action = "client.consent_given" if client.case_study_consent else "client.consent_withdrawn"
-        record_event(action, user=user, subject_type="client", subject_id=client.id, address=address)
+    for client_id, given in session.info.pop(NOTED, {}).items():
+        action = "client.consent_given" if given else "client.consent_withdrawn"
+        record_event(action, user=user, subject_type="client", subject_id=client_id, address=address)
