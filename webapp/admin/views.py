@@ -183,7 +183,7 @@ ACTIONS = {
     "client.consent_given": "recorded consent to a case study", "client.consent_withdrawn": "recorded consent to a case study as withdrawn",
     "case_history.update": "changed the case history", "acknowledgement.create": "recorded the acknowledgement",
     "appointment.create": "booked", "appointment.update": "moved an appointment", "appointment.cancel": "cancelled",
-    "appointment.outcome": "recorded what became of an appointment",
+    "appointment.outcome": "recorded what became of an appointment", "report.view": "read a report",
     "sync.push": "synced changes from a phone", "conflict.resolve": "resolved a conflict",
     "device.register": "set up a phone", "device.retire": "signed a phone out", "device.revoke": "revoked a phone",
     "second_factor.enrol": "set up a second factor", "second_factor.ok": "confirmed a second factor",
