@@ -23,8 +23,11 @@ def practice(clinic, practitioner, other_practitioner, other_clinic):
     mine = factories.make_client(clinic, practitioner, first_name="Mia")
     theirs = factories.make_client(clinic, other_practitioner, first_name="Theo")
     elsewhere = factories.make_client(other_clinic, factories.make_user(other_clinic), first_name="Elsa")
-    factories.make_visit(mine, number=1, started_at=_ago(20), location="home", referred=True)
-    factories.make_visit(mine, number=2, started_at=_ago(10))
+    first = factories.make_visit(mine, number=1, started_at=_ago(20), location="home", referred=True)
+    second = factories.make_visit(mine, number=2, started_at=_ago(10))
+    sensation = factories.make_sensation(mine, "calf_cramps", "calf", "left")
+    factories.make_rating(sensation, first, 8, frequency="daily")
+    factories.make_rating(sensation, second, 3, frequency="occasionally")
     factories.make_visit(mine, number=3, started_at=_ago(5), deleted_at=NOW)  # deleted: not counted
     factories.make_visit(theirs, number=1, started_at=_ago(9))
     factories.make_visit(elsewhere, number=1, started_at=_ago(8))
@@ -84,6 +87,7 @@ def test_every_report_page_has_a_table_and_a_chart_hidden_from_screen_readers(lo
     for slug in REPORTS:
         page = browser.get(f"/reports/{slug}").get_data(as_text=True)
         assert "<table" in page and "Download as CSV" in page, slug
+        assert "<svg" not in page or '<figure class="report-figure" aria-hidden="true">' in page, slug
         if 'class="report-chart"' in page:
             assert '<figure class="report-figure" aria-hidden="true">' in page
 
@@ -114,3 +118,30 @@ def test_a_csv_cell_cannot_become_a_spreadsheet_formula(login, staff, clinic):
     factories.make_visit(client, evil, started_at=_ago(1))
     rows = _csv(login(staff), "sessions")
     assert rows[1][1].startswith("'=")
+
+
+def test_outcomes_by_complaint_are_the_clients_own_ratings_baseline_against_latest(login, staff, practice):
+    browser = login(staff)
+    rows = _csv(browser, "outcomes")
+    assert rows[1] == ["calf_cramps", "1", "8", "3", "-5", "-2"]  # daily to occasionally: two steps less
+    assert "not a clinical measure" in browser.get("/reports/outcomes").get_data(as_text=True)
+
+
+def test_course_completion_counts_courses_that_reached_a_third_session(login, staff, clinic, practitioner):
+    client = factories.make_client(clinic, practitioner)
+    for number, days in ((1, 30), (2, 23), (3, 16)):
+        factories.make_visit(client, number=number, started_at=_ago(days))
+    unfinished = factories.make_client(clinic, practitioner)
+    factories.make_visit(unfinished, number=1, started_at=_ago(12))
+    rows = _csv(login(staff), "courses")
+    assert _total(rows, "Courses begun") == 2 and _total(rows, "Reached session 3") == 1
+    assert "14" in [row[4] for row in rows[1:]]  # median days from session 1 to 3
+
+
+def test_a_session_counts_as_rebooked_when_the_next_was_booked_within_a_week(login, staff, clinic, practitioner):
+    client = factories.make_client(clinic, practitioner)
+    held = factories.make_visit(client, number=1, started_at=_ago(30))
+    factories.make_visit(client, number=2, started_at=_ago(20))
+    factories.make_appointment(client, starts_at=_ago(20), created_at=held.started_at + dt.timedelta(days=2))
+    rows = _csv(login(staff), "rebooking")
+    assert _total(rows, "Sessions") == 2 and _total(rows, "Next appointment booked") == 1

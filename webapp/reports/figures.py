@@ -8,13 +8,14 @@ Periods are the clinic's own weeks and months, worked out in the clinic's time z
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from webapp.appointments.attendance import CANCELLED_LATE, NO_SHOW, OUTCOMES
@@ -22,7 +23,9 @@ from webapp.appointments.models import Appointment
 from webapp.auth.models import Role, User
 from webapp.clients.access import scope_clients
 from webapp.clients.models import Client
-from webapp.visits.models import Visit
+from webapp.visits.course import courses, in_course_order
+from webapp.visits.models import Sensation, SensationRating, Visit
+from webapp.vocab.defaults import FREQUENCIES
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,122 @@ def referrals(session: Session, user: User, filters: Filters) -> Figures:
 
 
 @dataclass(frozen=True)
+class _Session:
+    id: uuid.UUID
+    number_in_course: int
+    started_at: dt.datetime
+
+
+def _sessions_by_client(session: Session, user: User, filters: Filters, client_ids=None) -> dict:
+    """Every live session of the clients in scope (of ``client_ids`` when given), by client:
+    courses need a client's whole history, not only the range."""
+    query = scope_clients(select(Visit.client_id, Visit.id, Visit.number_in_course, Visit.started_at)
+                          .join(Client, Client.id == Visit.client_id), user).where(Visit.deleted_at.is_(None))
+    query = _of_practitioner(query, Visit.practitioner_id, user, filters)
+    if client_ids is not None:
+        query = query.where(Visit.client_id.in_(client_ids))
+    found: dict[uuid.UUID, list[_Session]] = {}
+    for client_id, visit_id, number, started in session.execute(query):
+        found.setdefault(client_id, []).append(_Session(visit_id, number, started))
+    return found
+
+
+def _median(values: list[float]) -> str:
+    return f"{statistics.median(values):g}" if values else "—"
+
+
+def course_completion(session: Session, user: User, filters: Filters) -> Figures:
+    """Courses begun in the range: how many reached their first three sessions, and how fast."""
+    begun: Counter = Counter()
+    reached: Counter = Counter()
+    days: dict[str, list[float]] = {}
+    for sessions in _sessions_by_client(session, user, filters).values():
+        for one_course in courses(sessions):
+            first = one_course[0]
+            if first.number_in_course != 1 or not filters.start <= first.started_at < filters.end:
+                continue
+            period = _period(first.started_at, filters)
+            begun[period] += 1
+            third = next((s for s in one_course if s.number_in_course == 3), None)
+            if third is not None:
+                reached[period] += 1
+                days.setdefault(period, []).append((third.started_at - first.started_at).days)
+    table = [[p, begun[p], reached[p], _percent(reached[p], begun[p]), _median(days.get(p, []))]
+             for p in sorted(begun)]
+    return Figures("Course completion", ["Period begun", "Courses begun", "Reached session 3", "Share",
+                                         "Median days from session 1 to 3"], table,
+                   note="A course begun recently may not have had time to reach its third session.",
+                   bars=[(p, reached[p]) for p in sorted(begun)])
+
+
+REBOOKED_WITHIN = dt.timedelta(days=7)
+
+
+def rebooking(session: Session, user: User, filters: Filters) -> Figures:
+    """Sessions after which the client's next appointment was booked within a week."""
+    visits = session.execute(_visits(user, filters).with_only_columns(Visit.client_id, Visit.started_at)).all()
+    clients = {client_id for client_id, _ in visits}
+    booked: dict[uuid.UUID, list[tuple[dt.datetime, dt.datetime]]] = {}
+    if clients:
+        rows = session.execute(select(Appointment.client_id, Appointment.starts_at, Appointment.created_at).where(
+            Appointment.client_id.in_(clients), Appointment.deleted_at.is_(None),
+            or_(Appointment.outcome.is_(None), Appointment.outcome.not_in(("cancelled", "cancelled_late")))))
+        for client_id, starts, created in rows:
+            booked.setdefault(client_id, []).append((starts, created))
+    held: Counter = Counter()
+    rebooked: Counter = Counter()
+    for client_id, started in visits:
+        period = _period(started, filters)
+        held[period] += 1
+        if any(starts > started and created <= started + REBOOKED_WITHIN for starts, created in booked.get(client_id, ())):
+            rebooked[period] += 1
+    table = [[p, held[p], rebooked[p], _percent(rebooked[p], held[p])] for p in sorted(held)]
+    return Figures("Rebooking", ["Period", "Sessions", "Next appointment booked", "Rebooking rate"], table,
+                   note="A session counts as rebooked when the client's next appointment was booked within "
+                        "7 days after it.")
+
+
+FREQUENCY_STEPS = {code: n for n, (code, _label) in enumerate(reversed(FREQUENCIES))}  # occasionally 0 … constant 4
+
+
+def outcomes_by_complaint(session: Session, user: User, filters: Filters) -> Figures:
+    """For each kind of complaint, the clients' own ratings: baseline against latest."""
+    query = scope_clients(select(Sensation.id, Sensation.kind, Sensation.client_id, SensationRating.intensity,
+                                 SensationRating.frequency, Visit.id, Visit.number_in_course, Visit.started_at)
+                          .join(SensationRating, SensationRating.sensation_id == Sensation.id)
+                          .join(Visit, Visit.id == SensationRating.visit_id)
+                          .join(Client, Client.id == Sensation.client_id), user).where(
+        Sensation.deleted_at.is_(None), SensationRating.deleted_at.is_(None), Visit.deleted_at.is_(None))
+    query = _of_practitioner(query, Visit.practitioner_id, user, filters)
+    ratings: dict[uuid.UUID, tuple[str, list]] = {}
+    for sensation_id, kind, _client, intensity, frequency, visit_id, number, started in session.execute(query):
+        ratings.setdefault(sensation_id, (kind, []))[1].append(
+            (_Session(visit_id, number, started), intensity, frequency))
+    by_kind: dict[str, dict[str, list[float]]] = {}
+    for kind, rated in ratings.values():
+        order = {s.id: n for n, s in enumerate(in_course_order(s for s, _, _ in rated))}
+        rated.sort(key=lambda r: order[r[0].id])
+        baseline, latest = rated[0], rated[-1]
+        if len(rated) < 2 or not filters.start <= baseline[0].started_at < filters.end:
+            continue
+        found = by_kind.setdefault(kind, {"before": [], "after": [], "change": [], "often": []})
+        found["before"].append(baseline[1])
+        found["after"].append(latest[1])
+        found["change"].append(latest[1] - baseline[1])
+        if baseline[2] in FREQUENCY_STEPS and latest[2] in FREQUENCY_STEPS:
+            found["often"].append(FREQUENCY_STEPS[latest[2]] - FREQUENCY_STEPS[baseline[2]])
+    table = [[kind, len(f["change"]), _median(f["before"]), _median(f["after"]), _median(f["change"]),
+              _median(f["often"])] for kind, f in sorted(by_kind.items())]
+    return Figures("Outcomes by complaint", ["Complaint", "Clients (n)", "Median baseline intensity",
+                                            "Median latest intensity", "Median change in intensity",
+                                            "Median change in how often (steps)"], table,
+                   note="These are the clients' own ratings of how they feel (0 to 10, and how often it happens, "
+                        "from occasionally to constant), not a clinical measure. Counted for sensations baselined "
+                        "in the range and rated again at least once; a negative change means less.",
+                   bars=[(kind, len(f["change"])) for kind, f in sorted(by_kind.items())])
+
+
+@dataclass(frozen=True)
 class Report:
     slug: str
     title: str
@@ -167,4 +286,8 @@ REPORTS: dict[str, Report] = {r.slug: r for r in [
     Report("attendance", "No-shows and late cancellations", "by practitioner", attendance),
     Report("locations", "Home visits and clinic visits", "where sessions took place", where_sessions_happen),
     Report("referrals", "Referrals", "sessions where a medical practitioner was suggested", referrals),
+    Report("courses", "Course completion", "courses that reached their first three sessions", course_completion),
+    Report("rebooking", "Rebooking", "sessions followed by a booking within a week", rebooking),
+    Report("outcomes", "Outcomes by complaint", "the clients' own ratings, baseline against latest",
+           outcomes_by_complaint),
 ]}

@@ -81,13 +81,24 @@ def show(slug):
                            problems=problems, practitioners=practitioners_of(current_user), csv_url=csv_url)
 
 
+def _inert(cell: str | int) -> str | int:
+    """A cell a spreadsheet will not run: text starting with = + - @ would be taken as a
+    formula (a name can be chosen by anyone with an account), so it is quoted as text."""
+    if not isinstance(cell, str) or cell[:1] not in "=+-@":
+        return cell
+    try:
+        float(cell)
+        return cell  # a negative number, as written
+    except ValueError:
+        return f"'{cell}"
+
+
 def _csv(slug: str, figures, shown: dict) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(figures.columns)
     for row in figures.rows:
-        # A cell starting with = + - @ would be run as a formula by a spreadsheet: quote it as text.
-        writer.writerow([f"'{cell}" if isinstance(cell, str) and cell[:1] in "=+-@" else cell for cell in row])
+        writer.writerow([_inert(cell) for cell in row])
     name = f"fieldbook-{slug}-{shown['from']}-to-{shown['to']}.csv"
     return Response(out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
