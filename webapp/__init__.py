@@ -99,10 +99,11 @@ def register_blueprints(app: Flask) -> None:
     from webapp.records.views import bp as records_bp
     from webapp.reminders.views import api as reminders_api_bp
     from webapp.reminders.views import bp as reminders_bp
+    from webapp.reports.views import bp as reports_bp
     from webapp.sync.api import bp as sync_api_bp
 
     for blueprint in (core_bp, auth_bp, second_factor_bp, account_bp, clients_bp, records_bp, appointments_bp,
-                      admin_bp, sync_api_bp, api_document_bp, pwa_bp, reminders_bp, reminders_api_bp):
+                      admin_bp, sync_api_bp, api_document_bp, pwa_bp, reminders_bp, reminders_api_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 

@@ -57,6 +57,7 @@ class ClinicSettingsForm(FlaskForm):
     lock_after_minutes = IntegerField("The phone app locks after this many minutes without use", validators=[
         InputRequired(message="Choose a number of minutes from 1 to 60."),
         NumberRange(min=1, max=60, message="Choose a number of minutes from 1 to 60.")])
+    staff_may_export = BooleanField("Staff may download a client's whole record, as well as admins")
     submit = SubmitField("Save settings")
 
 

@@ -69,12 +69,11 @@ def reset_second_factor(user: User) -> dict:
     return removed
 
 
-def update_clinic_settings(clinic: Clinic, *, require_second_factor: bool, lock_after_minutes: int) -> list[str]:
-    """Change the clinic's sign-in and phone-lock settings; returns the names of those changed."""
-    changed = [name for name, value in (("require_second_factor", require_second_factor),
-                                        ("lock_after_minutes", lock_after_minutes))
-               if getattr(clinic, name) != value]
-    clinic.require_second_factor, clinic.lock_after_minutes = require_second_factor, lock_after_minutes
+def update_clinic_settings(clinic: Clinic, **settings: bool | int) -> list[str]:
+    """Change the clinic's settings named in ``settings``; returns the names of those changed."""
+    changed = [name for name, value in settings.items() if getattr(clinic, name) != value]
+    for name, value in settings.items():
+        setattr(clinic, name, value)
     db.session.flush()
     return changed
 

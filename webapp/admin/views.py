@@ -124,11 +124,12 @@ def clinic_settings():
     clinic = current_user.clinic
     form = ClinicSettingsForm(obj=clinic)
     if form.validate_on_submit():
-        changed = services.update_clinic_settings(clinic, require_second_factor=form.require_second_factor.data,
-                                                  lock_after_minutes=required_value(form.lock_after_minutes))
+        settings = {"require_second_factor": form.require_second_factor.data,
+                    "lock_after_minutes": required_value(form.lock_after_minutes),
+                    "staff_may_export": form.staff_may_export.data}
+        changed = services.update_clinic_settings(clinic, **settings)
         record_event("clinic.settings_update", user=current_user, subject_type="clinic", subject_id=clinic.id,
-                     detail={"fields": changed, "require_second_factor": clinic.require_second_factor,
-                             "lock_after_minutes": clinic.lock_after_minutes})
+                     detail={"fields": changed, **settings})
         db.session.commit()
         flash("The clinic's settings are saved.", "success")
         return redirect(url_for("admin.clinic_settings"))
@@ -178,9 +179,12 @@ def revoke_device(device_id):
 ACTIONS = {
     "sign_in": "signed in", "sign_out": "signed out", "sign_in_failed": "failed to sign in",
     "sign_in_throttled": "was paused after failed sign-ins", "password_changed": "changed their password",
-    "client.view": "viewed the record", "client.create": "registered the client", "client.update": "changed details",
+    "client.view": "viewed the record", "client.export": "downloaded everything held about the client",
+    "client.create": "registered the client", "client.update": "changed details",
+    "client.consent_given": "recorded consent to a case study", "client.consent_withdrawn": "recorded consent to a case study as withdrawn",
     "case_history.update": "changed the case history", "acknowledgement.create": "recorded the acknowledgement",
     "appointment.create": "booked", "appointment.update": "moved an appointment", "appointment.cancel": "cancelled",
+    "appointment.outcome": "recorded what became of an appointment", "report.view": "read a report",
     "sync.push": "synced changes from a phone", "conflict.resolve": "resolved a conflict",
     "device.register": "set up a phone", "device.retire": "signed a phone out", "device.revoke": "revoked a phone",
     "second_factor.enrol": "set up a second factor", "second_factor.ok": "confirmed a second factor",

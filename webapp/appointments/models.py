@@ -28,6 +28,8 @@ class Appointment(SyncedRecord, Base):
     location: Mapped[str] = mapped_column(String(20), default="clinic")  # clinic | home
     address: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[str] = mapped_column(String(20), default="booked")  # booked | cancelled
+    # What became of it (appointments/attendance.py OUTCOMES); None until someone knows.
+    outcome: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
 
     client: Mapped[Client] = relationship()

@@ -13,4 +13,5 @@ APPOINTMENT = RecordSchema("appointment", [
     F("address", "Address for the home visit", "text", max_length=300),
     F("status", "Status", "choice", required=True, choices=("booked", "cancelled")),
     F("note", "Note", "longtext", max_length=2000),
+    F("outcome", "What happened", "choice", choices=("attended", "no_show", "cancelled_late", "cancelled")),
 ], default_vocabulary=default_codes)

@@ -96,6 +96,7 @@ def save_appointment(user: User, values: dict, appointment: Appointment | None =
 
 def cancel(appointment: Appointment) -> None:
     appointment.status = "cancelled"
+    appointment.outcome = appointment.outcome or "cancelled"  # "cancelled late" is set from the day view
     db.session.flush()
 
 

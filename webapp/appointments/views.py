@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from webapp.appointments import services
+from webapp.appointments import attendance, services
 from webapp.appointments.forms import AppointmentForm
 from webapp.appointments.models import Appointment
 from webapp.audit.services import record_event
@@ -17,6 +17,7 @@ from webapp.clients.access import record_of_visible_client_or_404, visible_clien
 from webapp.clients.models import Client
 from webapp.core.forms import options
 from webapp.core.templating import clinic_zone
+from webapp.db import now_utc
 from webapp.extensions import db
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
@@ -48,7 +49,8 @@ def day():
     when = _date_arg("date")
     start, end = services.local_day_bounds(when, clinic_zone())
     chosen = _practitioner_arg()
-    return render_template("appointments/day.html", day=when, today=_today(), chosen=chosen,
+    return render_template("appointments/day.html", day=when, today=_today(), chosen=chosen, now=now_utc(),
+                           outcomes=attendance.OUTCOMES, before_the_time=attendance.BEFORE_THE_TIME,
                            appointments=services.appointments_between(current_user, start, end, chosen),
                            practitioners=services.practitioners_of(current_user), timedelta=dt.timedelta)
 
@@ -65,7 +67,7 @@ def week():
     days: list[tuple[dt.date, list[Appointment]]] = [(monday + dt.timedelta(days=n), []) for n in range(7)]
     for appointment in found:
         days[(appointment.starts_at.astimezone(zone).date() - monday).days][1].append(appointment)
-    return render_template("appointments/week.html", days=days, monday=monday, today=_today(), chosen=chosen,
+    return render_template("appointments/week.html", outcomes=attendance.OUTCOMES, days=days, monday=monday, today=_today(), chosen=chosen,
                            practitioners=services.practitioners_of(current_user), timedelta=dt.timedelta)
 
 
@@ -148,6 +150,26 @@ def cancel(appointment_id):
     flash("The appointment is cancelled.", "success")
     local = appointment.starts_at.astimezone(clinic_zone()).date()
     return redirect(url_for("appointments.day", date=local.isoformat()))
+
+
+@bp.route("/<appointment_id>/outcome", methods=["POST"])
+@login_required
+def outcome(appointment_id):
+    """Record what became of an appointment: attended, did not come, cancelled late or cancelled."""
+    appointment = _own_or_404(appointment_id)
+    local = appointment.starts_at.astimezone(clinic_zone()).date()
+    back = redirect(url_for("appointments.day", date=local.isoformat(), _anchor=f"appointment-{appointment.id}"))
+    chosen = request.form.get("outcome", "")
+    try:
+        attendance.set_outcome(appointment, chosen, now_utc())
+    except attendance.OutcomeRefused as refused:
+        flash(str(refused), "error")
+        return back
+    record_event("appointment.outcome", user=current_user, subject_type="appointment", subject_id=appointment.id,
+                 detail={"outcome": chosen})
+    db.session.commit()
+    flash(f"{appointment.client.full_name}: {attendance.OUTCOMES[chosen].lower()}.", "success")
+    return back
 
 
 def _own_or_404(appointment_id) -> Appointment:

@@ -36,6 +36,8 @@ class Clinic(Timestamped, Base):
     lock_after_minutes: Mapped[int] = mapped_column(default=5)
     # Staff and admins sign in to the desk with a second factor (TOTP or a passkey).
     require_second_factor: Mapped[bool] = mapped_column(default=True)
+    # Staff, not only admins, may download a client's whole record (records/export.py).
+    staff_may_export: Mapped[bool] = mapped_column(default=False)
 
 
 class User(UserMixin, Timestamped, Base):

@@ -9,7 +9,7 @@ from sqlalchemy import Date, ForeignKey, Numeric, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.auth.models import User
-from webapp.db import Base, SyncedRecord
+from webapp.db import Base, SyncedRecord, UTCDateTime
 
 
 class Client(SyncedRecord, Base):
@@ -31,8 +31,11 @@ class Client(SyncedRecord, Base):
     town: Mapped[str] = mapped_column(String(80), default="")
     postcode: Mapped[str] = mapped_column(String(16), default="")
     heard_about: Mapped[str] = mapped_column(String(200), default="")
-    # May a client's anonymised story be published as a case study? (docs/domain.md)
-    case_study_consent: Mapped[bool] = mapped_column(default=False)
+    # May a client's anonymised story be published as a case study? (docs/domain.md) The old
+    # value is loaded on change so that a change can be dated (clients/consent.py).
+    case_study_consent: Mapped[bool] = mapped_column(default=False, active_history=True)
+    # When the answer above was last given or withdrawn; set by the server, never sent by a phone.
+    case_study_consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     practitioner: Mapped[User | None] = relationship(foreign_keys=[practitioner_id])
 

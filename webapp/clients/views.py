@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from webapp.audit.services import record_client_read, record_event
 from webapp.clients import services
 from webapp.clients.access import client_or_404
+from webapp.clients.consent import audit_consent_changes
 from webapp.clients.forms import AcknowledgementForm, CaseHistoryForm, ClientForm
 from webapp.core.forms import options
 from webapp.extensions import db
@@ -40,6 +41,7 @@ def _save(form: ClientForm, client=None):
             saved, changed = services.save_client(current_user, form.cleaned, client)
             record_event("client.create" if client is None else "client.update", user=current_user,
                          subject_type="client", subject_id=saved.id, detail={"fields": changed})
+            audit_consent_changes(db.session(), current_user, request.remote_addr)
             db.session.commit()
             flash(f"{saved.full_name} is saved.", "success")
             return redirect(url_for("records.client_record", client_id=saved.id))

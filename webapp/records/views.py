@@ -1,8 +1,9 @@
 """The client record page: what a practice manager reads and prints."""
 
 import datetime as dt
+import re
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -13,7 +14,8 @@ from webapp.clients.schemas import CASE_HISTORY
 from webapp.core.forms import required_value
 from webapp.core.templating import clinic_zone, local
 from webapp.extensions import db
-from webapp.records import services
+from webapp.pwa.shell import static_folder
+from webapp.records import export, services
 from webapp.records.client_list import search_clients
 from webapp.records.forms import StartTimeForm
 from webapp.sync import conflicts, parking
@@ -36,10 +38,8 @@ def client_list():
     return render_template("clients/index.html", result=result, q=text)
 
 
-@bp.route("/clients/<client_id>/record")
-@login_required
-def client_record(client_id):
-    client = client_or_404(current_user, client_id)
+def _record_page(client, exporting: bool = False) -> str:
+    """The record page; ``exporting`` draws it as a file of its own (styles inside, no forms)."""
     record = services.client_record(client, lambda kind, code: vocab(code, kind), when=local)
     for item in record["progress"]:
         item.chart_svg = Markup(item.chart_svg)  # built by chart.py with every text escaped
@@ -47,13 +47,48 @@ def client_record(client_id):
         item.body_charts = [Markup(svg) for svg in item.body_charts]  # built by body_chart.py, text escaped
     parked = [(row, *parking.describe(row, vocab))
               for row in parking.parked_for(db.session(), client)]
-    page = render_template("records/client.html", client=client, confirm=ConfirmForm(), start_form=StartTimeForm(),
-                           desk_resolvable=DESK_RESOLVABLE, parked=parked, history_fields=HISTORY_FIELDS, **record)
+    styles = Markup(_export_styles()) if exporting else None
+    return render_template("records/client.html", client=client, confirm=ConfirmForm(), start_form=StartTimeForm(),
+                           desk_resolvable=DESK_RESOLVABLE, parked=parked, history_fields=HISTORY_FIELDS,
+                           exporting=exporting, export_styles=styles,
+                           may_export=export.may_export(current_user, current_user.clinic), **record)
+
+
+def _export_styles() -> str:
+    """The desk's styles as printed, for a record file that opens with no server behind it."""
+    folder = static_folder(current_app) / "css"
+    # What desk.css imports first (an import cannot reach out of the file), then the rest.
+    sheets = [(folder / name).read_text(encoding="utf-8")
+              for name in ("tokens.css", "body-chart.css", "desk.css", "print.css")]
+    return "\n".join(re.sub(r"@import[^;]*;", "", sheet) for sheet in sheets)
+
+
+@bp.route("/clients/<client_id>/record")
+@login_required
+def client_record(client_id):
+    client = client_or_404(current_user, client_id)
+    page = _record_page(client)
     # Committed after rendering: a commit expires every loaded row, and the page would
     # then reload each one by one.
     record_client_read("client.view", user=current_user, client_id=client.id, address=request.remote_addr)
     db.session.commit()
     return page
+
+
+@bp.route("/clients/<client_id>/export", methods=["POST"])
+@login_required
+def client_export(client_id):
+    """Everything held about the client, as one zip (a copy the client asked for)."""
+    client = client_or_404(current_user, client_id)
+    if not export.may_export(current_user, current_user.clinic):
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    archive = export.build(db.session(), client, _record_page(client, exporting=True), dt.datetime.now(dt.UTC))
+    record_client_read("client.export", user=current_user, client_id=client.id, address=request.remote_addr)
+    db.session.commit()
+    return Response(archive.content, mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{archive.filename}"', "Cache-Control": "no-store"})
 
 
 # What the desk may settle: staff keep client details and the diary; a session's findings,

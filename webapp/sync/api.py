@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from webapp.audit.services import record_event
 from webapp.auth import sessions as web_sessions
 from webapp.auth.models import Role, WebSession
+from webapp.clients.consent import audit_consent_changes
 from webapp.core.api import (
     ApiError,
     DeviceCaller,
@@ -145,6 +146,7 @@ def _apply_push(changes: list[Change], pending: int | None) -> list[ResultJSON]:
         g.device.pending_reported = min(max(int(pending) - len(changes), 0), 2**31 - 1)
     g.device.last_sync_at = now_utc()
     _audit_push(results)
+    audit_consent_changes(db.session(), g.device_user, request.remote_addr)
     db.session.commit()
     return results
 

@@ -182,7 +182,7 @@ def through_sensation_and_visit(pusher: Pusher, values: CleanValues, existing: S
 
 ENTITIES: dict[str, Entity] = {e.name: e for e in [
     Entity("vocabulary_term", VocabularyTerm, VOCABULARY_TERM, fixed=("kind", "code"), rank=0, owner=clinic_wide),
-    Entity("client", Client, CLIENT, derived=("clinic_id", "practitioner_id"), rank=1, owner=the_client_itself),
+    Entity("client", Client, CLIENT, derived=("clinic_id", "practitioner_id", "case_study_consent_at"), rank=1, owner=the_client_itself),
     Entity("case_history", CaseHistory, CASE_HISTORY, fixed=("client_id",), rank=2, owner=through_client(),
            one_per_client=True),
     Entity("acknowledgement", Acknowledgement, ACKNOWLEDGEMENT, fixed=("client_id",),

@@ -13,7 +13,7 @@ from webapp.visits import clock
 from webapp.vocab import defaults
 from webapp.vocab.services import terms
 
-VOCABULARIES = ("region", "side", "complaint", "time_of_day", "frequency", "reaction", "advice", "location")
+VOCABULARIES = ("region", "side", "direction", "complaint", "time_of_day", "frequency", "reaction", "advice", "location")
 
 
 def _rules_revision() -> str:

@@ -19,7 +19,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.appointments.attendance import mark_attended
 from webapp.auth.models import User
+from webapp.clients.consent import date_new_client_rows
 from webapp.clients.models import Client
 from webapp.core.fieldspec import CleanValues
 from webapp.db import ColumnValues, SyncedRecord, insert_rows, now_utc, one_of, table_of
@@ -186,9 +188,12 @@ class _Applier:
 
     def insert_new(self) -> None:
         """Insert the rows created so far (one statement per entity), stamped and logged."""
+        # What flush hooks do for rows written through the ORM, done here for plain rows.
         new_visits = self.new_rows.get("visit", {}).values()
         if new_visits:  # their flags go in with them (see visits/course.py)
             recheck_clients(self.session, {row["client_id"] for row in new_visits}, new_visits)
+            mark_attended(self.session, {row.get("appointment_id") for row in new_visits} - {None})
+        date_new_client_rows(self.session, self.new_rows.get("client", {}).values())
         for name, rows in self.new_rows.items():
             insert_new_records(self.session, ENTITIES[name].model, list(rows.values()))
         self.new_rows.clear()

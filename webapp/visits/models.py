@@ -68,6 +68,8 @@ class Finding(SyncedRecord, Base):
     muscle_or_test: Mapped[str] = mapped_column(String(120), default="")
     tension_found: Mapped[bool] = mapped_column(default=True)
     released: Mapped[bool] = mapped_column(default=False)
+    # The direction the tension lies in (vocab/defaults.py DIRECTIONS, or a clinic's own term).
+    direction: Mapped[str | None] = mapped_column(String(60))
     note: Mapped[str] = mapped_column(Text, default="")
     # Findings traced as one line of tension across regions share a line id, in order.
     tension_line_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)

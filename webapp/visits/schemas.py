@@ -33,6 +33,7 @@ FINDING = RecordSchema("finding", [
     F("muscle_or_test", "Muscle or test", "text", max_length=120),
     F("tension_found", "Tension found", "bool", required=True),
     F("released", "Released", "bool", required=True),
+    F("direction", "Direction of the tension", "choice", vocabulary="direction"),
     F("note", "Note", "longtext", max_length=2000),
     F("tension_line_id", "Line of tension", "uuid"),
     F("position", "Order in the line", "int", minimum=0, maximum=999),

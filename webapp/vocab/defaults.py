@@ -23,6 +23,22 @@ REGIONS: list[tuple[str, str, str]] = [
     ("calf", "Calf", "calf"),
     ("ankle", "Ankle", "ankle"),
     ("foot", "Foot", "foot"),
+    ("hamstring", "Hamstrings (back of the thigh)", "thigh"),
+    ("quadriceps", "Quadriceps (front of the thigh)", "thigh"),
+    ("thoracic", "Upper back (thoracic)", "upper_back"),
+    ("cervical", "Neck (cervical)", "neck"),
+]
+
+# The direction in which tension lies at a site, as the practitioner's tests find it (the
+# release is made in that direction). Relative to the body, so the same on either side:
+# "towards the midline" points right on the left side seen from the back. A clinic may add
+# its own (their arrows are drawn as a plain mark).
+DIRECTIONS: list[tuple[str, str]] = [
+    ("up", "Upwards (towards the head)"),
+    ("down", "Downwards (towards the feet)"),
+    ("medial", "Towards the midline"),
+    ("lateral", "Away from the midline"),
+    ("rotation", "Rotation"),
 ]
 
 SIDES: list[tuple[str, str]] = [("left", "Left"), ("right", "Right"), ("both", "Both sides")]
@@ -90,7 +106,7 @@ ADVICE: list[tuple[str, str]] = [
 LOCATIONS: list[tuple[str, str]] = [("clinic", "At the clinic"), ("home", "Home visit")]
 
 # The vocabularies a clinic may extend, by kind.
-EXTENSIBLE = {"complaint": COMPLAINTS, "region": [(c, label) for c, label, _ in REGIONS]}
+EXTENSIBLE = {"complaint": COMPLAINTS, "region": [(c, label) for c, label, _ in REGIONS], "direction": DIRECTIONS}
 
 INTENSITY_MIN, INTENSITY_MAX = 0, 10
 

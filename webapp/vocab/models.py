@@ -15,7 +15,7 @@ class VocabularyTerm(SyncedRecord, Base):
     __table_args__ = (UniqueConstraint("clinic_id", "kind", "code"),)
 
     clinic_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clinic.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # "complaint" or "region"
+    kind: Mapped[str] = mapped_column(String(20))  # "complaint", "region" or "direction"
     code: Mapped[str] = mapped_column(String(60))
     label: Mapped[str] = mapped_column(String(200))
     added_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("user_account.id"))

@@ -13,6 +13,7 @@ from webapp.vocab.models import VocabularyTerm
 _DEFAULTS: dict[str, list[tuple[str, str]]] = {
     "region": [(code, label) for code, label, _group in defaults.REGIONS],
     "side": defaults.SIDES,
+    "direction": defaults.DIRECTIONS,
     "complaint": defaults.COMPLAINTS,
     "time_of_day": defaults.TIMES_OF_DAY,
     "frequency": defaults.FREQUENCIES,

@@ -1,0 +1,1 @@
+"""The practice's figures: sessions, clients, attendance, referrals, where sessions happen."""
