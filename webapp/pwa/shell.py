@@ -17,6 +17,8 @@ from pathlib import Path, PurePosixPath
 
 from flask import Flask, render_template
 
+from webapp.pwa.js_comments import strip_comments
+
 SCOPE = "/app/"
 SHELL_URL = "/app/shell.html"
 MANIFEST_URL = "/manifest.webmanifest"
@@ -124,7 +126,11 @@ def build_shell(app: Flask) -> Shell:
     files: dict[str, bytes] = {}
     for pattern in STATIC_PATTERNS:
         for path in sorted(static.glob(pattern)):
-            files[f"{app.static_url_path}/{path.relative_to(static).as_posix()}"] = path.read_bytes()
+            name = path.relative_to(static).as_posix()
+            body = path.read_bytes()
+            if name.startswith("js/") and name.endswith(".js"):  # ours, not vendor/ (its licences stay)
+                body = strip_comments(body.decode("utf-8")).encode("utf-8")
+            files[f"{app.static_url_path}/{name}"] = body
     colours = colour_tokens(static)
     with app.test_request_context(SCOPE):
         page = render_template("pwa/shell.html", theme_colour=colours["accent"],
