@@ -1,27 +1,23 @@
 """The body chart on a 360 px phone and on the desk's record (issue 15): the lower back's inset,
 the states' hatchings and marks, direction arrows, smooth lines of tension.
 
-Screenshots of the chart (back and front at 360 px) and of the desk's record at 1440 px are
-written to the test's temporary folder; with UPDATE_BASELINES=1 they replace the committed
-baselines in tests/e2e/baselines/.
+Screenshots of the chart (back and front at 360 px) and of the desk record's drawing at 1440 px
+are compared with the committed baselines in tests/e2e/baselines/ (see tests/e2e/baselines.py).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import uuid
-from pathlib import Path
 
 import pytest
 
 from tests import factories
+from tests.e2e.baselines import matches_baseline
 from tests.e2e.helpers import expect, open_client, sign_in, sign_in_at_desk
 from webapp.clients.models import Client
 
 pytestmark = pytest.mark.e2e
 
-BASELINES = Path(__file__).resolve().parent / "baselines"
 LINE = "0b7c2d7e-3f55-4c43-9a55-4d0e3c1f7a10"
 # Findings as the phone stores them, a direction on most (the field may not be synced yet:
 # the chart reads it when it is there).
@@ -50,12 +46,6 @@ DRAW = """async ([view, findings]) => {
 
 # The step's bar of buttons stays at the foot of the screen, over the chart: out of the picture.
 HIDE_STICKY_BARS = "() => document.querySelectorAll('.sticky-actions').forEach((bar) => { bar.style.visibility = 'hidden'; })"
-
-
-def _save_shot(path: Path, name: str) -> None:
-    if os.environ.get("UPDATE_BASELINES") == "1":
-        BASELINES.mkdir(exist_ok=True)
-        shutil.copy(path, BASELINES / name)
 
 
 def _open_findings_step(new_context):
@@ -121,7 +111,7 @@ def test_states_show_by_hatching_and_mark_with_a_legend_arrows_and_a_smooth_line
     assert line.get_attribute("d").count(" C") == 3
     page.evaluate(HIDE_STICKY_BARS)
     chart.screenshot(path=tmp_path / "back.png")
-    _save_shot(tmp_path / "back.png", "body-chart-back-360.png")
+    matches_baseline(tmp_path / "back.png", "body-chart-back-360.png")
 
     page.evaluate(DRAW, ["front", FINDINGS])
     # From the front the client's left knee is on the viewer's right: medial points left.
@@ -131,7 +121,7 @@ def test_states_show_by_hatching_and_mark_with_a_legend_arrows_and_a_smooth_line
     assert tip < 0
     page.evaluate(HIDE_STICKY_BARS)
     chart.screenshot(path=tmp_path / "front.png")
-    _save_shot(tmp_path / "front.png", "body-chart-front-360.png")
+    matches_baseline(tmp_path / "front.png", "body-chart-front-360.png")
 
 
 def test_the_desk_record_shows_the_findings_on_the_chart_and_prints_it(new_context, server, caseload, data, tmp_path):
@@ -155,5 +145,5 @@ def test_the_desk_record_shows_the_findings_on_the_chart_and_prints_it(new_conte
     page.emulate_media(media="print")
     assert figure.bounding_box()["height"] > 200  # printed too
     page.emulate_media(media="screen")
-    page.screenshot(path=tmp_path / "desk.png", full_page=True)
-    _save_shot(tmp_path / "desk.png", "desk-record-body-chart-1440.png")
+    figure.screenshot(path=tmp_path / "desk.png")  # the drawing alone: the page around it carries today's dates
+    matches_baseline(tmp_path / "desk.png", "desk-record-body-chart-1440.png")

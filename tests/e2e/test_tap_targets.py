@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests import factories
+from tests.e2e.axe import violations
 from tests.e2e.helpers import expect, open_client, sign_in, wait_for_sync
 from webapp.auth.models import Clinic, User
 from webapp.clients.models import Client
@@ -66,6 +67,7 @@ class Walk:
         page.wait_for_timeout(150)  # charts size themselves to their box
         self.screens.append(screen)
         self.problems += [f"{screen}: {offender}" for offender in page.evaluate(MEASURE, SMALLEST)]
+        self.problems += [f"{screen}: {broken}" for broken in violations(page)]
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 740})
             page.wait_for_timeout(100)
