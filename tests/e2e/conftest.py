@@ -9,6 +9,7 @@ offline emulation does not reach requests made by a service worker.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -276,5 +277,10 @@ def open_phone(request, engine, server, tmp_path):
         return phone
 
     yield make
+    errors = []
     for phone in opened:
+        with contextlib.suppress(Exception):  # a phone whose browser is gone has nothing more to say
+            errors += phone.page_errors()
         phone.close()
+    # Chromium's phones are checked by new_context (Playwright's "weberror"); these are WebKit's.
+    assert not errors, "uncaught errors in the app (WebKit):\n" + "\n".join(errors)

@@ -52,6 +52,26 @@ _FIND = """([kind, words, group]) => {
 }"""
 
 
+# WebDriver has no hook for a page's uncaught errors in WebKit (Playwright's "weberror" is
+# Chromium's). So the phone listens in the page itself: after each navigation, and before
+# each step, it adds listeners (once per page) that keep every uncaught error and unhandled
+# rejection in sessionStorage, which outlives a reload. An error thrown while a page is still
+# loading, before the listeners are in, is not seen; everything a step makes happen is.
+_ERRORS_KEY = "fieldbook-test-errors"
+_WATCH = f"""if (!window.__fieldbookWatched) {{
+  window.__fieldbookWatched = true;
+  const keep = (text) => {{
+    const kept = JSON.parse(sessionStorage.getItem('{_ERRORS_KEY}') || '[]');
+    kept.push(location.href + ': ' + text);
+    sessionStorage.setItem('{_ERRORS_KEY}', JSON.stringify(kept));
+  }};
+  // The message first: WebKit's stack of an error thrown by a timer can be a bare "@".
+  const described = (error, fallback) => `${{error || fallback}} ${{(error && error.stack) || ''}}`.trim();
+  addEventListener('error', (event) => keep(described(event.error, event.message)));
+  addEventListener('unhandledrejection', (event) => keep(described(event.reason, 'a rejection')));
+}}"""
+
+
 class WebKitPhone(Phone):
     """MiniBrowser, WebKitGTK's own browser, through WebKitWebDriver and Selenium.
 
@@ -103,14 +123,27 @@ class WebKitPhone(Phone):
 
     def goto(self, path: str) -> None:
         self.driver.get(self.base_url + path)
+        self._watch()
 
     def reload(self) -> None:
         self.driver.refresh()
+        self._watch()
+
+    def _watch(self) -> None:
+        with suppress(WebDriverException):  # a page being replaced: the next step tries again
+            self.driver.execute_script(_WATCH)
+
+    def page_errors(self) -> list[str]:
+        """The uncaught errors the app's pages threw while this phone watched (see _WATCH)."""
+        self._watch()
+        kept = self.driver.execute_script(f"return sessionStorage.getItem('{_ERRORS_KEY}') || '[]';")
+        return json.loads(kept)
 
     def _act(self, kind: str, words: str, action: Callable, group: str | None = None) -> Any:
         """Find the control and act on it, again until it works or time is up (a screen being
         redrawn replaces its elements), as Playwright does for Chromium."""
         deadline = time.monotonic() + self.timeout_s
+        self._watch()
         while True:
             problem = None
             try:
