@@ -32,6 +32,7 @@ from webapp.sync.entities import (
 from webapp.sync.models import AppliedChange, SyncConflict
 from webapp.visits import clock
 from webapp.visits.course import recheck_clients
+from webapp.vocab.services import KINDS as VOCABULARY_KINDS
 from webapp.vocab.services import terms
 
 
@@ -141,9 +142,7 @@ class _Applier:
         self.existing: dict[tuple[str, uuid.UUID], object] = {}
         self.new_rows: dict[str, dict[uuid.UUID, dict]] = {}  # created here, not yet inserted
         self._found: dict[tuple[type, object], object] = {}
-        vocab = {kind: [code for code, _ in terms(kind, user.clinic_id)]
-                 for kind in ("region", "side", "complaint", "time_of_day", "frequency", "reaction",
-                              "advice", "location")}
+        vocab = {kind: [code for code, _ in terms(kind, user.clinic_id)] for kind in VOCABULARY_KINDS}
         self.vocabulary = vocab.__getitem__
 
     def preload(self, changes: list[Change]) -> None:

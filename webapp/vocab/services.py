@@ -22,6 +22,9 @@ _DEFAULTS: dict[str, list[tuple[str, str]]] = {
     "location": defaults.LOCATIONS,
 }
 
+# Every vocabulary a record's field may take its codes from.
+KINDS: tuple[str, ...] = tuple(_DEFAULTS)
+
 
 def default_terms(kind: str) -> list[tuple[str, str]]:
     return list(_DEFAULTS[kind])
