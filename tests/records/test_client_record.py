@@ -132,3 +132,18 @@ def test_another_clinics_conflict_is_not_found(login, other_clinic_staff, practi
     conflict = _conflict(clinic, client, practitioner)
     response = login(other_clinic_staff).post(f"/clients/{client.id}/conflicts/{conflict.id}/resolve", {"choice": "mine"})
     assert response.status_code == 404 and conflict.resolved_at is None
+
+
+def test_a_findings_direction_shows_in_words_the_clinics_own_too(login, staff, practitioner, clinic):
+    from webapp.vocab.models import VocabularyTerm
+
+    db.session.add(VocabularyTerm(clinic_id=clinic.id, kind="direction", code="diagonal_up", label="Diagonally upwards"))
+    client = factories.make_client(clinic, practitioner)
+    visit = factories.make_visit(client)
+    factories.make_finding(visit, "hip", "left", direction="medial")
+    factories.make_finding(visit, "knee", "right", direction="diagonal_up")
+    factories.make_finding(visit, "calf", "right")
+    page = login(staff).get(f"/clients/{client.id}/record").get_data(as_text=True)
+    assert '<span class="direction"> · Direction: Towards the midline</span>' in page
+    assert '<span class="direction"> · Direction: Diagonally upwards</span>' in page
+    assert page.count('class="direction"') == 2  # none said for a finding without one
