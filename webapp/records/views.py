@@ -9,7 +9,6 @@ from markupsafe import Markup
 from webapp.audit.services import record_client_read, record_event
 from webapp.auth.forms import ConfirmForm
 from webapp.clients.access import client_or_404, parse_uuid_or_404
-from webapp.clients.schemas import CASE_HISTORY
 from webapp.core.templating import clinic_zone, local
 from webapp.extensions import db
 from webapp.records import services
@@ -21,8 +20,6 @@ from webapp.visits.models import Visit
 from webapp.vocab.templating import vocab
 
 bp = Blueprint("records", __name__)
-# The case history as the record shows it: the schema's fields and words, as on the phone.
-HISTORY_FIELDS = [spec for spec in CASE_HISTORY.fields.values() if spec.kind != "uuid"]
 
 
 @bp.route("/clients/")
@@ -45,7 +42,7 @@ def client_record(client_id):
     parked = [(row, *parking.describe(row, vocab))
               for row in parking.parked_for(db.session, client)]
     page = render_template("records/client.html", client=client, confirm=ConfirmForm(), start_form=StartTimeForm(),
-                           desk_resolvable=DESK_RESOLVABLE, parked=parked, history_fields=HISTORY_FIELDS, **record)
+                           desk_resolvable=DESK_RESOLVABLE, parked=parked, **record)
     # Committed after rendering: a commit expires every loaded row, and the page would
     # then reload each one by one.
     record_client_read("client.view", user=current_user, client_id=client.id, address=request.remote_addr)
