@@ -87,7 +87,13 @@ function fieldBlock(spec, value, questions) {
  */
 export function entryForm({ draft, savedAsTyped = false, ...attributes }, ...children) {
   if (!draft) throw new Error('An entry form needs a draft key.');
-  return keepDraft(h('form', { novalidate: true, ...attributes }, ...children), draft, { savedAsTyped });
+  const form = h('form', { novalidate: true, ...attributes }, ...children);
+  // A browser scrolls a focused field into view only when none of it shows, so one half under
+  // a sticky bar stays there: bring it clear of the bars (the page's scroll-padding, app.css).
+  form.addEventListener('focusin', (event) => {
+    if (event.target.matches('input:not(.chip-input), select, textarea')) event.target.scrollIntoView({ block: 'nearest' });
+  });
+  return keepDraft(form, draft, { savedAsTyped });
 }
 
 /**
