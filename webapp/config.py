@@ -63,6 +63,9 @@ def load_config(instance_path: str) -> dict:
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)),
         "CLIENTS_PER_PAGE": 25,
+        # Records (or change-log rows) per pull answer when the phone names no limit; at most
+        # 5000 (sync/pull.py DEFAULT_LIMIT). Smaller pages show a first sync's progress sooner.
+        "SYNC_PULL_PAGE": int(os.environ.get("SYNC_PULL_PAGE", 5000)),
         # Reminders by Web Push (docs/reminders.md).
         "PUSH_STALE_DEVICE_DAYS": int(os.environ.get("PUSH_STALE_DEVICE_DAYS", 3)),
         "PUSH_MAX_ATTEMPTS": int(os.environ.get("PUSH_MAX_ATTEMPTS", 5)),

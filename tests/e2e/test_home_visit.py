@@ -63,6 +63,8 @@ def test_a_first_home_visit_recorded_offline_reaches_the_desk_once_complete(new_
     page.get_by_label("Hours sitting a day").fill("8")
     page.get_by_label("Conditions diagnosed by a doctor (as the client reports them)").fill("Sciatica, GP 2024")
     page.get_by_label("Water a day (litres)").fill("0.8")
+    # A yes/no question is answered yes, no, or left not asked: never "no" for want of a tick.
+    expect(page.get_by_label("Takes magnesium")).to_have_value("")
     page.get_by_role("button", name="Save the case history").click()
     page.get_by_role("button", name="Record the acknowledgement").click()
     expect(page.locator("#acknowledgement-form .error-summary")).to_contain_text("needs to agree")
@@ -144,3 +146,8 @@ def test_a_first_home_visit_recorded_offline_reaches_the_desk_once_complete(new_
     expect(record).to_contain_text("Gastrocnemius")
     expect(record).to_contain_text("Calves tight on the left.")
     expect(record).to_contain_text("Sciatica, GP 2024")
+    # The case history in words: amounts as people write them, the question not asked said so.
+    answer = lambda label: record.locator(f"dt:text-is('{label}') + dd")  # noqa: E731
+    expect(answer("Hours sitting a day")).to_have_text("8 hours")
+    expect(answer("Water a day (litres)")).to_have_text("0.8 litres")
+    expect(answer("Takes magnesium")).to_have_text("Not asked")

@@ -24,3 +24,14 @@ test('after the published initial course, a week later is proposed first', () =>
   assert.equal(recommended.label, 'In a week');
   assert.deepEqual(initialCourseProgress([first, second]), { done: 2, of: 2 });
 });
+
+test('proposed times fall on the 15-minute booking grid, not the odd minute a session began (issue 17)', () => {
+  usePublished({ course: { initial_days: [0, 3, 10] } });
+  for (const [minute, proposed] of [[37, [12, 30]], [38, [12, 45]], [52, [12, 45]], [53, [13, 0]]]) {
+    const held = { id: 'v1', number_in_course: 1, started_at: new Date(2026, 2, 2, 12, minute).toISOString() };
+    for (const option of proposeNext([held], new Date(held.started_at))) {
+      assert.deepEqual([option.when.getHours(), option.when.getMinutes(), option.when.getSeconds()], [...proposed, 0],
+        `${option.label} after a session at 12:${minute}`);
+    }
+  }
+});

@@ -132,3 +132,52 @@ def test_another_clinics_conflict_is_not_found(login, other_clinic_staff, practi
     conflict = _conflict(clinic, client, practitioner)
     response = login(other_clinic_staff).post(f"/clients/{client.id}/conflicts/{conflict.id}/resolve", {"choice": "mine"})
     assert response.status_code == 404 and conflict.resolved_at is None
+
+
+def test_a_findings_direction_shows_in_words_the_clinics_own_too(login, staff, practitioner, clinic):
+    from webapp.vocab.models import VocabularyTerm
+
+    db.session.add(VocabularyTerm(clinic_id=clinic.id, kind="direction", code="diagonal_up", label="Diagonally upwards"))
+    client = factories.make_client(clinic, practitioner)
+    visit = factories.make_visit(client)
+    factories.make_finding(visit, "hip", "left", direction="medial")
+    factories.make_finding(visit, "knee", "right", direction="diagonal_up")
+    factories.make_finding(visit, "calf", "right")
+    page = login(staff).get(f"/clients/{client.id}/record").get_data(as_text=True)
+    assert '<span class="direction"> · Direction: Towards the midline</span>' in page
+    assert '<span class="direction"> · Direction: Diagonally upwards</span>' in page
+    assert page.count('class="direction"') == 2  # none said for a finding without one
+
+
+@pytest.mark.parametrize(("value", "unit", "words"), [
+    (7, ("hour", "hours"), "7 hours"), (7.0, ("hour", "hours"), "7 hours"), (1, ("hour", "hours"), "1 hour"),
+    (1.5, ("litre", "litres"), "1.5 litres"), (0.5, ("litre", "litres"), "0.5 litres"), (10, None, "10"),
+    (0, ("hour", "hours"), "0 hours"),
+])
+def test_numbers_are_written_as_people_write_them(value, unit, words):
+    from decimal import Decimal
+
+    from webapp.records.services import number_words
+
+    assert number_words(value, unit) == words
+    assert number_words(Decimal(str(value)), unit) == words
+
+
+def test_the_case_history_prints_amounts_in_words_and_unanswered_questions_as_not_asked(login, staff, practitioner,
+                                                                                         clinic):
+    client = factories.make_client(clinic, practitioner)
+    factories.make_case_history(client, water_litres_per_day=None, takes_magnesium=None)  # 8 hours sitting
+    page = login(staff).get(f"/clients/{client.id}/record").get_data(as_text=True)
+    assert "<dt>Hours sitting a day</dt><dd>8 hours</dd>" in page
+    assert "8.0" not in page
+    assert "<dt>Water a day (litres)</dt><dd>Not asked</dd>" in page
+    assert "<dt>Takes magnesium</dt><dd>Not asked</dd>" in page
+    assert "<dt>Goals</dt>" not in page and "<dt>The client&#39;s own goals</dt><dd>—</dd>" in page
+
+
+def test_a_no_answer_prints_as_no(login, staff, practitioner, clinic):
+    client = factories.make_client(clinic, practitioner)
+    factories.make_case_history(client, water_litres_per_day=1.5, takes_magnesium=False)
+    page = login(staff).get(f"/clients/{client.id}/record").get_data(as_text=True)
+    assert "<dt>Water a day (litres)</dt><dd>1.5 litres</dd>" in page
+    assert "<dt>Takes magnesium</dt><dd>No</dd>" in page

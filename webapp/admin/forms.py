@@ -14,7 +14,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from webapp.auth.forms import AcceptablePassword, ConfirmForm
 from webapp.auth.models import Role
-from webapp.core.forms import options
+from webapp.core.forms import SchemaForm, SchemaSelectField, options
+from webapp.vocab.schemas import VOCABULARY_TERM
 
 ROLE_CHOICES = options([(Role.PRACTITIONER.value, "Practitioner (own caseload, on a phone)"),
                         (Role.STAFF.value, "Staff (the clinic desk)"),
@@ -61,4 +62,20 @@ class ClinicSettingsForm(FlaskForm):
     submit = SubmitField("Save settings")
 
 
-__all__ = ["ClinicSettingsForm", "ConfirmForm", "NewUserForm", "ResetPasswordForm", "UserForm"]
+# The lists a clinic may add to (vocab/defaults.py EXTENSIBLE), in the desk's words.
+TERM_KINDS = [("complaint", "What clients feel (complaints)"), ("region", "Body regions"),
+              ("direction", "Directions of the tension")]
+
+
+class TermForm(SchemaForm):
+    """A word the clinic adds to a vocabulary its practitioners choose from (vocab/schemas.py)."""
+
+    schema = VOCABULARY_TERM
+    kind = SchemaSelectField("Add it to", choices=TERM_KINDS)
+    label = StringField("Wording, as practitioners will read it")
+    submit = SubmitField("Add")
+    fixed_values = {"code": "new"}  # the code is made from the wording: vocab/services.py add_term()
+
+
+__all__ = ["TERM_KINDS", "ClinicSettingsForm", "ConfirmForm", "NewUserForm", "ResetPasswordForm", "TermForm",
+           "UserForm"]

@@ -6,7 +6,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_user
 
 from webapp.admin import services
-from webapp.admin.forms import ClinicSettingsForm, ConfirmForm, NewUserForm, ResetPasswordForm, UserForm
+from webapp.admin.forms import (
+    TERM_KINDS,
+    ClinicSettingsForm,
+    ConfirmForm,
+    NewUserForm,
+    ResetPasswordForm,
+    TermForm,
+    UserForm,
+)
 from webapp.audit.services import record_event
 from webapp.auth import second_factor
 from webapp.auth.access import role_required
@@ -15,6 +23,7 @@ from webapp.auth.services import create_user, normalise_email
 from webapp.auth.sessions import withdraw_access
 from webapp.core.forms import add_error, required_value
 from webapp.extensions import db
+from webapp.vocab import services as vocab_services
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -136,6 +145,26 @@ def clinic_settings():
     return render_template("admin/clinic.html", form=form, clinic=clinic)
 
 
+@bp.route("/terms", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def terms():
+    """The clinic's own words: complaints, body regions and directions its practitioners choose from."""
+    form = TermForm()
+    if form.validate_on_submit():
+        kind, label = form.cleaned["kind"], form.cleaned["label"]
+        term = vocab_services.add_term(current_user.clinic_id, kind, label, added_by_id=current_user.id)
+        if term is None:
+            add_error(form.label, "That wording is already in the list.")
+        else:
+            record_event("vocabulary.add", user=current_user, subject_type="clinic", subject_id=current_user.clinic_id,
+                         detail={"kind": kind, "code": term.code})
+            db.session.commit()
+            flash(f"“{label}” is added. Phones have it at their next sync.", "success")
+            return redirect(url_for("admin.terms"))
+    return render_template("admin/terms.html", form=form, terms=vocab_services.clinic_terms(current_user.clinic_id),
+                           kinds=dict(TERM_KINDS))
+
+
 @bp.route("/users/<user_id>/active", methods=["POST"])
 @role_required(Role.ADMIN)
 def toggle_active(user_id):
@@ -192,6 +221,7 @@ ACTIONS = {
     "second_factor.recovery_code_used": "used a recovery code", "second_factor.reset": "reset a second factor",
     "second_factor.remove": "removed a second factor", "second_factor.recovery_codes_renewed": "made new recovery codes",
     "password_confirm_failed": "typed a wrong password to confirm", "clinic.settings_update": "changed clinic settings",
+    "vocabulary.add": "added a clinic word",
     "user.create": "added a user", "user.update": "changed a user", "user.password_reset": "set a user's password",
     "user.deactivate": "deactivated a user", "user.reactivate": "reactivated a user",
     "case_history.view": "viewed the case history", "client.view_details": "opened the details to edit",

@@ -35,6 +35,10 @@ CASE_HISTORY = RecordSchema("case_history", [
     F("goals", "The client's own goals", "longtext", max_length=2000),
 ])
 
+# How a record writes the case history's amounts: "7 hours", "1 hour", "1.5 litres".
+UNITS: dict[str, tuple[str, str]] = {"sitting_hours_per_day": ("hour", "hours"),
+                                     "water_litres_per_day": ("litre", "litres")}
+
 ACKNOWLEDGEMENT = RecordSchema("acknowledgement", [
     F("client_id", "Client", "uuid", required=True),
     F("acknowledged_on", "Date acknowledged", "date", required=True, minimum=2000, maximum=2100),

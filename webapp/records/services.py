@@ -7,10 +7,12 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from sqlalchemy import select
 
-from webapp.clients.models import Client
+from webapp.clients.models import CaseHistory, Client
+from webapp.clients.schemas import CASE_HISTORY, UNITS
 from webapp.clients.services import acknowledgements_of, case_history_of
 from webapp.extensions import db
 from webapp.records.body_chart import VIEWS, body_chart_svg
@@ -96,6 +98,38 @@ def _time_notes(visit: Visit, found: course.Contradiction | None, when: Callable
     return notes + ([basis] if basis else [])
 
 
+def number_words(value: float | Decimal, unit: tuple[str, str] | None = None) -> str:
+    """A number as people write it: 7 rather than 7.0, 1.5, and its unit ("7 hours", "1 hour")."""
+    number = Decimal(str(value)).normalize()
+    text = f"{number:f}"
+    if unit is None:
+        return text
+    return f"{text} {unit[0] if number == 1 else unit[1]}"
+
+
+def history_answers(history: CaseHistory) -> list[tuple[str, str]]:
+    """The case history as the record prints it: (the schema's label, the answer in words).
+
+    No answer (None) is "Not asked": the desk and the phone both keep a yes/no question
+    unanswered apart from "no", and an amount left empty was never given.
+    """
+    answers = []
+    for spec in CASE_HISTORY.fields.values():
+        if spec.kind == "uuid":
+            continue
+        value = getattr(history, spec.name)
+        if value is None and spec.kind in ("bool", "int", "decimal"):
+            words = "Not asked"
+        elif spec.kind == "bool":
+            words = "Yes" if value else "No"
+        elif spec.kind in ("int", "decimal"):
+            words = number_words(value, UNITS.get(spec.name))
+        else:
+            words = str(value) if value not in (None, "") else "—"
+        answers.append((spec.label, words))
+    return answers
+
+
 def client_record(client: Client, label, when: Callable[[dt.datetime], str] = dt.datetime.isoformat) -> dict:
     """Everything the record page shows. ``label(kind, code)`` gives vocabulary words, ``when``
     a time as the reader reads it."""
@@ -126,10 +160,12 @@ def client_record(client: Client, label, when: Callable[[dt.datetime], str] = dt
                 f"{label('region', sensation.region).lower()}"
         chart = intensity_chart(title, [Point(v.number_in_course, r.intensity, position[v.id]) for v, r in rated])
         progress.append(SensationProgress(sensation, rated, chart))
+    history = case_history_of(client)
     conflicts = list(db.session.scalars(select(SyncConflict).where(
         SyncConflict.client_id == client.id, SyncConflict.resolved_at.is_(None)).order_by(SyncConflict.created_at)))
     return {
-        "history": case_history_of(client),
+        "history": history,
+        "history_answers": history_answers(history) if history else [],
         "acknowledgements": acknowledgements_of(client),
         "visits": [VisitRecord(v, side_by_side(findings[v.id]), tension_lines(findings[v.id]),
                                clock.clock_flag(v.start_basis, contradictions[v.id] is not None),

@@ -10,7 +10,6 @@ from markupsafe import Markup
 from webapp.audit.services import record_client_read, record_event
 from webapp.auth.forms import ConfirmForm
 from webapp.clients.access import client_or_404, parse_uuid_or_404
-from webapp.clients.schemas import CASE_HISTORY
 from webapp.core.forms import required_value
 from webapp.core.templating import clinic_zone, local
 from webapp.extensions import db
@@ -24,8 +23,6 @@ from webapp.visits.models import Visit
 from webapp.vocab.templating import vocab
 
 bp = Blueprint("records", __name__)
-# The case history as the record shows it: the schema's fields and words, as on the phone.
-HISTORY_FIELDS = [spec for spec in CASE_HISTORY.fields.values() if spec.kind != "uuid"]
 
 
 @bp.route("/clients/")
@@ -49,7 +46,7 @@ def _record_page(client, exporting: bool = False) -> str:
               for row in parking.parked_for(db.session(), client)]
     styles = Markup(_export_styles()) if exporting else None
     return render_template("records/client.html", client=client, confirm=ConfirmForm(), start_form=StartTimeForm(),
-                           desk_resolvable=DESK_RESOLVABLE, parked=parked, history_fields=HISTORY_FIELDS,
+                           desk_resolvable=DESK_RESOLVABLE, parked=parked,
                            exporting=exporting, export_styles=styles,
                            may_export=export.may_export(current_user, current_user.clinic), **record)
 

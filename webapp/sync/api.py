@@ -200,14 +200,18 @@ def _audit_push(results: list[ResultJSON]) -> None:
 @device_required
 def sync_pull() -> ResponseReturnValue:
     try:
-        limit = int(request.args.get("limit", DEFAULT_LIMIT))
+        limit = int(request.args.get("limit", current_app.config["SYNC_PULL_PAGE"]))
     except ValueError:
         limit = 0
     if not 1 <= limit <= DEFAULT_LIMIT:
         return error_response(400, f"The limit must be a whole number from 1 to {DEFAULT_LIMIT}.",
                               code="invalid_request")
+    paged = request.args.getlist("paged")
+    if len(paged) > 1 or paged[0:1] not in ([], ["0"], ["1"]):
+        return error_response(400, "paged must be 0 or 1.", code="invalid_request")
     try:
-        body = pull(db.session(), g.device_user, request.args.get("cursor"), limit, device_id=g.device.id)
+        body = pull(db.session(), g.device_user, request.args.get("cursor"), limit, device_id=g.device.id,
+                    paged=paged == ["1"])
     except BadCursor as problem:
         return error_response(400, str(problem), code="bad_cursor")
     if body["records"] or body["evict"]:  # a pull that carried client data: who, which phone, how much

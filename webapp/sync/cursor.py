@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
@@ -46,6 +47,35 @@ def decode(cursor: str | None) -> tuple[int, int]:
     except (ValueError, TypeError, json.JSONDecodeError):
         raise BadCursor("The sync cursor is not valid; pull again without one.") from None
     return txid, log_id
+
+
+# A snapshot in pages: the log position the whole snapshot is complete up to, and where the
+# next page starts (after record ``after`` of entity ``entity``, in id order).
+def encode_snapshot(position: tuple[int, int], entity: str, after: uuid.UUID | None) -> str:
+    raw = json.dumps({"snapshot": list(position), "entity": entity, "after": after.hex if after else None}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_snapshot(cursor: str | None) -> tuple[tuple[int, int], str, uuid.UUID | None] | None:
+    """(position, entity, after id) of a snapshot page's cursor; None for a log cursor or none."""
+    if not cursor:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded))
+    except (ValueError, TypeError):
+        return None  # decode() says what is wrong with it
+    if not isinstance(data, dict):
+        return None
+    try:
+        txid, log_id = data["snapshot"]
+        entity, after = data["entity"], data["after"]
+        if not isinstance(entity, str) or not all(isinstance(part, int) and not isinstance(part, bool)
+                                                  and 0 <= part < 2**63 for part in (txid, log_id)):
+            raise ValueError
+        return (txid, log_id), entity, (uuid.UUID(hex=after) if after is not None else None)
+    except (KeyError, ValueError, TypeError, AttributeError):
+        raise BadCursor("The sync cursor is not valid; pull again without one.") from None
 
 
 # The oldest transaction of THIS database still running when the snapshot was taken. The

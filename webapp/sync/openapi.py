@@ -64,7 +64,12 @@ def paths() -> Schema:
                 "parameters": [{"name": "cursor", "in": "query", "description": "Opaque: as the last pull gave it",
                                 "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]*$"}},
                                {"name": "limit", "in": "query",
-                                "schema": {"type": "integer", "minimum": 1, "maximum": DEFAULT_LIMIT}}],
+                                "description": "Records or log rows per page (the server's page size if left out)",
+                                "schema": {"type": "integer", "minimum": 1, "maximum": DEFAULT_LIMIT}},
+                               {"name": "paged", "in": "query",
+                                "description": "1: a first pull (no cursor) comes in pages too; without it, "
+                                               "the whole caseload comes in one answer, as older apps expect",
+                                "schema": {"type": "string", "enum": ["0", "1"]}}],
                 "responses": {"200": answer("Records, evicted clients, open conflicts, the next cursor",
                                             ref("PullAnswer")),
                               **ERRORS}}},

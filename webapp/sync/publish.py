@@ -11,9 +11,9 @@ from webapp.sync.entities import ENTITIES, ENTITY_LABELS
 from webapp.sync.wire import MAX_CHANGES
 from webapp.visits import clock
 from webapp.vocab import defaults
-from webapp.vocab.services import terms
+from webapp.vocab.services import KINDS, terms
 
-VOCABULARIES = ("region", "side", "direction", "complaint", "time_of_day", "frequency", "reaction", "advice", "location")
+VOCABULARIES = KINDS  # the same list the push checks codes against
 
 
 def _rules_revision() -> str:

@@ -41,6 +41,7 @@ from webapp.sync.models import AppliedChange, SyncConflict
 from webapp.visits import clock
 from webapp.visits.course import recheck_clients
 from webapp.visits.models import Visit
+from webapp.vocab.services import KINDS as VOCABULARY_KINDS
 from webapp.vocab.services import terms
 
 # The answer to one change (docs/sync-protocol.md), as JSON; also what a retry is given back.
@@ -156,9 +157,7 @@ class _Applier:
         self.existing: dict[tuple[str, uuid.UUID], SyncedRecord | None] = {}
         self.new_rows: dict[str, dict[uuid.UUID, ColumnValues]] = {}  # created here, not yet inserted
         self._found: dict[tuple[type[SyncedRecord], object], SyncedRecord | None] = {}
-        vocab = {kind: [code for code, _ in terms(kind, user.clinic_id)]
-                 for kind in ("region", "side", "complaint", "time_of_day", "frequency", "reaction",
-                              "advice", "location")}
+        vocab = {kind: [code for code, _ in terms(kind, user.clinic_id)] for kind in VOCABULARY_KINDS}
         self.vocabulary = vocab.__getitem__
 
     def preload(self, changes: list[Change]) -> None:

@@ -124,4 +124,9 @@ class PullAnswer(Answer):
     evict: list[uuid.UUID]
     conflicts: list[Conflict]
     cursor: str
-    more: bool
+    more: bool = Field(description="More pages follow: pull again at once with the new cursor")
+    remaining: int = Field(ge=0, description="How much is left after this page, counted when the page was read: "
+                                             "change-log rows of the caseload (records, in a first pull's pages); "
+                                             "0 on the last page")
+    snapshot: bool = Field(False, description="A page of a first pull: together, the pages are all the device "
+                                              "may hold, and it drops synced records they leave out")

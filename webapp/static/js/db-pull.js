@@ -68,8 +68,11 @@ function readBeforePull(records) {
   });
 }
 
-/** Store one pulled page: records, evictions, open conflicts and the cursor, together. */
-export function storePull(page) {
+/**
+ * Store one pulled page: records, evictions, open conflicts and the cursor, together.
+ * ``first``: the page was asked for with no cursor (the first page of a snapshot).
+ */
+export function storePull(page, { first = false } = {}) {
   return exclusive(async () => {
     const known = new Set(ENTITIES);
     const kept = await keptNowKnown();
@@ -99,7 +102,7 @@ export function storePull(page) {
     for (const server of records) /** @type {Set<string>} */ (pulled.get(server.entity)).add(server.id);
     return write(ALL, async (tx) => {
       await applyOps(tx, ops);
-      if (page.snapshot) await dropUnlisted(tx, pulled, waitingIds);
+      if (page.snapshot) await keepSnapshotPage(tx, pulled, waitingIds, { first, last: !page.more });
       await evictReady(tx, new Set([...(await deferredEvictions(tx)), ...(page.evict || [])]));
       const store = tx.objectStore('conflicts');
       await store.clear();
@@ -113,6 +116,25 @@ export function storePull(page) {
         + (page.snapshot ? 1 : 0);
     });
   });
+}
+
+// A snapshot may come in pages: the ids of the pages so far are kept (in clear, like the
+// stores' own keys) until the last page, which drops what none of them listed. A snapshot
+// interrupted between pages resumes from its cursor; one begun again starts a fresh list.
+const SNAPSHOT_IDS = 'snapshot_ids';
+
+async function keepSnapshotPage(tx, pulled, waitingIds, { first, last }) {
+  const meta = tx.objectStore('meta');
+  const earlier = first ? null : await meta.get(SNAPSHOT_IDS);
+  for (const [entity, ids] of Object.entries(earlier || {})) {
+    if (pulled.has(entity)) ids.forEach((id) => pulled.get(entity).add(id));
+  }
+  if (!last) {
+    await meta.put(Object.fromEntries([...pulled].map(([entity, ids]) => [entity, [...ids]])), SNAPSHOT_IDS);
+    return;
+  }
+  await meta.delete(SNAPSHOT_IDS);
+  await dropUnlisted(tx, pulled, waitingIds);
 }
 
 // A full snapshot lists everything the device may hold: drop synced records it omits (their

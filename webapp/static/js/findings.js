@@ -5,12 +5,15 @@ import * as db from './db.js';
 import { createRecord } from './outbox.js';
 import { validate } from './schema.js';
 
-/** The finding's fields from what was entered (a draft: see ui/drafts.js), text trimmed. */
+/**
+ * The finding's fields from what was entered (a draft: see ui/drafts.js), text trimmed. Where no
+ * tension was found there is none to release, and no direction for it to lie in.
+ */
 export function findingOf(entered) {
   const found = Boolean(entered.tension_found);
   return { region: entered.region || null, side: entered.side || null, tension_found: found,
-    released: found && Boolean(entered.released), muscle_or_test: (entered.muscle_or_test || '').trim(),
-    note: (entered.note || '').trim() };
+    released: found && Boolean(entered.released), direction: (found && entered.direction) || null,
+    muscle_or_test: (entered.muscle_or_test || '').trim(), note: (entered.note || '').trim() };
 }
 
 /** Whether a finding was begun: a region, a side or some text (turning the diagram is not). */

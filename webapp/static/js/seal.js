@@ -18,7 +18,7 @@ export const CLEAR_FIELDS = {
 // Meta values the app needs before it is unlocked, or that say nothing of anyone: the rest
 // (the device token, drafts, conflict decisions, the visit under way) is sealed.
 export const CLEAR_META = new Set(['lock', 'owner', 'device_proof', 'cursor', 'schema', 'last_sync', 'api_version',
-  'in_flight', 'deferred_evictions', 'clock']);
+  'in_flight', 'deferred_evictions', 'clock', 'snapshot_ids']);
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -17,13 +17,15 @@ const BATCH = 1000;
 const SCHEMA_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 const RETRY_MS = 60 * 1000;
 
-/** 'status' when the state below changes; 'synced' after each run (detail.changed: re-read). */
+/** 'status' when the state below changes; 'synced' after each run (detail.changed: re-read; detail.caseload). */
 export const syncEvents = new EventTarget();
 /**
- * @typedef {{running: boolean, offline: boolean, problem: string | null, needsSignIn: boolean, lastSync: string | null}} SyncState
+ * progress: while a long sync runs, how far it is.
+ * @typedef {{running: boolean, offline: boolean, problem: string | null, needsSignIn: boolean, lastSync: string | null,
+ *   progress: {kind: 'caseload' | 'changes' | 'sending', done: number, total: number} | null}} SyncState
  */
 /** @type {SyncState} */
-const state = { running: false, offline: false, problem: null, needsSignIn: false, lastSync: null };
+const state = { running: false, offline: false, problem: null, needsSignIn: false, lastSync: null, progress: null };
 export const syncState = () => ({ ...state });
 
 function set(changes) {
@@ -66,6 +68,12 @@ function send(token, { batch, pending }) {
 async function pushAll(token) {
   await db.settleUnanswered();
   let settledAll = 0;
+  // More than one batch to send (days offline): say how far it is, batch by batch.
+  const { waiting } = await db.counts();
+  const sending = (done) => {
+    if (waiting > BATCH) set({ progress: { kind: 'sending', done, total: Math.max(waiting, done) } });
+  };
+  sending(0);
   let claimed = await db.claimBatch(BATCH);
   let answer = claimed.batch.length ? send(token, claimed) : null;
   while (claimed.batch.length) {
@@ -81,6 +89,7 @@ async function pushAll(token) {
     const settled = await db.storePushResults(claimed.batch, results || []);
     if (settled === 0) throw new ApiError(200, 'no_results', 'The server did not answer for the changes sent.');
     settledAll += settled;
+    sending(settledAll);
     if (nextAnswer) {
       [claimed, answer] = [next, nextAnswer];
     } else {  // the changes queued behind this batch are free to go now
@@ -91,23 +100,34 @@ async function pushAll(token) {
   return settledAll;
 }
 
+/**
+ * Pull page by page until the server has nothing more. A first pull asks for its snapshot in
+ * pages too (paged=1), so a large caseload shows its progress: each answer says how much
+ * remains after it, and the pages received so far plus that is the honest total.
+ */
 async function pullAll(token) {
   let cursor = await db.getMeta('cursor');
   // How much changed here, and what matters to the published rules (see refreshSchema).
-  const pulled = { changed: 0, revision: null, vocabularyChanged: false };
+  // caseload: a whole snapshot arrived (the first full sync, or a fresh copy after a bad cursor).
+  const pulled = { changed: 0, revision: null, vocabularyChanged: false, caseload: false };
+  let received = 0;
   for (let page = 0; page < 10000; page += 1) {
     let answer;
     try {
-      answer = await api(`/api/v1/sync/pull${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
+      answer = await api(`/api/v1/sync/pull?paged=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
     } catch (error) {
       // A cursor the server no longer understands: start again from a full copy.
-      if (error instanceof ApiError && error.code === 'bad_cursor' && cursor) { cursor = null; continue; }
+      if (error instanceof ApiError && error.code === 'bad_cursor' && cursor) { cursor = null; received = 0; continue; }
       throw error;
     }
-    pulled.changed += await db.storePull(answer);
+    pulled.changed += await db.storePull(answer, { first: !cursor });
     pulled.revision = answer.rules_revision || pulled.revision;
     pulled.vocabularyChanged ||= (answer.records || []).some((r) => r.entity === 'vocabulary_term');
     cursor = answer.cursor;
+    pulled.caseload ||= Boolean(answer.snapshot && !answer.more);
+    received += (answer.records || []).length + (answer.evict || []).length;
+    set({ progress: answer.more ? { kind: answer.snapshot ? 'caseload' : 'changes', done: received,
+      total: received + (answer.remaining || 0) } : null });
     if (!answer.more) return pulled;
   }
   return pulled;
@@ -153,21 +173,25 @@ async function once() {
   }
   set({ running: true });
   let changed = 1;  // unless the run finishes and shows nothing changed, screens redraw
+  let caseload = false;
   try {
     await sendDecisions(device.device_token);
     const pushed = await pushAll(device.device_token);
     await db.runDeferredEvictions();
     const pulled = await pullAll(device.device_token);
     changed = pushed + pulled.changed;
+    caseload = pulled.caseload;
     await refreshSchema(device.device_token, pulled);
     const at = now().toISOString();  // by the clinic's clock, like every time the app shows
     await db.setMeta('last_sync', at);
     set({ offline: false, problem: null, needsSignIn: false, lastSync: at });
   } catch (error) {
+    caseload = false;  // the rules may not have arrived: not ready to work offline yet
     await failed(error, device);
   } finally {
-    set({ running: false });
-    syncEvents.dispatchEvent(new CustomEvent('synced', { detail: { changed: changed > 0 } }));
+    set({ running: false, progress: null });
+    // caseload: this run brought the whole caseload and the rules (a first full sync).
+    syncEvents.dispatchEvent(new CustomEvent('synced', { detail: { changed: changed > 0, caseload } }));
   }
 }
 

@@ -24,8 +24,8 @@ const historyLabel = (name) => (fieldOf('case_history', name) || { label: name }
 function historyFacts(history) {
   return AT_A_GLANCE.map((name) => {
     const value = history[name];
-    if (value === null || value === undefined || value === '' || value === false) return null;
-    return `${historyLabel(name)}: ${value === true ? 'yes' : value}`;
+    if (value === null || value === undefined || value === '') return null;  // not asked: nothing to say
+    return `${historyLabel(name)}: ${value === true ? 'yes' : value === false ? 'no' : value}`;
   }).filter(Boolean);
 }
 

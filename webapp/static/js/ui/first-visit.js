@@ -17,7 +17,7 @@ function caseHistoryForm(client, history, onSaved) {
   const fields = fieldsOf('case_history').map((f) => f.name).filter((name) => name !== 'client_id');
   return recordForm({
     entity: 'case_history', fields, values: history || {}, draft: `case-history:${client.id}`,
-    submitLabel: 'Save the case history',
+    submitLabel: 'Save the case history', questions: true,
     onSave: async (values, form) => {
       if (history) await updateRecord('case_history', history.id, values);
       else await createRecord('case_history', { client_id: client.id, ...values }, { clientId: client.id });

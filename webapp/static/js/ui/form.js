@@ -7,8 +7,17 @@ import { keepDraft } from './drafts.js';
 
 let counter = 0;
 
-function control(spec, value, id, describedBy) {
+// A yes/no question put to the client ("Takes magnesium"): not asked is kept apart from no,
+// as the desk's form keeps it, so the record never says "No" for a question never asked.
+const ANSWERS = [['', 'Not asked yet'], ['yes', 'Yes'], ['no', 'No']];
+const answerOf = (value) => (value === true ? 'yes' : value === false ? 'no' : '');
+
+function control(spec, value, id, describedBy, questions) {
   const common = { id, name: spec.name, 'aria-describedby': describedBy };
+  if (spec.kind === 'bool' && questions) {
+    return h('select', { ...common, dataset: { question: 'true' } },
+      ANSWERS.map(([code, words]) => h('option', { value: code, selected: code === answerOf(value) }, words)));
+  }
   switch (spec.kind) {
     case 'longtext':
       return h('textarea', { ...common, rows: 3 }, value ?? '');
@@ -36,7 +45,7 @@ function read(spec, form) {
     return [...form.querySelectorAll(`input[name="${spec.name}"]:checked`)].map((box) => box.value);
   }
   const input = form.elements[spec.name];
-  if (spec.kind === 'bool') return input.checked;
+  if (spec.kind === 'bool') return input.dataset.question ? { yes: true, no: false }[input.value] ?? null : input.checked;
   const raw = input.value.trim();
   if (spec.kind === 'int' || spec.kind === 'decimal') return raw === '' ? null : Number(raw);
   if (spec.kind === 'date' || spec.kind === 'choice') return raw === '' ? null : raw;
@@ -48,7 +57,7 @@ function read(spec, form) {
   return raw;
 }
 
-function fieldBlock(spec, value) {
+function fieldBlock(spec, value, questions) {
   counter += 1;
   const id = `f${counter}-${spec.name}`;
   const errorId = `${id}-error`;
@@ -61,12 +70,13 @@ function fieldBlock(spec, value) {
         h('input', { type: 'checkbox', name: spec.name, value: c.code, checked: (value || []).includes(c.code) }), c.label)),
       error);
   }
-  if (spec.kind === 'bool') {
+  if (spec.kind === 'bool' && !questions) {
     return h('div', { class: 'field', dataset: { field: spec.name } },
       h('label', { class: 'check', for: id }, control(spec, value, id, errorId), spec.label), error);
   }
   return h('div', { class: 'field', dataset: { field: spec.name } },
-    h('label', { for: id }, spec.label + optional), control(spec, value, id, errorId), error);
+    h('label', { for: id }, spec.kind === 'bool' ? spec.label : spec.label + optional),
+    control(spec, value, id, errorId, questions), error);
 }
 
 /**
@@ -77,19 +87,26 @@ function fieldBlock(spec, value) {
  */
 export function entryForm({ draft, savedAsTyped = false, ...attributes }, ...children) {
   if (!draft) throw new Error('An entry form needs a draft key.');
-  return keepDraft(h('form', { novalidate: true, ...attributes }, ...children), draft, { savedAsTyped });
+  const form = h('form', { novalidate: true, ...attributes }, ...children);
+  // A browser scrolls a focused field into view only when none of it shows, so one half under
+  // a sticky bar stays there: bring it clear of the bars (the page's scroll-padding, app.css).
+  form.addEventListener('focusin', (event) => {
+    if (event.target.matches('input:not(.chip-input), select, textarea')) event.target.scrollIntoView({ block: 'nearest' });
+  });
+  return keepDraft(form, draft, { savedAsTyped });
 }
 
 /**
  * A form for some fields of ``entity``, its typing kept under ``draft`` until saved.
  * ``onSave(values, form)`` runs once the entries pass the published rules (text trimmed);
- * a problem is shown beside its field and in a summary at the top.
+ * a problem is shown beside its field and in a summary at the top. With ``questions``, its
+ * yes/no fields are questions put to the client, answered yes, no, or not asked yet.
  */
-export function recordForm({ entity, fields, values = {}, draft, submitLabel, onSave, extra = null }) {
+export function recordForm({ entity, fields, values = {}, draft, submitLabel, onSave, extra = null, questions = false }) {
   const specs = fields.map((name) => fieldOf(entity, name)).filter(Boolean);
   const summary = h('div', { class: 'error-summary', role: 'alert', tabindex: '-1', hidden: true });
   const form = entryForm({ draft, class: 'record-form' }, summary,
-    specs.map((spec) => fieldBlock(spec, values[spec.name])), extra,
+    specs.map((spec) => fieldBlock(spec, values[spec.name], questions)), extra,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary' }, submitLabel)));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

@@ -2,8 +2,8 @@
 // #/keep-data), and at start-up a reminder where the records are at risk. On an iPhone in a
 // Safari tab they are website data, deleted after 7 days without use; added to the Home
 // Screen, Fieldbook is an app of its own and keeps them.
-import { inASafariTab } from '../install.js';
-import { askToKeepData } from '../storage.js';
+import { inASafariTab, installed } from '../install.js';
+import { askToKeepData, remember, remembered } from '../storage.js';
 import { h, show } from './dom.js';
 
 export const KEEP_DATA_URL = '#/keep-data';
@@ -28,15 +28,37 @@ export function remindIfInATab() {
   return true;
 }
 
-/** At start-up: the iPhone reminder, or else ask the browser to keep the data and say so if it will not. */
+/** One line, for when the browser refused to keep the data: what it means, and a way to read more. */
+function refusalLine(onDismiss) {
+  const existing = document.getElementById('storage-notice');
+  if (existing) existing.remove();
+  const line = h('p', { class: 'notice-line', id: 'storage-notice', role: 'status' },
+    h('span', {}, 'Data may be cleared: sync often. ', h('a', { href: KEEP_DATA_URL }, 'Why')),
+    h('button', { type: 'button', class: 'dismiss', 'aria-label': 'Dismiss: data may be cleared',
+      onclick: () => { line.remove(); onDismiss(); } }, '×'));
+  document.getElementById('notices')?.append(line);
+  return line;
+}
+
+/**
+ * At start-up: the iPhone reminder; else, in the installed app, ask the browser once to keep
+ * the data. Where it is not kept, the warning shows until dismissed, and a dismissal holds:
+ * it comes back only when the browser later refuses, as one line.
+ */
 export async function adviseOnKeepingData() {
   const reminded = remindIfInATab();
-  const { supported, persisted } = await askToKeepData();
-  if (!persisted && !reminded) {
-    reminder('storage-notice', supported
-      ? 'This browser has not promised to keep Fieldbook’s data. It could clear it if space runs low or after weeks '
-        + 'without use. Sync often.'
-      : 'This browser cannot promise to keep Fieldbook’s data. Sync often.', 'How to keep it');
+  const { supported, persisted, refused } = await askToKeepData({ installed: installed() });
+  if (refused) remember({ lineDue: true });
+  const said = remembered();
+  if (persisted) {
+    if (said.lineDue) remember({ lineDue: false });
+  } else if (!reminded && said.lineDue) {
+    refusalLine(() => remember({ lineDue: false, dismissed: true }));
+  } else if (!reminded && !said.dismissed) {
+    const box = reminder('storage-notice', supported
+      ? 'This browser has not promised to keep Fieldbook’s data: sync often.'
+      : 'This browser cannot promise to keep Fieldbook’s data: sync often.', 'How to keep it');
+    box.querySelector('button').addEventListener('click', () => remember({ dismissed: true }));
   }
   performance.mark('fieldbook-advised');  // the start-up notices are up: the screen no longer moves
 }

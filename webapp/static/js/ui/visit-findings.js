@@ -6,7 +6,7 @@ import * as db from '../db.js';
 import { findingProblems, findingStarted, saveFinding } from '../findings.js';
 import { deleteRecord } from '../outbox.js';
 import { newId } from '../records.js';
-import { choicesFor, labelOf, maxLengthOf } from '../schema.js';
+import { choicesFor, fieldOf, labelOf, maxLengthOf } from '../schema.js';
 import { drawDiagram } from './body-diagram.js';
 import { chipGroup } from './chips.js';
 import { h } from './dom.js';
@@ -15,11 +15,12 @@ import { entryForm, showErrors } from './form.js';
 import { guardLeaving } from './leave-guard.js';
 import { askAboutFinding, findingDraftKey } from './visit-unfinished.js';
 
-const BLANK = { region: '', side: null, tension_found: true, released: true, muscle_or_test: '', note: '' };
+const BLANK = { region: '', side: null, tension_found: true, released: true, direction: '', muscle_or_test: '', note: '' };
 
 function outcome(finding) {
   if (!finding.tension_found) return 'no tension found';
-  return finding.released ? 'tension found, released' : 'tension found, not released';
+  const direction = finding.direction ? `, ${labelOf('direction', finding.direction).toLowerCase()}` : '';
+  return (finding.released ? 'tension found, released' : 'tension found, not released') + direction;
 }
 
 function findingLine(finding, onRemove) {
@@ -34,6 +35,21 @@ function findingLine(finding, onRemove) {
 }
 
 /**
+ * The direction the tension lies in: optional, from the clinic's vocabulary (which may grow
+ * long, hence a list rather than chips). Left out where the published rules have no such field.
+ */
+function directionField() {
+  const spec = fieldOf('finding', 'direction');
+  if (!spec) return null;
+  return h('div', { class: 'field', dataset: { field: 'direction' } },
+    h('label', { for: 'finding-direction' }, `${spec.label} (optional)`),
+    h('select', { id: 'finding-direction', name: 'direction', 'aria-describedby': 'finding-direction-error' },
+      h('option', { value: '' }, 'Not noted'),
+      choicesFor(spec).map((c) => h('option', { value: c.code }, c.label))),
+    h('p', { class: 'error', id: 'finding-direction-error', hidden: true }));
+}
+
+/**
  * The entry panel: native controls, so the diagram is a shortcut, never the only way. The
  * diagram's side and the line being traced are kept with the draft, in hidden fields.
  */
@@ -43,6 +59,7 @@ function entryPanel(visit) {
   const side = chipGroup({ legend: 'Side', name: 'side', options: choicesFor({ vocabulary: 'side' }), value: null });
   const found = h('input', { type: 'checkbox', id: 'finding-found', name: 'tension_found', checked: true });
   const released = h('input', { type: 'checkbox', id: 'finding-released', name: 'released', checked: true });
+  const direction = directionField();
   const muscle = h('input', { type: 'text', id: 'finding-muscle', name: 'muscle_or_test',
     maxlength: maxLengthOf('finding', 'muscle_or_test') });
   const note = h('textarea', { id: 'finding-note', name: 'note', rows: 2, maxlength: maxLengthOf('finding', 'note') });
@@ -58,6 +75,7 @@ function entryPanel(visit) {
     side,
     h('label', { class: 'check', for: 'finding-found' }, found, 'Tension found'),
     h('label', { class: 'check', for: 'finding-released' }, released, 'Released'),
+    direction,
     h('div', { class: 'field' }, h('label', { for: 'finding-muscle' }, 'Muscle or test (optional)'), muscle),
     h('div', { class: 'field' }, h('label', { for: 'finding-note' }, 'Short note (optional)'), note),
     view, line, h('p', { class: 'line-status', id: 'line-status' }), lineButton,
