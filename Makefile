@@ -74,10 +74,11 @@ test-sqlite: install-dev chromium webkit node
 test-postgres: install-dev chromium webkit node
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest
 
-## lint: ruff, mypy (strict on db.py, core and sync; the settings are in pyproject.toml) and the
-## browser code's type check
+## lint: ruff (its checks, and the code formatted as ruff format writes it), mypy (strict on db.py, core
+## and sync; the settings are in pyproject.toml) and the browser code's type check
 lint: install-dev node typecheck-js
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
 ## typecheck-js: the type check of the browser code (tsc --checkJs, TypeScript pinned in package-lock.json);

@@ -49,15 +49,32 @@ def fill(app, records: int) -> dict:
 def _bulk_findings(visits, records: int) -> None:
     """Insert findings and their change-log rows with set-based SQL (fast at a million)."""
     dialect = db.engine.dialect.name
-    rows = [{"n": i, "visit": v.id, "client": v.client_id, "owner": v.client.practitioner_id, "clinic": v.client.clinic_id}
-            for i, v in enumerate(visits)]
-    db.session.execute(text("CREATE TEMP TABLE bench_visit (n INTEGER, visit_id CHAR(32), client_id CHAR(32), "
-                            "owner CHAR(32), clinic CHAR(32))" if dialect == "sqlite" else
-                            "CREATE TEMP TABLE bench_visit (n INTEGER, visit_id UUID, client_id UUID, owner UUID, "
-                            "clinic UUID)"))
-    db.session.execute(text("INSERT INTO bench_visit VALUES (:n, :visit, :client, :owner, :clinic)"),
-                       [{k: (v.hex if dialect == "sqlite" and isinstance(v, uuid.UUID) else v) for k, v in r.items()}
-                        for r in rows])
+    rows = [
+        {
+            "n": i,
+            "visit": v.id,
+            "client": v.client_id,
+            "owner": v.client.practitioner_id,
+            "clinic": v.client.clinic_id,
+        }
+        for i, v in enumerate(visits)
+    ]
+    db.session.execute(
+        text(
+            "CREATE TEMP TABLE bench_visit (n INTEGER, visit_id CHAR(32), client_id CHAR(32), "
+            "owner CHAR(32), clinic CHAR(32))"
+            if dialect == "sqlite"
+            else "CREATE TEMP TABLE bench_visit (n INTEGER, visit_id UUID, client_id UUID, owner UUID, "
+            "clinic UUID)"
+        )
+    )
+    db.session.execute(
+        text("INSERT INTO bench_visit VALUES (:n, :visit, :client, :owner, :clinic)"),
+        [
+            {k: (v.hex if dialect == "sqlite" and isinstance(v, uuid.UUID) else v) for k, v in r.items()}
+            for r in rows
+        ],
+    )
     count = len(visits)
     if dialect == "postgresql":
         series = f"SELECT g AS i FROM generate_series(1, {records}) AS g"
@@ -65,19 +82,25 @@ def _bulk_findings(visits, records: int) -> None:
     else:
         series = f"WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {records}) SELECT i FROM s"
         new_id = "lower(hex(randomblob(16)))"
-    db.session.execute(text(f"""
+    db.session.execute(
+        text(f"""
         CREATE TEMP TABLE bench_finding AS
         SELECT {new_id} AS id, v.visit_id, v.client_id, v.owner, v.clinic, s.i
-        FROM ({series}) AS s JOIN bench_visit v ON v.n = s.i % {count}"""))
+        FROM ({series}) AS s JOIN bench_visit v ON v.n = s.i % {count}""")
+    )
     now = "CURRENT_TIMESTAMP"
-    db.session.execute(text(f"""
+    db.session.execute(
+        text(f"""
         INSERT INTO finding (id, visit_id, client_id, region, side, muscle_or_test, tension_found, released, note,
                              position, version, field_versions, created_at, updated_at)
         SELECT id, visit_id, client_id, 'calf', 'left', '', true, true, '', 0, i, '{{}}', {now}, {now}
-        FROM bench_finding"""))
-    db.session.execute(text("""
+        FROM bench_finding""")
+    )
+    db.session.execute(
+        text("""
         INSERT INTO change_log (tick, txid, kind, entity, entity_id, clinic_id, client_id, practitioner_id)
-        SELECT i, 0, 'upsert', 'finding', id, clinic, client_id, owner FROM bench_finding ORDER BY i"""))
+        SELECT i, 0, 'upsert', 'finding', id, clinic, client_id, owner FROM bench_finding ORDER BY i""")
+    )
     db.session.execute(text("DROP TABLE bench_finding"))
     db.session.execute(text("DROP TABLE bench_visit"))
 
@@ -91,8 +114,9 @@ def measure(app, url, records: int, repeats: int) -> float:
         cursor = requests.get(f"{base}/api/v1/sync/pull", params={"limit": 1}, headers=auth).json()["cursor"]
         # Skip to the end of the log, as a device that is up to date would be.
         while True:
-            body = requests.get(f"{base}/api/v1/sync/pull", params={"cursor": cursor, "limit": 5000},
-                                headers=auth).json()
+            body = requests.get(
+                f"{base}/api/v1/sync/pull", params={"cursor": cursor, "limit": 5000}, headers=auth
+            ).json()
             cursor = body["cursor"]
             if not body["more"]:
                 break
@@ -127,8 +151,10 @@ def main() -> int:
         app = make_app(url, fresh=True)
         start = time.perf_counter()
         results[records] = measure(app, url, records, args.repeats)
-        print(f"{records:>9,} records: incremental pull of 100 changes, median of {args.repeats}: "
-              f"{results[records] * 1000:.1f} ms  (setup and run {time.perf_counter() - start:.0f} s)")
+        print(
+            f"{records:>9,} records: incremental pull of 100 changes, median of {args.repeats}: "
+            f"{results[records] * 1000:.1f} ms  (setup and run {time.perf_counter() - start:.0f} s)"
+        )
     ratio = results[args.large] / results[args.small]
     verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
     print(f"ratio {ratio:.2f} ({verdict} the target of at most {TARGET_RATIO}x)")

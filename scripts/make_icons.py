@@ -20,7 +20,7 @@ OUT = STATIC / "icons"
 def _token(name: str) -> tuple[int, int, int]:
     """A colour of css/tokens.css (where the app's colours are written) as (r, g, b)."""
     found = re.search(rf"--{name}:\s*#([0-9a-fA-F]{{6}})\s*;", (STATIC / "css" / "tokens.css").read_text())
-    return tuple(int(found[1][i:i + 2], 16) for i in (0, 2, 4))
+    return tuple(int(found[1][i : i + 2], 16) for i in (0, 2, 4))
 
 
 BLUE = _token("accent")
@@ -31,9 +31,7 @@ SAMPLES = 3  # per axis, so 9 samples a pixel
 LEFT_PAGE = [(0.17, 0.27), (0.48, 0.33), (0.48, 0.78), (0.17, 0.72)]
 RIGHT_PAGE = [(0.52, 0.33), (0.83, 0.27), (0.83, 0.72), (0.52, 0.78)]
 # Ruled lines on each page (drawn in blue over the paper): (x0, y0, x1, y1, half-width).
-LINES = [
-    (0.22, y, 0.44, y + 0.045, 0.012) for y in (0.40, 0.49, 0.58)
-] + [
+LINES = [(0.22, y, 0.44, y + 0.045, 0.012) for y in (0.40, 0.49, 0.58)] + [
     (0.56, y + 0.045, 0.78, y, 0.012) for y in (0.40, 0.49, 0.58)
 ]
 
@@ -84,8 +82,9 @@ def draw(size: int, maskable: bool) -> bytes:
             r = g = b = a = 0
             for sy in range(SAMPLES):
                 for sx in range(SAMPLES):
-                    colour = _sample((px + (sx + 0.5) / SAMPLES) / size, (py + (sy + 0.5) / SAMPLES) / size,
-                                     maskable)
+                    colour = _sample(
+                        (px + (sx + 0.5) / SAMPLES) / size, (py + (sy + 0.5) / SAMPLES) / size, maskable
+                    )
                     if colour is not None:
                         r, g, b, a = r + colour[0], g + colour[1], b + colour[2], a + 1
             if a:
@@ -101,14 +100,22 @@ def png(width: int, height: int, raw_rgba_rows: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(raw_rgba_rows, 9)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw_rgba_rows, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, size, maskable in [("icon-192.png", 192, False), ("icon-512.png", 512, False),
-                                 ("icon-maskable-512.png", 512, True), ("apple-touch-icon.png", 180, True)]:
+    for name, size, maskable in [
+        ("icon-192.png", 192, False),
+        ("icon-512.png", 512, False),
+        ("icon-maskable-512.png", 512, True),
+        ("apple-touch-icon.png", 180, True),
+    ]:
         (OUT / name).write_bytes(draw(size, maskable))
         print(f"wrote {OUT / name}")
 

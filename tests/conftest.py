@@ -98,12 +98,14 @@ def _forget_request_globals() -> None:
 def app(tmp_path, vapid_private_key, _postgres_schema):
     url = _postgres_schema or f"sqlite:///{tmp_path / 'test.sqlite3'}"
     os.environ["FIELDBOOK_INSTANCE"] = str(tmp_path / "instance")
-    app = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": url,
-        "SECRET_KEY": "test-secret-key",
-        "VAPID_PRIVATE_KEY": vapid_private_key,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "test-secret-key",
+            "VAPID_PRIVATE_KEY": vapid_private_key,
+        }
+    )
     # The test holds one app context open so it can use db.session; Flask reuses it for each
     # request, so forget per-request state (the signed-in user, the CSRF token) in ``g``.
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_request_globals)

@@ -38,8 +38,14 @@ def make_clinic(name: str = "Riverside BSR") -> Clinic:
     return clinic
 
 
-def make_user(clinic: Clinic, role: Role = Role.PRACTITIONER, *, name: str | None = None,
-              email: str | None = None, active: bool = True) -> User:
+def make_user(
+    clinic: Clinic,
+    role: Role = Role.PRACTITIONER,
+    *,
+    name: str | None = None,
+    email: str | None = None,
+    active: bool = True,
+) -> User:
     n = next(_counter)
     user = User(
         clinic_id=clinic.id,
@@ -56,8 +62,14 @@ def make_user(clinic: Clinic, role: Role = Role.PRACTITIONER, *, name: str | Non
 
 def make_client(clinic: Clinic, practitioner: User | None = None, **fields) -> Client:
     n = next(_counter)
-    values = {"first_name": f"Alex{n}", "last_name": f"Morgan{n}", "phone": "07700 900000",
-              "address_line": f"{n} Mill Lane", "town": "Ashford", "postcode": "TN23 1AA"}
+    values = {
+        "first_name": f"Alex{n}",
+        "last_name": f"Morgan{n}",
+        "phone": "07700 900000",
+        "address_line": f"{n} Mill Lane",
+        "town": "Ashford",
+        "postcode": "TN23 1AA",
+    }
     values.update(fields)
     client = Client(clinic_id=clinic.id, practitioner_id=practitioner.id if practitioner else None, **values)
     db.session.add(client)
@@ -73,33 +85,55 @@ def make_case_history(client: Client, **fields) -> CaseHistory:
 
 
 def make_acknowledgement(client: Client, recorded_by: User | None = None) -> Acknowledgement:
-    ack = Acknowledgement(client_id=client.id, acknowledged_on=dt.date.today(), wording_version="2026-1",
-                          method="ticked", recorded_by_id=recorded_by.id if recorded_by else None)
+    ack = Acknowledgement(
+        client_id=client.id,
+        acknowledged_on=dt.date.today(),
+        wording_version="2026-1",
+        method="ticked",
+        recorded_by_id=recorded_by.id if recorded_by else None,
+    )
     db.session.add(ack)
     db.session.flush()
     return ack
 
 
-def make_appointment(client: Client, practitioner: User | None = None, *, starts_at: dt.datetime | None = None,
-                     location: str = "clinic", **fields) -> Appointment:
+def make_appointment(
+    client: Client,
+    practitioner: User | None = None,
+    *,
+    starts_at: dt.datetime | None = None,
+    location: str = "clinic",
+    **fields,
+) -> Appointment:
     practitioner_id = practitioner.id if practitioner else client.practitioner_id
     appointment = Appointment(
-        clinic_id=client.clinic_id, client_id=client.id, practitioner_id=practitioner_id,
+        clinic_id=client.clinic_id,
+        client_id=client.id,
+        practitioner_id=practitioner_id,
         starts_at=starts_at or now_utc().replace(microsecond=0) + dt.timedelta(days=1),
-        location=location, address=client.address if location == "home" else "", **fields,
+        location=location,
+        address=client.address if location == "home" else "",
+        **fields,
     )
     db.session.add(appointment)
     db.session.flush()
     return appointment
 
 
-def make_visit(client: Client, practitioner: User | None = None, *, number: int = 1,
-               started_at: dt.datetime | None = None, **fields) -> Visit:
+def make_visit(
+    client: Client,
+    practitioner: User | None = None,
+    *,
+    number: int = 1,
+    started_at: dt.datetime | None = None,
+    **fields,
+) -> Visit:
     visit = Visit(
         client_id=client.id,
         practitioner_id=(practitioner.id if practitioner else client.practitioner_id),
         started_at=started_at or now_utc() - dt.timedelta(days=14 - 4 * number),
-        number_in_course=number, **fields,
+        number_in_course=number,
+        **fields,
     )
     db.session.add(visit)
     db.session.flush()
@@ -113,17 +147,30 @@ def make_finding(visit: Visit, region: str = "lumbar_l4", side: str = "left", **
     return finding
 
 
-def make_sensation(client: Client, kind: str = "calf_cramps", region: str = "calf", side: str = "left") -> Sensation:
+def make_sensation(
+    client: Client, kind: str = "calf_cramps", region: str = "calf", side: str = "left"
+) -> Sensation:
     sensation = Sensation(client_id=client.id, kind=kind, region=region, side=side)
     db.session.add(sensation)
     db.session.flush()
     return sensation
 
 
-def make_rating(sensation: Sensation, visit: Visit, intensity: int, frequency: str = "daily",
-                times_of_day: list[str] | None = None) -> SensationRating:
-    rating = SensationRating(sensation_id=sensation.id, visit_id=visit.id, client_id=sensation.client_id,
-                             intensity=intensity, frequency=frequency, times_of_day=times_of_day or ["night"])
+def make_rating(
+    sensation: Sensation,
+    visit: Visit,
+    intensity: int,
+    frequency: str = "daily",
+    times_of_day: list[str] | None = None,
+) -> SensationRating:
+    rating = SensationRating(
+        sensation_id=sensation.id,
+        visit_id=visit.id,
+        client_id=sensation.client_id,
+        intensity=intensity,
+        frequency=frequency,
+        times_of_day=times_of_day or ["night"],
+    )
     db.session.add(rating)
     db.session.flush()
     return rating
@@ -137,8 +184,9 @@ def enrol_totp(user: User) -> str:
 
 
 def _totp_factor(user_id) -> TotpFactor | None:
-    return db.session.scalar(select(TotpFactor).where(TotpFactor.user_id == user_id)
-                             .execution_options(populate_existing=True))
+    return db.session.scalar(
+        select(TotpFactor).where(TotpFactor.user_id == user_id).execution_options(populate_existing=True)
+    )
 
 
 def totp_secret(user: User) -> str | None:

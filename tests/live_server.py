@@ -35,8 +35,9 @@ class LiveServer:
 
     def start(self) -> None:
         if self._server is None:
-            self._server = make_server(self.host, self.port, self.app, threaded=True,
-                                       request_handler=OneRequestPerConnection)
+            self._server = make_server(
+                self.host, self.port, self.app, threaded=True, request_handler=OneRequestPerConnection
+            )
             self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
             self._thread.start()
 

@@ -19,29 +19,72 @@ def test_each_command_has_help(runner):
 
 
 def test_create_user_makes_the_first_clinic_and_admin(runner):
-    result = runner.invoke(args=["create-user", "--email", "Boss@Example.org", "--name", "Bo Ss",
-                                 "--password", "a long password"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "Boss@Example.org",
+            "--name",
+            "Bo Ss",
+            "--password",
+            "a long password",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalars(select(User)).one()
-    assert user.email == "boss@example.org" and user.role == Role.ADMIN and user.check_password("a long password")
+    assert (
+        user.email == "boss@example.org"
+        and user.role == Role.ADMIN
+        and user.check_password("a long password")
+    )
     assert db.session.scalars(select(Clinic)).one().name == "My clinic"
 
 
 def test_create_user_refuses_a_short_password_and_a_taken_email(runner):
-    short = runner.invoke(args=["create-user", "--email", "a@example.org", "--name", "A", "--password", "short"])
+    short = runner.invoke(
+        args=["create-user", "--email", "a@example.org", "--name", "A", "--password", "short"]
+    )
     assert short.exit_code != 0 and "at least 10 characters" in short.output
-    runner.invoke(args=["create-user", "--email", "a@example.org", "--name", "A", "--password", "a long password"])
-    again = runner.invoke(args=["create-user", "--email", "a@example.org", "--name", "A", "--password",
-                                "a long password", "--role", "staff"])
+    runner.invoke(
+        args=["create-user", "--email", "a@example.org", "--name", "A", "--password", "a long password"]
+    )
+    again = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "a@example.org",
+            "--name",
+            "A",
+            "--password",
+            "a long password",
+            "--role",
+            "staff",
+        ]
+    )
     assert again.exit_code != 0 and "already exists" in again.output
 
 
 def test_create_user_needs_a_clinic_name_when_there_are_several(runner):
     db.session.add_all([Clinic(name="One"), Clinic(name="Two")])
     db.session.commit()
-    result = runner.invoke(args=["create-user", "--email", "b@example.org", "--name", "B", "--password", "a long password"])
+    result = runner.invoke(
+        args=["create-user", "--email", "b@example.org", "--name", "B", "--password", "a long password"]
+    )
     assert result.exit_code != 0 and "--clinic" in result.output
-    ok = runner.invoke(args=["create-user", "--email", "b@example.org", "--name", "B", "--password", "a long password",
-                             "--clinic", "Two", "--role", "practitioner"])
+    ok = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "b@example.org",
+            "--name",
+            "B",
+            "--password",
+            "a long password",
+            "--clinic",
+            "Two",
+            "--role",
+            "practitioner",
+        ]
+    )
     assert ok.exit_code == 0
     assert db.session.scalars(select(User)).one().clinic.name == "Two"

@@ -20,10 +20,17 @@ def _empty_database_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
 
 
-def test_upgrade_from_empty_to_head_matches_the_models_and_downgrades(tmp_path, monkeypatch, vapid_private_key):
+def test_upgrade_from_empty_to_head_matches_the_models_and_downgrades(
+    tmp_path, monkeypatch, vapid_private_key
+):
     monkeypatch.setenv("FIELDBOOK_INSTANCE", str(tmp_path / "instance"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": _empty_database_url(tmp_path), "SECRET_KEY": "x",
-                      "VAPID_PRIVATE_KEY": vapid_private_key})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": _empty_database_url(tmp_path),
+            "SECRET_KEY": "x",
+            "VAPID_PRIVATE_KEY": vapid_private_key,
+        }
+    )
     with app.app_context():
         flask_migrate.upgrade()
         with db.engine.connect() as conn:

@@ -24,8 +24,9 @@ from webapp.vocab.templating import register_vocabulary_filter
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build a Fieldbook app; ``test_config`` overrides settings (tests use it)."""
-    app = Flask(__name__, instance_path=os.environ.get("FIELDBOOK_INSTANCE") or None,
-                instance_relative_config=True)
+    app = Flask(
+        __name__, instance_path=os.environ.get("FIELDBOOK_INSTANCE") or None, instance_relative_config=True
+    )
     configure(app, test_config)
     register_extensions(app)
     register_blueprints(app)
@@ -64,8 +65,9 @@ def register_extensions(app: Flask) -> None:
     # ``webapp.db`` is the module of column types; the SQLAlchemy object lives in extensions
     # and is not imported here under that name, so that migrations can say webapp.db.X.
     extensions.db.init_app(app)
-    extensions.migrate.init_app(app, extensions.db, directory=str(Path(__file__).parent.parent / "migrations"),
-                     render_as_batch=True)
+    extensions.migrate.init_app(
+        app, extensions.db, directory=str(Path(__file__).parent.parent / "migrations"), render_as_batch=True
+    )
     extensions.csrf.init_app(app)
     extensions.login_manager.init_app(app)
 
@@ -102,8 +104,22 @@ def register_blueprints(app: Flask) -> None:
     from webapp.reports.views import bp as reports_bp
     from webapp.sync.api import bp as sync_api_bp
 
-    for blueprint in (core_bp, auth_bp, second_factor_bp, account_bp, clients_bp, records_bp, appointments_bp,
-                      admin_bp, sync_api_bp, api_document_bp, pwa_bp, reminders_bp, reminders_api_bp, reports_bp):
+    for blueprint in (
+        core_bp,
+        auth_bp,
+        second_factor_bp,
+        account_bp,
+        clients_bp,
+        records_bp,
+        appointments_bp,
+        admin_bp,
+        sync_api_bp,
+        api_document_bp,
+        pwa_bp,
+        reminders_bp,
+        reminders_api_bp,
+        reports_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -21,18 +21,31 @@ def register(app: Flask) -> None:
 @click.command("create-user")
 @click.option("--email", required=True, help="Sign-in email address.")
 @click.option("--name", required=True, help="Full name, as shown to colleagues.")
-@click.option("--role", type=click.Choice([r.value for r in Role]), default="admin", show_default=True,
-              help="admin: everything; staff: the clinic desk; practitioner: own caseload.")
-@click.option("--clinic", "clinic_name", default=None,
-              help="Clinic name; created if no clinic exists yet. Defaults to the only clinic.")
-@click.password_option(help="The password (asked for if not given; at least 10 characters, not a common one).")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default="admin",
+    show_default=True,
+    help="admin: everything; staff: the clinic desk; practitioner: own caseload.",
+)
+@click.option(
+    "--clinic",
+    "clinic_name",
+    default=None,
+    help="Clinic name; created if no clinic exists yet. Defaults to the only clinic.",
+)
+@click.password_option(
+    help="The password (asked for if not given; at least 10 characters, not a common one)."
+)
 def create_user(email: str, name: str, role: str, clinic_name: str | None, password: str) -> None:
     """Create a user account (the first one is usually an admin)."""
     from webapp.auth.passwords import password_problem
     from webapp.auth.services import create_user as add_user
 
     clinics = db.session.scalars(select(Clinic)).all()
-    problem = password_problem(password, [name, email, clinic_name or (clinics[0].name if len(clinics) == 1 else "")])
+    problem = password_problem(
+        password, [name, email, clinic_name or (clinics[0].name if len(clinics) == 1 else "")]
+    )
     if problem:
         raise click.BadParameter(problem, param_hint="password")
     if clinic_name:
@@ -72,7 +85,9 @@ def load_demo(force: bool) -> None:
     click.echo("Demo data loaded. Sign in with:")
     for email, password, role in DEMO_LOGINS:
         click.echo(f"  {role:<13} {email:<32} {password}")
-    click.echo("The desk logins then ask for a code from an authenticator app. Add its key to one, or print the "
-               "code of the moment with:")
+    click.echo(
+        "The desk logins then ask for a code from an authenticator app. Add its key to one, or print the "
+        "code of the moment with:"
+    )
     for email, secret in DEMO_TOTP_SECRETS.items():
         click.echo(f"  {email:<32} .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{secret}').now())\"")

@@ -28,15 +28,26 @@ def wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    return (
+        best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
-def error_response(status: int, message: str | None = None, code: str | None = None,
-                   **extra: object) -> tuple[Response | str, int]:
+def error_response(
+    status: int, message: str | None = None, code: str | None = None, **extra: object
+) -> tuple[Response | str, int]:
     """Answer with ``status``: the JSON envelope for API clients, a page for people."""
     message = message or MESSAGES.get(status, "Something went wrong.")
-    code = code or {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-                    413: "too_large", 429: "rate_limited", 500: "server_error"}.get(status, "error")
+    code = code or {
+        400: "bad_request",
+        401: "unauthenticated",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "too_large",
+        429: "rate_limited",
+        500: "server_error",
+    }.get(status, "error")
     if wants_json():
         body = {"ok": False, "error": {"code": code, "message": message, **extra}}
         return jsonify(body), status

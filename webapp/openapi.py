@@ -18,15 +18,23 @@ bp = Blueprint("api_document", __name__, url_prefix="/api/v1")
 def openapi_document() -> dict:
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Fieldbook sync API", "version": "1",
-                 "description": "Offline sync between practitioners' devices and the clinic server "
-                                "(see docs/sync-protocol.md for the guarantees), and reminders by Web Push "
-                                "(docs/reminders.md)."},
+        "info": {
+            "title": "Fieldbook sync API",
+            "version": "1",
+            "description": "Offline sync between practitioners' devices and the clinic server "
+            "(see docs/sync-protocol.md for the guarantees), and reminders by Web Push "
+            "(docs/reminders.md).",
+        },
         "servers": [{"url": "/api/v1"}],
         "components": {
-            "securitySchemes": {"device": {"type": "http", "scheme": "bearer",
-                                           "description": "<device_id>.<secret> from POST /devices"},
-                                "session": {"type": "apiKey", "in": "cookie", "name": "session"}},
+            "securitySchemes": {
+                "device": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "<device_id>.<secret> from POST /devices",
+                },
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
             "schemas": {**envelope_schemas(sync.ERROR_CODES), **sync.schemas(), **reminders.schemas()},
         },
         "paths": with_envelope({**sync.paths(), **reminders.paths()}),

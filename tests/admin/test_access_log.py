@@ -19,20 +19,26 @@ from webapp.audit.access_log import redact_line, redact_query
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("given, logged", [
-    ("q=Alex+Morgan&page=2", "q=redacted&page=2"),
-    ("morgan", "redacted"),
-    ("next=%2Fclients%2F%3Fq%3DMorgan", "next=redacted"),
-    ("date=2026-11-30&practitioner=8c0e&subject=1f2e", "date=2026-11-30&practitioner=8c0e&subject=1f2e"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "given, logged",
+    [
+        ("q=Alex+Morgan&page=2", "q=redacted&page=2"),
+        ("morgan", "redacted"),
+        ("next=%2Fclients%2F%3Fq%3DMorgan", "next=redacted"),
+        ("date=2026-11-30&practitioner=8c0e&subject=1f2e", "date=2026-11-30&practitioner=8c0e&subject=1f2e"),
+        ("", ""),
+    ],
+)
 def test_query_values_are_redacted_but_page_numbers_dates_and_ids(given, logged):
     assert redact_query(given) == logged
 
 
 def test_request_lines_and_referers_lose_their_search_terms():
     assert redact_line("GET /clients/?q=Morgan HTTP/1.1") == "GET /clients/?q=redacted HTTP/1.1"
-    assert redact_line("https://desk.example/clients/?q=Morgan#top") == "https://desk.example/clients/?q=redacted"
+    assert (
+        redact_line("https://desk.example/clients/?q=Morgan#top")
+        == "https://desk.example/clients/?q=redacted"
+    )
     assert redact_line("GET /clients/ HTTP/1.1") == "GET /clients/ HTTP/1.1"
 
 
@@ -57,12 +63,31 @@ def test_gunicorn_as_the_makefile_serves_logs_no_search_terms(tmp_path):
     logger_class = re.search(r"--logger-class (\S+)", serve).group(1)
     assert "--access-logfile -" in serve
     port = _free_port()
-    env = {**os.environ, "FIELDBOOK_INSTANCE": str(tmp_path / "instance"),
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'log.sqlite3'}", "SECRET_KEY": "log-test"}
-    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", "1", "--bind",
-                               f"127.0.0.1:{port}", "--access-logfile", "-", "--logger-class", logger_class,
-                               "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True)
+    env = {
+        **os.environ,
+        "FIELDBOOK_INSTANCE": str(tmp_path / "instance"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'log.sqlite3'}",
+        "SECRET_KEY": "log-test",
+    }
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "-",
+            "--logger-class",
+            logger_class,
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -72,8 +97,10 @@ def test_gunicorn_as_the_makefile_serves_logs_no_search_terms(tmp_path):
             except OSError:
                 assert time.monotonic() < deadline and server.poll() is None, "gunicorn did not start"
                 time.sleep(0.2)
-        _get(f"http://127.0.0.1:{port}/clients/?q=Bea+Lund&page=2",
-             f"http://127.0.0.1:{port}/clients/?q=Alex+Morgan")
+        _get(
+            f"http://127.0.0.1:{port}/clients/?q=Bea+Lund&page=2",
+            f"http://127.0.0.1:{port}/clients/?q=Alex+Morgan",
+        )
     finally:
         server.terminate()
         output = server.communicate(timeout=30)[0]

@@ -7,9 +7,12 @@ from tests import factories
 from webapp.audit.models import AuditEvent
 from webapp.extensions import db
 
-READ_PAGES = [("/clients/{id}/record", "client.view"), ("/clients/{id}/edit", "client.view_details"),
-              ("/clients/{id}/case-history", "case_history.view"),
-              ("/clients/{id}/acknowledgement", "acknowledgement.view")]
+READ_PAGES = [
+    ("/clients/{id}/record", "client.view"),
+    ("/clients/{id}/edit", "client.view_details"),
+    ("/clients/{id}/case-history", "case_history.view"),
+    ("/clients/{id}/acknowledgement", "acknowledgement.view"),
+]
 
 
 @pytest.fixture
@@ -21,8 +24,9 @@ def client_record(clinic, practitioner):
 
 
 def _reads(client) -> list[AuditEvent]:
-    return db.session.scalars(select(AuditEvent).where(AuditEvent.subject_id == str(client.id),
-                                                       AuditEvent.action.like("%view%"))).all()
+    return db.session.scalars(
+        select(AuditEvent).where(AuditEvent.subject_id == str(client.id), AuditEvent.action.like("%view%"))
+    ).all()
 
 
 @pytest.mark.parametrize("url, action", READ_PAGES)
@@ -33,7 +37,12 @@ def test_each_page_showing_a_client_record_is_audited(request, login, client_rec
     assert response.status_code == 200
     [event] = _reads(client_record)
     assert (event.action, event.user_id, event.clinic_id, event.subject_type, event.address) == (
-        action, reader.id, client_record.clinic_id, "client", "192.0.2.7")
+        action,
+        reader.id,
+        client_record.clinic_id,
+        "client",
+        "192.0.2.7",
+    )
     assert event.detail == {}  # who and which record, never what it says
 
 
@@ -54,6 +63,10 @@ def test_the_audit_trail_names_each_kind_of_read(login, admin, staff, client_rec
     for url, _action in READ_PAGES:
         browser.get(url.format(id=client_record.id))
     page = login(admin).get(f"/admin/audit?subject={client_record.id}").get_data(as_text=True)
-    for words in ("viewed the record", "opened the details to edit", "viewed the case history",
-                  "viewed the acknowledgement"):
+    for words in (
+        "viewed the record",
+        "opened the details to edit",
+        "viewed the case history",
+        "viewed the acknowledgement",
+    ):
         assert words in page

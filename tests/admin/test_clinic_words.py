@@ -8,19 +8,26 @@ from webapp.extensions import db
 from webapp.vocab.models import VocabularyTerm
 
 
-def test_an_admin_adds_a_direction_and_the_clinics_phones_are_offered_it(login, admin, practitioner, make_device,
-                                                                           clinic, other_clinic):
+def test_an_admin_adds_a_direction_and_the_clinics_phones_are_offered_it(
+    login, admin, practitioner, make_device, clinic, other_clinic
+):
     browser = login(admin)
     response = browser.post("/admin/terms", {"kind": "direction", "label": "  Diagonally upwards "})
     assert response.status_code == 302
     term = db.session.scalars(select(VocabularyTerm)).one()
-    assert (term.kind, term.code, term.label, term.clinic_id) == ("direction", "diagonally_upwards",
-                                                                 "Diagonally upwards", clinic.id)
+    assert (term.kind, term.code, term.label, term.clinic_id) == (
+        "direction",
+        "diagonally_upwards",
+        "Diagonally upwards",
+        clinic.id,
+    )
     assert "Diagonally upwards" in browser.get("/admin/terms").get_data(as_text=True)
 
     device = make_device(practitioner)
     published = device.http.get("/api/v1/schema", headers=device.auth).get_json()
-    assert {"code": "diagonally_upwards", "label": "Diagonally upwards"} in published["vocabularies"]["direction"]
+    assert {"code": "diagonally_upwards", "label": "Diagonally upwards"} in published["vocabularies"][
+        "direction"
+    ]
     assert any(r["entity"] == "vocabulary_term" for r in device.pull(cursor=None)["records"])
 
     outsider = make_device(factories.make_user(other_clinic, name="Olga Elsewhere"))
@@ -30,7 +37,9 @@ def test_an_admin_adds_a_direction_and_the_clinics_phones_are_offered_it(login, 
 
 def test_words_already_in_the_list_are_not_added_twice(login, admin):
     browser = login(admin)
-    page = browser.post("/admin/terms", {"kind": "direction", "label": "towards the midline"}).get_data(as_text=True)
+    page = browser.post("/admin/terms", {"kind": "direction", "label": "towards the midline"}).get_data(
+        as_text=True
+    )
     assert "That wording is already in the list." in page
     browser.post("/admin/terms", {"kind": "complaint", "label": "Numb toes"})
     page = browser.post("/admin/terms", {"kind": "complaint", "label": "numb toes"}).get_data(as_text=True)

@@ -15,8 +15,9 @@ from webapp.extensions import db
 
 
 def _past(client, **fields):
-    return factories.make_appointment(client, starts_at=now_utc().replace(microsecond=0) - dt.timedelta(hours=3),
-                                      **fields)
+    return factories.make_appointment(
+        client, starts_at=now_utc().replace(microsecond=0) - dt.timedelta(hours=3), **fields
+    )
 
 
 def _day_of(appointment):
@@ -57,10 +58,12 @@ def test_whether_the_client_came_cannot_be_said_before_the_time(login, staff, pr
     appointment = factories.make_appointment(client)  # tomorrow
     browser = login(staff)
     day = browser.get(f"/appointments/day?date={_day_of(appointment)}").get_data(as_text=True)
-    form = day[day.index(f'id="outcome-{appointment.id}"'):]
-    form = form[:form.index("</select>")]
+    form = day[day.index(f'id="outcome-{appointment.id}"') :]
+    form = form[: form.index("</select>")]
     assert "Cancelled late" in form and "Attended" not in form and "Did not come" not in form
-    response = browser.post(f"/appointments/{appointment.id}/outcome", {"outcome": "attended"}, follow_redirects=True)
+    response = browser.post(
+        f"/appointments/{appointment.id}/outcome", {"outcome": "attended"}, follow_redirects=True
+    )
     assert "has not started yet" in response.get_data(as_text=True)
     assert _stored(appointment).outcome is None
 
@@ -69,8 +72,9 @@ def test_whether_the_client_came_cannot_be_said_before_the_time(login, staff, pr
 def test_an_unknown_outcome_is_refused_with_a_message(login, staff, practitioner, clinic, value):
     client = factories.make_client(clinic, practitioner)
     appointment = _past(client)
-    response = login(staff).post(f"/appointments/{appointment.id}/outcome", {"outcome": value},
-                                 follow_redirects=True)
+    response = login(staff).post(
+        f"/appointments/{appointment.id}/outcome", {"outcome": value}, follow_redirects=True
+    )
     assert response.status_code == 200 and "Choose what happened" in response.get_data(as_text=True)
     assert _stored(appointment).outcome is None
 
@@ -82,27 +86,44 @@ def test_cancelling_records_a_plain_cancellation(login, staff, practitioner, cli
     assert (_stored(appointment).status, _stored(appointment).outcome) == ("cancelled", "cancelled")
 
 
-def test_nobody_sets_the_outcome_of_an_appointment_they_cannot_see(login, practitioner, other_practitioner,
-                                                                    other_clinic_staff, clinic):
+def test_nobody_sets_the_outcome_of_an_appointment_they_cannot_see(
+    login, practitioner, other_practitioner, other_clinic_staff, clinic
+):
     client = factories.make_client(clinic, practitioner)
     appointment = _past(client)
     for outsider in (other_practitioner, other_clinic_staff):
-        assert login(outsider).post(f"/appointments/{appointment.id}/outcome",
-                                    {"outcome": "no_show"}).status_code == 404
-    assert login(practitioner).post(f"/appointments/{uuid.uuid4()}/outcome", {"outcome": "no_show"}).status_code == 404
+        assert (
+            login(outsider)
+            .post(f"/appointments/{appointment.id}/outcome", {"outcome": "no_show"})
+            .status_code
+            == 404
+        )
+    assert (
+        login(practitioner).post(f"/appointments/{uuid.uuid4()}/outcome", {"outcome": "no_show"}).status_code
+        == 404
+    )
     assert _stored(appointment).outcome is None
 
 
 def test_a_session_recorded_for_an_appointment_marks_it_attended_and_phones_learn_it(
-        make_device, practitioner, clinic):
+    make_device, practitioner, clinic
+):
     client = factories.make_client(clinic, practitioner)
     appointment = _past(client, outcome="no_show")  # marked too soon at the desk: the session says otherwise
     db.session.commit()
     phone, other_phone = make_device(practitioner), make_device(practitioner)
     other_phone.pull()
-    [result] = phone.push(change("visit", uuid.uuid4(), client_id=client.id, appointment_id=appointment.id,
-                                 started_at=appointment.starts_at.isoformat(), location="clinic",
-                                 number_in_course=1))
+    [result] = phone.push(
+        change(
+            "visit",
+            uuid.uuid4(),
+            client_id=client.id,
+            appointment_id=appointment.id,
+            started_at=appointment.starts_at.isoformat(),
+            location="clinic",
+            number_in_course=1,
+        )
+    )
     assert result["status"] == "applied"
     assert _stored(appointment).outcome == "attended"
     pulled = [r for r in other_phone.pull()["records"] if r["entity"] == "appointment"]

@@ -20,8 +20,16 @@ def _utc(y, m, d, h, mi=0):
 
 
 def _booking(client, practitioner, **over):
-    data = {"client_id": str(client.id), "practitioner_id": str(practitioner.id), "day": "2026-12-01",
-            "time": "09:30", "duration_minutes": "45", "location": "clinic", "address": "", "note": ""}
+    data = {
+        "client_id": str(client.id),
+        "practitioner_id": str(practitioner.id),
+        "day": "2026-12-01",
+        "time": "09:30",
+        "duration_minutes": "45",
+        "location": "clinic",
+        "address": "",
+        "note": "",
+    }
     data.update(over)
     return data
 
@@ -58,18 +66,26 @@ def test_practitioner_sees_only_their_own_appointments(login, practitioner, othe
 
 
 def test_staff_filters_by_practitioner(login, staff, practitioner, other_practitioner, clinic):
-    factories.make_appointment(factories.make_client(clinic, practitioner, first_name="Mine"), starts_at=_utc(2026, 12, 1, 10))
-    factories.make_appointment(factories.make_client(clinic, other_practitioner, first_name="Theirs"),
-                               starts_at=_utc(2026, 12, 1, 11))
+    factories.make_appointment(
+        factories.make_client(clinic, practitioner, first_name="Mine"), starts_at=_utc(2026, 12, 1, 10)
+    )
+    factories.make_appointment(
+        factories.make_client(clinic, other_practitioner, first_name="Theirs"),
+        starts_at=_utc(2026, 12, 1, 11),
+    )
     browser = login(staff)
     both = browser.get("/appointments/day?date=2026-12-01").get_data(as_text=True)
-    one = browser.get(f"/appointments/day?date=2026-12-01&practitioner={practitioner.id}").get_data(as_text=True)
+    one = browser.get(f"/appointments/day?date=2026-12-01&practitioner={practitioner.id}").get_data(
+        as_text=True
+    )
     assert "Mine" in both and "Theirs" in both
     assert "Mine" in one and "Theirs" not in one
 
 
 def test_empty_day_says_so(login, staff):
-    assert "No appointments on this day." in login(staff).get("/appointments/day?date=2026-12-25").get_data(as_text=True)
+    assert "No appointments on this day." in login(staff).get("/appointments/day?date=2026-12-25").get_data(
+        as_text=True
+    )
 
 
 def test_booking_stores_clinic_time_as_utc_and_is_audited(login, staff, practitioner, clinic):
@@ -83,7 +99,9 @@ def test_booking_stores_clinic_time_as_utc_and_is_audited(login, staff, practiti
 
 def test_a_home_visit_needs_an_address(login, staff, practitioner, clinic):
     client = factories.make_client(clinic, practitioner)
-    page = login(staff).post("/appointments/new", _booking(client, practitioner, location="home", note="gate code 12"))
+    page = login(staff).post(
+        "/appointments/new", _booking(client, practitioner, location="home", note="gate code 12")
+    )
     text = page.get_data(as_text=True)
     assert "Enter the address for the home visit." in text and "gate code 12" in text
     assert db.session.scalars(select(Appointment)).first() is None
@@ -91,12 +109,18 @@ def test_a_home_visit_needs_an_address(login, staff, practitioner, clinic):
 
 def test_a_bad_date_is_explained_and_the_input_kept(login, staff, practitioner, clinic):
     client = factories.make_client(clinic, practitioner)
-    page = login(staff).post("/appointments/new", _booking(client, practitioner, day="2026-02-30")).get_data(as_text=True)
+    page = (
+        login(staff)
+        .post("/appointments/new", _booking(client, practitioner, day="2026-02-30"))
+        .get_data(as_text=True)
+    )
     assert "Start must be a date and time." in page and 'value="2026-02-30"' in page
 
 
 def test_moving_an_appointment(login, staff, practitioner, clinic):
-    appointment = factories.make_appointment(factories.make_client(clinic, practitioner), starts_at=_utc(2026, 12, 1, 9))
+    appointment = factories.make_appointment(
+        factories.make_client(clinic, practitioner), starts_at=_utc(2026, 12, 1, 9)
+    )
     data = _booking(appointment.client, practitioner, day="2026-12-04", time="14:00", duration_minutes="30")
     assert login(staff).post(f"/appointments/{appointment.id}/edit", data).status_code == 302
     db.session.expire_all()
@@ -110,7 +134,9 @@ def test_cancelling_keeps_the_record_marked_cancelled(login, staff, practitioner
     assert db.session.get(Appointment, appointment.id).status == "cancelled"
 
 
-def test_practitioner_cannot_book_for_a_colleague_or_a_colleagues_client(login, practitioner, other_practitioner, clinic):
+def test_practitioner_cannot_book_for_a_colleague_or_a_colleagues_client(
+    login, practitioner, other_practitioner, clinic
+):
     mine = factories.make_client(clinic, practitioner)
     theirs = factories.make_client(clinic, other_practitioner)
     browser = login(practitioner)
@@ -119,21 +145,39 @@ def test_practitioner_cannot_book_for_a_colleague_or_a_colleagues_client(login, 
     assert db.session.scalars(select(Appointment)).first() is None
 
 
-@pytest.mark.parametrize("url, method", [("/appointments/{id}/edit", "get"), ("/appointments/{id}/edit", "post"),
-                                         ("/appointments/{id}/cancel", "post")])
-def test_another_practitioners_appointment_is_not_found(login, practitioner, other_practitioner, clinic, url, method):
+@pytest.mark.parametrize(
+    "url, method",
+    [
+        ("/appointments/{id}/edit", "get"),
+        ("/appointments/{id}/edit", "post"),
+        ("/appointments/{id}/cancel", "post"),
+    ],
+)
+def test_another_practitioners_appointment_is_not_found(
+    login, practitioner, other_practitioner, clinic, url, method
+):
     appointment = factories.make_appointment(factories.make_client(clinic, other_practitioner))
     browser = login(practitioner)
-    response = getattr(browser, method)(url.format(id=appointment.id),
-                                        **({"data": _booking(appointment.client, practitioner)} if method == "post" else {}))
+    response = getattr(browser, method)(
+        url.format(id=appointment.id),
+        **({"data": _booking(appointment.client, practitioner)} if method == "post" else {}),
+    )
     assert response.status_code == 404
     db.session.expire_all()
     assert db.session.get(Appointment, appointment.id).status == "booked"
 
 
-@pytest.mark.parametrize("url, method", [("/appointments/{id}/edit", "get"), ("/appointments/{id}/edit", "post"),
-                                         ("/appointments/{id}/cancel", "post")])
-def test_another_clinics_appointment_is_not_found(login, other_clinic_staff, practitioner, clinic, url, method):
+@pytest.mark.parametrize(
+    "url, method",
+    [
+        ("/appointments/{id}/edit", "get"),
+        ("/appointments/{id}/edit", "post"),
+        ("/appointments/{id}/cancel", "post"),
+    ],
+)
+def test_another_clinics_appointment_is_not_found(
+    login, other_clinic_staff, practitioner, clinic, url, method
+):
     appointment = factories.make_appointment(factories.make_client(clinic, practitioner))
     response = getattr(login(other_clinic_staff), method)(url.format(id=appointment.id))
     assert response.status_code == 404

@@ -52,4 +52,6 @@ def test_follow_ups_page_is_scoped_and_has_an_empty_state(login, practitioner, o
 
 
 def test_no_follow_ups_message(login, staff):
-    assert "Nobody is waiting for a booking" in login(staff).get("/appointments/follow-ups").get_data(as_text=True)
+    assert "Nobody is waiting for a booking" in login(staff).get("/appointments/follow-ups").get_data(
+        as_text=True
+    )

@@ -34,13 +34,16 @@ def _subscribe(push_service, *, phone: Phone | None = None, browser=None) -> str
 
 def _subscriptions(user) -> set[str]:
     db.session.expire_all()
-    return set(db.session.scalars(select(PushSubscription.endpoint).where(PushSubscription.user_id == user.id)))
+    return set(
+        db.session.scalars(select(PushSubscription.endpoint).where(PushSubscription.user_id == user.id))
+    )
 
 
 def _live_devices(user) -> int:
     db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(Device).where(
-        Device.user_id == user.id, Device.revoked_at.is_(None)))
+    return db.session.scalar(
+        select(func.count()).select_from(Device).where(Device.user_id == user.id, Device.revoked_at.is_(None))
+    )
 
 
 def test_a_cookie_kept_from_before_sign_out_is_refused(app, login, staff):
@@ -80,22 +83,29 @@ def test_a_session_ends_at_its_age_limit_however_busy(app, login, staff, monkeyp
 
 
 @pytest.mark.parametrize("how", ["own_change", "admin_reset", "deactivation"])
-def test_withdrawn_access_revokes_every_phone_and_reminder(app, login, make_device, practitioner, admin,
-                                                           push_service, how):
+def test_withdrawn_access_revokes_every_phone_and_reminder(
+    app, login, make_device, practitioner, admin, push_service, how
+):
     phones = [make_device(practitioner), make_device(practitioner)]
     desk = login(practitioner)
     _subscribe(push_service, phone=phones[0])
     _subscribe(push_service, browser=desk)
     assert _live_devices(practitioner) == 2 and len(_subscriptions(practitioner)) == 2
     if how == "own_change":
-        response = desk.post("/account/password", {"current_password": factories.PASSWORD,
-                                                   "new_password": "a brand new password", "confirm":
-                                                   "a brand new password"})
+        response = desk.post(
+            "/account/password",
+            {
+                "current_password": factories.PASSWORD,
+                "new_password": "a brand new password",
+                "confirm": "a brand new password",
+            },
+        )
         assert response.status_code == 302
         assert desk.get("/api/v1/session").status_code == 200  # the browser that changed it stays in
     elif how == "admin_reset":
-        response = login(admin).post(f"/admin/users/{practitioner.id}/password",
-                                     {"password": "reset by the admin 2026"})
+        response = login(admin).post(
+            f"/admin/users/{practitioner.id}/password", {"password": "reset by the admin 2026"}
+        )
         assert response.status_code == 302
         assert desk.get("/api/v1/session").status_code == 401
     else:
@@ -107,8 +117,9 @@ def test_withdrawn_access_revokes_every_phone_and_reminder(app, login, make_devi
         assert answer.status_code == 401 and answer.get_json()["error"]["code"] == "device_revoked"
 
 
-def test_a_revoked_phone_loses_its_reminders_and_others_keep_theirs(login, make_device, practitioner, admin,
-                                                                    push_service):
+def test_a_revoked_phone_loses_its_reminders_and_others_keep_theirs(
+    login, make_device, practitioner, admin, push_service
+):
     lost, kept = make_device(practitioner), make_device(practitioner)
     lost_endpoint = _subscribe(push_service, phone=lost)
     kept_endpoint = _subscribe(push_service, phone=kept)
@@ -125,7 +136,8 @@ def test_a_phone_signing_itself_out_loses_its_reminders(make_device, practitione
 
 
 def test_signing_out_of_a_browser_ends_its_reminders_but_a_lapsed_session_keeps_them(
-        app, login, staff, push_service, monkeypatch):
+    app, login, staff, push_service, monkeypatch
+):
     signs_out, lapses = login(staff), login(staff)
     gone = _subscribe(push_service, browser=signs_out)
     kept = _subscribe(push_service, browser=lapses)

@@ -64,9 +64,11 @@ def _try(app, email: str, password: str, address: str, cookies: dict | None = No
     browser = browser or Browser(app)
     for name, value in (cookies or {}).items():
         browser.client.set_cookie(name, value)
-    return browser.client.post("/login", data={"email": email, "password": password,
-                                               "csrf_token": browser.csrf_token()},
-                               environ_base={"REMOTE_ADDR": address})
+    return browser.client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": browser.csrf_token()},
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def test_failures_from_one_source_slow_it_down_more_and_more(app, practitioner, clock):
@@ -147,23 +149,33 @@ def test_deactivating_a_user_ends_their_open_session(login, staff):
 def test_next_parameter_cannot_send_the_user_off_site(browser, staff):
     db.session.commit()
     browser.csrf_token()
-    response = browser.post("/login?next=//evil.example/", {"email": staff.email, "password": factories.PASSWORD})
+    response = browser.post(
+        "/login?next=//evil.example/", {"email": staff.email, "password": factories.PASSWORD}
+    )
     assert response.headers["Location"] == "/login/set-up"  # the second factor first, then on
     assert browser.answer_second_factor(staff).headers["Location"] == "/"
 
 
 def test_change_password_checks_the_current_one_and_keeps_typed_values(login, staff):
     signed_in = login(staff)
-    response = signed_in.post("/account/password", {
-        "current_password": "not it at all", "new_password": "a brand new secret", "confirm": "a brand new secret"})
+    response = signed_in.post(
+        "/account/password",
+        {
+            "current_password": "not it at all",
+            "new_password": "a brand new secret",
+            "confirm": "a brand new secret",
+        },
+    )
     assert response.status_code == 200
     assert "That is not your current password." in response.get_data(as_text=True)
 
 
 def test_change_password_rejects_short_and_mismatched(login, staff):
     signed_in = login(staff)
-    page = signed_in.post("/account/password", {
-        "current_password": factories.PASSWORD, "new_password": "short", "confirm": "other"}).get_data(as_text=True)
+    page = signed_in.post(
+        "/account/password",
+        {"current_password": factories.PASSWORD, "new_password": "short", "confirm": "other"},
+    ).get_data(as_text=True)
     assert "Use at least 10 characters." in page
     assert "do not match" in page
 
@@ -171,8 +183,14 @@ def test_change_password_rejects_short_and_mismatched(login, staff):
 def test_change_password_signs_other_sessions_out(app, login, staff):
     first = login(staff)
     second = login(staff)
-    response = first.post("/account/password", {
-        "current_password": factories.PASSWORD, "new_password": "a brand new secret", "confirm": "a brand new secret"})
+    response = first.post(
+        "/account/password",
+        {
+            "current_password": factories.PASSWORD,
+            "new_password": "a brand new secret",
+            "confirm": "a brand new secret",
+        },
+    )
     assert response.status_code == 302
     assert first.get("/clients/").status_code == 200
     assert second.get("/clients/").status_code == 302

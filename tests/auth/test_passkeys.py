@@ -17,18 +17,29 @@ def _password_step(app, user) -> Browser:
     db.session.commit()
     browser = Browser(app)
     browser.csrf_token()
-    assert browser.post("/login?next=/clients/", {"email": user.email, "password": factories.PASSWORD}).status_code == 302
+    assert (
+        browser.post(
+            "/login?next=/clients/", {"email": user.email, "password": factories.PASSWORD}
+        ).status_code
+        == 302
+    )
     return browser
 
 
-def _register(browser: Browser, authenticator: SoftAuthenticator, base: str, origin: str = ORIGIN, name="Desk PC"):
+def _register(
+    browser: Browser, authenticator: SoftAuthenticator, base: str, origin: str = ORIGIN, name="Desk PC"
+):
     options = browser.post_json(f"{base}/options", {}).get_json()["options"]
     return browser.post_json(base, {"credential": authenticator.create(options, origin), "name": name})
 
 
-def _sign_in(browser: Browser, authenticator: SoftAuthenticator, origin: str = ORIGIN, rp_id: str | None = None):
+def _sign_in(
+    browser: Browser, authenticator: SoftAuthenticator, origin: str = ORIGIN, rp_id: str | None = None
+):
     options = browser.post_json("/login/verify/passkey/options", {}).get_json()["options"]
-    return browser.post_json("/login/verify/passkey", {"credential": authenticator.get(options, origin, rp_id)})
+    return browser.post_json(
+        "/login/verify/passkey", {"credential": authenticator.get(options, origin, rp_id)}
+    )
 
 
 @pytest.fixture
@@ -37,7 +48,10 @@ def staff_with_passkey(app, staff):
     authenticator = SoftAuthenticator()
     browser = _password_step(app, staff)
     answer = _register(browser, authenticator, "/login/set-up/passkey")
-    assert answer.status_code == 200 and answer.get_json() == {"ok": True, "redirect": "/account/recovery-codes"}
+    assert answer.status_code == 200 and answer.get_json() == {
+        "ok": True,
+        "redirect": "/account/recovery-codes",
+    }
     assert browser.get("/account/recovery-codes").status_code == 200  # ten codes, shown once
     return staff, authenticator
 
@@ -55,8 +69,14 @@ def test_a_passkey_made_at_the_first_sign_in_is_kept_and_signs_in(app, staff_wit
     assert browser.get("/clients/").status_code == 200
     db.session.expire_all()
     assert db.session.get(Passkey, passkey.id).sign_count == 1
-    kinds = [e.detail.get("kind") for e in db.session.scalars(select(AuditEvent).where(
-        AuditEvent.action.in_(["second_factor.enrol", "second_factor.ok"])).order_by(AuditEvent.id))]
+    kinds = [
+        e.detail.get("kind")
+        for e in db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action.in_(["second_factor.enrol", "second_factor.ok"]))
+            .order_by(AuditEvent.id)
+        )
+    ]
     assert kinds == ["passkey", "passkey", "passkey"]
 
 
@@ -67,8 +87,12 @@ def test_an_answer_for_another_site_is_refused(app, staff_with_passkey):
         answer = _sign_in(browser, authenticator, origin, rp_id)
         assert answer.status_code == 400 and answer.get_json()["error"]["code"] == "passkey_refused"
     assert browser.get("/clients/").status_code == 302
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "second_factor.failed")) == 2
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "second_factor.failed")
+        )
+        == 2
+    )
 
 
 def test_an_answer_cannot_be_replayed(app, staff_with_passkey):
@@ -79,8 +103,9 @@ def test_an_answer_cannot_be_replayed(app, staff_with_passkey):
     thief = Browser(app)
     thief.client.set_cookie("session", browser.client.get_cookie("session").value)  # the cookie, copied
     assert browser.post_json("/login/verify/passkey", {"credential": credential}).status_code == 200
-    assert thief.post_json("/login/verify/passkey", {"credential": credential},
-                           headers={"X-CSRFToken": browser.csrf_token()}).status_code in (400, 401)
+    assert thief.post_json(
+        "/login/verify/passkey", {"credential": credential}, headers={"X-CSRFToken": browser.csrf_token()}
+    ).status_code in (400, 401)
 
 
 def test_a_passkey_signs_in_only_its_own_account(app, staff_with_passkey, admin):
@@ -107,7 +132,9 @@ def test_a_signed_in_person_adds_and_removes_a_passkey(app, login, practitioner)
 def test_a_passkey_answer_without_its_challenge_is_refused(app, staff):
     browser = _password_step(app, staff)
     authenticator = SoftAuthenticator()
-    forged = authenticator.create({"rp": {"id": "localhost"}, "user": {"id": "AAAA"}, "challenge": "AAAA"}, ORIGIN)
+    forged = authenticator.create(
+        {"rp": {"id": "localhost"}, "user": {"id": "AAAA"}, "challenge": "AAAA"}, ORIGIN
+    )
     answer = browser.post_json("/login/set-up/passkey", {"credential": forged})
     assert answer.status_code == 400
     assert db.session.scalar(select(func.count()).select_from(Passkey)) == 0

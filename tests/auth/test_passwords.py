@@ -36,8 +36,14 @@ def test_a_password_made_of_the_persons_name_email_or_clinic_is_refused():
 
 
 def test_changing_ones_password_refuses_a_common_one(login, staff):
-    page = login(staff).post("/account/password", {"current_password": "correct horse battery",
-                                                   "new_password": "qwertyuiop123", "confirm": "qwertyuiop123"})
+    page = login(staff).post(
+        "/account/password",
+        {
+            "current_password": "correct horse battery",
+            "new_password": "qwertyuiop123",
+            "confirm": "qwertyuiop123",
+        },
+    )
     assert page.status_code == 200 and COMMON in page.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, staff.id).check_password("correct horse battery")
@@ -45,8 +51,10 @@ def test_changing_ones_password_refuses_a_common_one(login, staff):
 
 def test_an_admin_cannot_give_a_new_user_or_a_reset_a_common_password(login, admin, staff):
     browser = login(admin)
-    page = browser.post("/admin/users/new", {"name": "Nia Lee", "email": "nia@example.test", "role": "staff",
-                                             "password": "password1234"})
+    page = browser.post(
+        "/admin/users/new",
+        {"name": "Nia Lee", "email": "nia@example.test", "role": "staff", "password": "password1234"},
+    )
     assert COMMON in page.get_data(as_text=True)
     assert db.session.scalar(select(User).where(User.email == "nia@example.test")) is None
     reset = browser.post(f"/admin/users/{staff.id}/password", {"password": "iloveyou1234"})
@@ -58,8 +66,9 @@ def test_an_admin_cannot_give_a_new_user_or_a_reset_a_common_password(login, adm
 
 
 def test_create_user_refuses_a_common_password(runner):
-    result = runner.invoke(args=["create-user", "--email", "a@example.org", "--name", "A", "--password",
-                                 "1q2w3e4r5t6y"])
+    result = runner.invoke(
+        args=["create-user", "--email", "a@example.org", "--name", "A", "--password", "1q2w3e4r5t6y"]
+    )
     assert result.exit_code != 0 and "commonly used or leaked" in result.output
     assert db.session.scalar(select(User)) is None
 

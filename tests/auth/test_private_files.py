@@ -27,8 +27,13 @@ def test_a_new_instance_folder_its_keys_and_sqlite_files_are_owner_only(tmp_path
         db.session.remove()
         db.engine.dispose()
     assert _mode(instance) == 0o700
-    assert {"secret_key", "vapid_private.pem", "fieldbook.sqlite3", "fieldbook.sqlite3-wal",
-            "fieldbook.sqlite3-shm"} <= set(files)
+    assert {
+        "secret_key",
+        "vapid_private.pem",
+        "fieldbook.sqlite3",
+        "fieldbook.sqlite3-wal",
+        "fieldbook.sqlite3-shm",
+    } <= set(files)
     assert set(files.values()) == {0o600}, files
 
 

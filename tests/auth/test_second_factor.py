@@ -26,8 +26,9 @@ def _password_step(app, user, next_url: str = "") -> tuple[Browser, str]:
 
 
 def _actions(user) -> list[str]:
-    return db.session.scalars(select(AuditEvent.action).where(AuditEvent.user_id == user.id)
-                              .order_by(AuditEvent.id)).all()
+    return db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.user_id == user.id).order_by(AuditEvent.id)
+    ).all()
 
 
 def _secret_on_page(page: str) -> str:
@@ -67,7 +68,9 @@ def test_setting_up_an_app_signs_in_and_shows_ten_recovery_codes_once(app, staff
     assert browser.get("/clients/").status_code == 200
     stored = db.session.scalars(select(RecoveryCode.code_hash).where(RecoveryCode.user_id == staff.id)).all()
     assert len(stored) == 10 and all(code.replace("-", "") not in "".join(stored) for code in codes)
-    assert {"second_factor.failed", "second_factor.enrol", "second_factor.ok", "sign_in"} <= set(_actions(staff))
+    assert {"second_factor.failed", "second_factor.enrol", "second_factor.ok", "sign_in"} <= set(
+        _actions(staff)
+    )
 
 
 def test_the_app_secret_is_stored_sealed_under_the_secret_key(app, staff):
@@ -82,7 +85,9 @@ def test_a_code_from_the_app_completes_the_sign_in(app, staff):
     secret = factories.enrol_totp(staff)
     browser, location = _password_step(app, staff, "?next=/clients/")
     assert location == "/login/verify"
-    wrong = browser.post("/login/verify", {"code": "123456" if pyotp.TOTP(secret).now() != "123456" else "654321"})
+    wrong = browser.post(
+        "/login/verify", {"code": "123456" if pyotp.TOTP(secret).now() != "123456" else "654321"}
+    )
     assert wrong.status_code == 200 and "That code is not right" in wrong.get_data(as_text=True)
     assert browser.get("/clients/").status_code == 302
     right = browser.post("/login/verify", {"code": pyotp.TOTP(secret).now()})
@@ -110,10 +115,15 @@ def test_each_recovery_code_works_once(app, staff):
     again, _ = _password_step(app, staff)
     assert again.post("/login/verify", {"code": codes[0]}).status_code == 200
     assert again.post("/login/verify", {"code": codes[1]}).status_code == 302
-    used = db.session.scalar(select(func.count()).select_from(RecoveryCode).where(RecoveryCode.used_at.is_not(None)))
+    used = db.session.scalar(
+        select(func.count()).select_from(RecoveryCode).where(RecoveryCode.used_at.is_not(None))
+    )
     assert used == 2
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "second_factor.recovery_code_used")
-                               .order_by(AuditEvent.id.desc())).first()
+    event = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.action == "second_factor.recovery_code_used")
+        .order_by(AuditEvent.id.desc())
+    ).first()
     assert event.detail == {"left": 8}
 
 
@@ -161,12 +171,21 @@ def test_practitioners_need_none_but_once_they_set_one_up_it_is_asked_for(app, l
     secret = _secret_on_page(browser.get("/account/security/authenticator").get_data(as_text=True))
     set_up = browser.post("/account/security/authenticator", {"code": pyotp.TOTP(secret).now()})
     assert set_up.headers["Location"] == "/account/recovery-codes"
-    assert len(re.findall(r"<li>[a-z2-9-]{11}</li>", browser.get("/account/recovery-codes").get_data(as_text=True))) == 10
+    assert (
+        len(
+            re.findall(
+                r"<li>[a-z2-9-]{11}</li>", browser.get("/account/recovery-codes").get_data(as_text=True)
+            )
+        )
+        == 10
+    )
     _, location = _password_step(app, practitioner)
     assert location == "/login/verify"
 
 
-def test_a_clinic_that_turns_the_requirement_off_lets_the_desk_in_with_the_password(app, clinic, staff, admin):
+def test_a_clinic_that_turns_the_requirement_off_lets_the_desk_in_with_the_password(
+    app, clinic, staff, admin
+):
     clinic.require_second_factor = False
     factories.enrol_totp(admin)
     browser, location = _password_step(app, staff, "?next=/clients/")
@@ -182,8 +201,12 @@ def test_changing_ones_factors_needs_a_recent_sign_in(app, login, staff):
     wrong = browser.post("/account/confirm?next=/account/security", {"password": "not my password"})
     assert "That is not your password." in wrong.get_data(as_text=True)
     app.config["REAUTHENTICATE_SECONDS"] = 600
-    assert browser.post("/account/confirm?next=/account/security",
-                        {"password": factories.PASSWORD}).headers["Location"] == "/account/security"
+    assert (
+        browser.post("/account/confirm?next=/account/security", {"password": factories.PASSWORD}).headers[
+            "Location"
+        ]
+        == "/account/security"
+    )
     assert browser.get("/account/security").status_code == 200
 
 

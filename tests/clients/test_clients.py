@@ -9,8 +9,18 @@ from webapp.auth.models import Role
 from webapp.clients.models import Acknowledgement, CaseHistory, Client
 from webapp.extensions import db
 
-VALID = {"first_name": "Nora", "last_name": "Blake", "phone": "07700 900123", "email": "", "date_of_birth": "1980-04-02",
-         "address_line": "3 Elm Row", "town": "Wye", "postcode": "TN25 5AA", "heard_about": "", "practitioner_id": ""}
+VALID = {
+    "first_name": "Nora",
+    "last_name": "Blake",
+    "phone": "07700 900123",
+    "email": "",
+    "date_of_birth": "1980-04-02",
+    "address_line": "3 Elm Row",
+    "town": "Wye",
+    "postcode": "TN25 5AA",
+    "heard_about": "",
+    "practitioner_id": "",
+}
 
 
 def test_list_shows_clients_with_next_appointment_and_last_session(login, staff, practitioner, clinic):
@@ -102,10 +112,18 @@ def test_case_history_is_created_then_updated_with_client_reported_wording(login
     browser = login(practitioner)
     page = browser.get(f"/clients/{client.id}/case-history").get_data(as_text=True)
     assert "as the client reports them" in page
-    data = {"occupation": "Nurse", "sitting_hours_per_day": "2.5", "water_litres_per_day": "1",
-            "takes_magnesium": "no", "reported_diagnoses": "Sciatica, per GP"}
+    data = {
+        "occupation": "Nurse",
+        "sitting_hours_per_day": "2.5",
+        "water_litres_per_day": "1",
+        "takes_magnesium": "no",
+        "reported_diagnoses": "Sciatica, per GP",
+    }
     assert browser.post(f"/clients/{client.id}/case-history", data).status_code == 302
-    assert browser.post(f"/clients/{client.id}/case-history", dict(data, occupation="Midwife")).status_code == 302
+    assert (
+        browser.post(f"/clients/{client.id}/case-history", dict(data, occupation="Midwife")).status_code
+        == 302
+    )
     history = db.session.scalars(select(CaseHistory)).one()
     assert history.occupation == "Midwife" and history.takes_magnesium is False
     assert float(history.sitting_hours_per_day) == 2.5
@@ -113,26 +131,39 @@ def test_case_history_is_created_then_updated_with_client_reported_wording(login
 
 def test_case_history_refuses_impossible_numbers(login, practitioner, clinic):
     client = factories.make_client(clinic, practitioner)
-    page = login(practitioner).post(f"/clients/{client.id}/case-history",
-                                    {"sitting_hours_per_day": "30", "occupation": "Pilot"}).get_data(as_text=True)
+    page = (
+        login(practitioner)
+        .post(f"/clients/{client.id}/case-history", {"sitting_hours_per_day": "30", "occupation": "Pilot"})
+        .get_data(as_text=True)
+    )
     assert "at most 24" in page and 'value="Pilot"' in page
 
 
 def test_acknowledgement_records_date_version_method_and_who(login, staff, clinic):
     client = factories.make_client(clinic)
     browser = login(staff)
-    assert "not a medical or therapeutic treatment" in browser.get(f"/clients/{client.id}/acknowledgement").get_data(as_text=True)
-    response = browser.post(f"/clients/{client.id}/acknowledgement",
-                            {"acknowledged_on": "2026-11-20", "wording_version": "2026-1", "method": "signed"})
+    assert "not a medical or therapeutic treatment" in browser.get(
+        f"/clients/{client.id}/acknowledgement"
+    ).get_data(as_text=True)
+    response = browser.post(
+        f"/clients/{client.id}/acknowledgement",
+        {"acknowledged_on": "2026-11-20", "wording_version": "2026-1", "method": "signed"},
+    )
     assert response.status_code == 302
     ack = db.session.scalars(select(Acknowledgement)).one()
-    assert (ack.acknowledged_on.isoformat(), ack.method, ack.recorded_by_id) == ("2026-11-20", "signed", staff.id)
+    assert (ack.acknowledged_on.isoformat(), ack.method, ack.recorded_by_id) == (
+        "2026-11-20",
+        "signed",
+        staff.id,
+    )
 
 
 def test_acknowledgement_needs_a_known_wording(login, staff, clinic):
     client = factories.make_client(clinic)
-    page = login(staff).post(f"/clients/{client.id}/acknowledgement",
-                             {"acknowledged_on": "2026-11-20", "wording_version": "1999", "method": "signed"})
+    page = login(staff).post(
+        f"/clients/{client.id}/acknowledgement",
+        {"acknowledged_on": "2026-11-20", "wording_version": "1999", "method": "signed"},
+    )
     assert page.status_code == 200 and db.session.scalars(select(Acknowledgement)).first() is None
 
 
@@ -141,11 +172,14 @@ ID_URLS = ["/clients/{id}/edit", "/clients/{id}/case-history", "/clients/{id}/ac
 
 @pytest.mark.parametrize("url", ID_URLS)
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_practitioner_cannot_reach_another_practitioners_client(login, practitioner, other_practitioner, clinic,
-                                                                url, method):
+def test_practitioner_cannot_reach_another_practitioners_client(
+    login, practitioner, other_practitioner, clinic, url, method
+):
     theirs = factories.make_client(clinic, other_practitioner, first_name="Secret")
     browser = login(practitioner)
-    response = getattr(browser, method)(url.format(id=theirs.id), **({"data": VALID} if method == "post" else {}))
+    response = getattr(browser, method)(
+        url.format(id=theirs.id), **({"data": VALID} if method == "post" else {})
+    )
     assert response.status_code == 404
     db.session.expire_all()
     assert db.session.get(Client, theirs.id).first_name == "Secret"
@@ -153,10 +187,14 @@ def test_practitioner_cannot_reach_another_practitioners_client(login, practitio
 
 @pytest.mark.parametrize("url", ID_URLS)
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_staff_of_another_clinic_cannot_reach_this_clinics_client(login, other_clinic_staff, clinic, url, method):
+def test_staff_of_another_clinic_cannot_reach_this_clinics_client(
+    login, other_clinic_staff, clinic, url, method
+):
     client = factories.make_client(clinic, first_name="Secret")
     browser = login(other_clinic_staff)
-    response = getattr(browser, method)(url.format(id=client.id), **({"data": VALID} if method == "post" else {}))
+    response = getattr(browser, method)(
+        url.format(id=client.id), **({"data": VALID} if method == "post" else {})
+    )
     assert response.status_code == 404
     db.session.expire_all()
     assert db.session.get(Client, client.id).first_name == "Secret"

@@ -15,9 +15,17 @@ from webapp.sync.models import AppliedChange
 
 
 def _rows(user_id, count, **overrides):
-    return [{"change_id": uuid.uuid4(), "user_id": user_id, "device_id": None, "content_hash": "a" * 64,
-             "result": {"status": "applied", "note": "Zoë's café, \t tab\nand newline", "n": i, "none": None},
-             **overrides} for i in range(count)]
+    return [
+        {
+            "change_id": uuid.uuid4(),
+            "user_id": user_id,
+            "device_id": None,
+            "content_hash": "a" * 64,
+            "result": {"status": "applied", "note": "Zoë's café, \t tab\nand newline", "n": i, "none": None},
+            **overrides,
+        }
+        for i in range(count)
+    ]
 
 
 def test_rows_go_in_whole_with_their_defaults_and_awkward_values(app, practitioner):

@@ -20,7 +20,9 @@ def test_every_page_carries_a_strict_content_security_policy(browser):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-@pytest.mark.parametrize("template", sorted(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.html")))
+@pytest.mark.parametrize(
+    "template", sorted(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.html"))
+)
 def test_templates_have_no_inline_script_style_or_handlers(template):
     source = (TEMPLATES / template).read_text()
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", source), "inline <script> block"
@@ -66,12 +68,17 @@ def test_an_unexpected_error_shows_no_stack_trace(app, login, staff):
 def test_api_errors_are_json_even_for_unknown_paths(browser):
     response = browser.get("/api/v1/nothing-here")
     assert response.status_code == 404
-    assert response.get_json() == {"ok": False, "error": {"code": "not_found",
-                                                          "message": "There is nothing here, or you do not have access to it."}}
+    assert response.get_json() == {
+        "ok": False,
+        "error": {"code": "not_found", "message": "There is nothing here, or you do not have access to it."},
+    }
 
 
 def test_the_worker_script_carries_the_policy_that_the_scripts_it_loads_do_not_need(browser):
     # A worker's policy comes from its own script's response; a page's from the page.
     assert browser.get("/sw.js").headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     script = browser.get("/static/js/app.js")
-    assert "Content-Security-Policy" not in script.headers and script.headers["X-Content-Type-Options"] == "nosniff"
+    assert (
+        "Content-Security-Policy" not in script.headers
+        and script.headers["X-Content-Type-Options"] == "nosniff"
+    )

@@ -17,7 +17,9 @@ import pytest
 from webapp.core import fieldspec
 from webapp.core.fieldspec import FieldSpec, RecordSchema
 
-TABLE = json.loads((Path(__file__).resolve().parents[1] / "validation_cases.json").read_text(encoding="utf-8"))
+TABLE = json.loads(
+    (Path(__file__).resolve().parents[1] / "validation_cases.json").read_text(encoding="utf-8")
+)
 
 
 def _field(name: str) -> FieldSpec:

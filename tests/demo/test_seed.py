@@ -35,8 +35,11 @@ def test_every_sensation_has_its_baseline_at_the_first_visit(app):
     load_demo_data()
     db.session.commit()
     for sensation in db.session.scalars(select(Sensation)):
-        numbers = db.session.scalars(select(Visit.number_in_course).join(SensationRating).where(
-            SensationRating.sensation_id == sensation.id)).all()
+        numbers = db.session.scalars(
+            select(Visit.number_in_course)
+            .join(SensationRating)
+            .where(SensationRating.sensation_id == sensation.id)
+        ).all()
         assert 1 in numbers
 
 

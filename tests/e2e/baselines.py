@@ -37,5 +37,7 @@ def matches_baseline(shot: Path, name: str) -> None:
         share = marked.histogram()[255] / (new_rgb.width * new_rgb.height)
         if share > TOLERANCE:
             marked.save(shot.with_suffix(".diff.png"))
-        assert share <= TOLERANCE, (f"{name}: {share:.2%} of the pixels changed (more than {TOLERANCE:.1%}); "
-                                    f"see {shot} and {shot.with_suffix('.diff.png')}")
+        assert share <= TOLERANCE, (
+            f"{name}: {share:.2%} of the pixels changed (more than {TOLERANCE:.1%}); "
+            f"see {shot} and {shot.with_suffix('.diff.png')}"
+        )

@@ -34,8 +34,14 @@ from webapp.extensions import db
 from webapp.pwa.shell import build_shell
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 TIMEOUT_MS = 15_000
 
 
@@ -65,8 +71,9 @@ class LiveServer:
 
     def start(self) -> None:
         if self._server is None:
-            self._server = make_server("127.0.0.1", self.port, self.app, threaded=True,
-                                       request_handler=OneRequestPerConnection)
+            self._server = make_server(
+                "127.0.0.1", self.port, self.app, threaded=True, request_handler=OneRequestPerConnection
+            )
             self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
             self._thread.start()
 
@@ -121,8 +128,13 @@ def e2e_database_url(tmp_path_factory):
 def live_server(tmp_path_factory, vapid_private_key, e2e_database_url, e2e_static):
     url = e2e_database_url
     os.environ["FIELDBOOK_INSTANCE"] = str(tmp_path_factory.mktemp("e2e-instance"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "e2e-secret-key",
-                      "VAPID_PRIVATE_KEY": vapid_private_key})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "e2e-secret-key",
+            "VAPID_PRIVATE_KEY": vapid_private_key,
+        }
+    )
     app.static_folder = str(e2e_static)
     build_shell(app)
     with app.app_context():
@@ -195,7 +207,9 @@ def caseload(data):
     """A clinic with a practitioner who has two clients (case history and acknowledgement taken), and a desk admin."""
     with data() as s:
         clinic = factories.make_clinic()
-        pat = factories.make_user(clinic, Role.PRACTITIONER, name="Pat Practitioner", email="pat@example.test")
+        pat = factories.make_user(
+            clinic, Role.PRACTITIONER, name="Pat Practitioner", email="pat@example.test"
+        )
         admin = factories.make_user(clinic, Role.ADMIN, name="Ada Admin", email="ada@example.test")
         alex = factories.make_client(clinic, pat, first_name="Alex", last_name="Morgan", town="Ashford")
         bea = factories.make_client(clinic, pat, first_name="Bea", last_name="Lund", town="Wye")
@@ -226,11 +240,17 @@ def new_context(chromium, server):
     opened, errors = [], []
 
     def make(**options):
-        options = {"viewport": {"width": 360, "height": 740}, "base_url": server.url, **options}  # a phone, unless told otherwise
+        options = {
+            "viewport": {"width": 360, "height": 740},
+            "base_url": server.url,
+            **options,
+        }  # a phone, unless told otherwise
         context = chromium.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
         # Any uncaught exception or unhandled rejection in the app fails the test.
-        context.on("weberror", lambda error: errors.append(f"{error.page.url if error.page else ''}: {error.error}"))
+        context.on(
+            "weberror", lambda error: errors.append(f"{error.page.url if error.page else ''}: {error.error}")
+        )
         opened.append(context)
         return context
 
@@ -267,12 +287,22 @@ def open_phone(request, engine, server, tmp_path):
 
     def make(time_zone: str | None = None, locale: str | None = None):
         if engine == "chromium":
-            options = {"base_url": base_url, **({"timezone_id": time_zone} if time_zone else {}),
-                       **({"locale": locale} if locale else {})}
-            return ChromiumPhone(request.getfixturevalue("new_context")(**options).new_page(), base_url,
-                                 TIMEOUT_MS / 1000)
-        phone = WebKitPhone(base_url, TIMEOUT_MS / 1000, request.getfixturevalue("virtual_display"),
-                            time_zone=time_zone, locale=locale, log=tmp_path / f"webkit-{len(opened)}.log")
+            options = {
+                "base_url": base_url,
+                **({"timezone_id": time_zone} if time_zone else {}),
+                **({"locale": locale} if locale else {}),
+            }
+            return ChromiumPhone(
+                request.getfixturevalue("new_context")(**options).new_page(), base_url, TIMEOUT_MS / 1000
+            )
+        phone = WebKitPhone(
+            base_url,
+            TIMEOUT_MS / 1000,
+            request.getfixturevalue("virtual_display"),
+            time_zone=time_zone,
+            locale=locale,
+            log=tmp_path / f"webkit-{len(opened)}.log",
+        )
         opened.append(phone)
         return phone
 

@@ -83,14 +83,21 @@ class Phone:
     def wait_for_text(self, css: str, words: str) -> None:
         """Wait until the element matching ``css`` shows ``words`` (white space aside)."""
         try:
-            self.wait_for(f"([css, words]) => {{ const text = ({_TEXT_OF})(css); return text !== null && text.includes(words); }}",
-                          [css, " ".join(words.split())])
+            self.wait_for(
+                f"([css, words]) => {{ const text = ({_TEXT_OF})(css); return text !== null && text.includes(words); }}",
+                [css, " ".join(words.split())],
+            )
         except AssertionError as timeout:
-            raise AssertionError(f"{css} never showed {words!r}; it shows {self.evaluate(_TEXT_OF, css)!r}") from timeout
+            raise AssertionError(
+                f"{css} never showed {words!r}; it shows {self.evaluate(_TEXT_OF, css)!r}"
+            ) from timeout
 
     def wait_for_attribute(self, css: str, name: str, value: str) -> None:
-        self.wait_for("([css, name, value]) => { const e = document.querySelector(css); "
-                      "return e !== null && e.getAttribute(name) === value; }", [css, name, value])
+        self.wait_for(
+            "([css, name, value]) => { const e = document.querySelector(css); "
+            "return e !== null && e.getAttribute(name) === value; }",
+            [css, name, value],
+        )
 
     def count(self, css: str) -> int:
         return self.evaluate("(css) => document.querySelectorAll(css).length", css)

@@ -116,7 +116,9 @@ def add_finding(page: Page, region: str, side: str, released: bool = True) -> No
     expect(page.locator("#finding-saved")).to_contain_text(region)
 
 
-def record_session(page: Page, client_name: str, findings: list[tuple[str, str, bool]], notes: str = "") -> None:
+def record_session(
+    page: Page, client_name: str, findings: list[tuple[str, str, bool]], notes: str = ""
+) -> None:
     """Start a visit with ``client_name``, add findings (region, side, released), and notes."""
     open_client(page, client_name)
     page.get_by_role("link", name=re.compile(r"^Start (a|the first) visit$")).click()
@@ -167,10 +169,13 @@ def wait_for_failed_sync(page: Page, started: Callable[[], bool]) -> None:
     while not started():
         assert time.monotonic() < deadline, "no sync request went out"
         page.wait_for_timeout(50)
-    page.wait_for_function("""async () => {
+    page.wait_for_function(
+        """async () => {
         const state = (await import('/static/js/sync.js')).syncState();
         return !state.running && state.offline;
-    }""", timeout=TIMEOUT_MS)
+    }""",
+        timeout=TIMEOUT_MS,
+    )
 
 
 def sign_in_at_desk(page: Page, data, email: str = "ada@example.test", next_url: str = "/") -> Page:

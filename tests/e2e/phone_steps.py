@@ -21,7 +21,9 @@ def sign_in(phone: Phone, email: str = "pat@example.test", pin: str = PIN) -> Ph
     phone.fill("Password", factories.PASSWORD)
     phone.press("Sign in")
     phone.wait_for_url("/app/")
-    phone.wait_for("() => document.querySelector('#lock-setup, #unlock-form, body[data-ready=true]') !== null")
+    phone.wait_for(
+        "() => document.querySelector('#lock-setup, #unlock-form, body[data-ready=true]') !== null"
+    )
     if phone.count("#lock-setup"):
         phone.fill("Choose a PIN", pin)
         phone.fill("The same PIN again", pin)
@@ -47,11 +49,14 @@ def wait_until_ready(phone: Phone, pin: str = PIN) -> None:
 
 def wait_for_sync(phone: Phone, waiting: int = 0) -> None:
     """Wait for a finished sync that left ``waiting`` changes in the outbox."""
-    phone.wait_for("""(waiting) => {
+    phone.wait_for(
+        """(waiting) => {
         const indicator = document.getElementById('sync-indicator');
         return indicator !== null && indicator.dataset.state === 'idle' && indicator.dataset.waiting === waiting
             && (document.getElementById('sync-status')?.textContent || '').includes('Last synced');
-    }""", str(waiting))
+    }""",
+        str(waiting),
+    )
 
 
 def sync_now(phone: Phone) -> None:

@@ -21,9 +21,12 @@ pytestmark = pytest.mark.e2e
 def _a_record_with_sessions(data, caseload) -> None:
     with data() as s:
         alex = s.get(Client, caseload["alex"])
-        first = factories.make_visit(alex, number=1, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=10),
-                                     notes="Eased well.")
-        second = factories.make_visit(alex, number=2, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=3))
+        first = factories.make_visit(
+            alex, number=1, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=10), notes="Eased well."
+        )
+        second = factories.make_visit(
+            alex, number=2, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=3)
+        )
         factories.make_finding(first, "lumbar_l4", "left", released=True)
         factories.make_finding(first, "calf", "right", released=False, muscle_or_test="Gastrocnemius")
         sensation = factories.make_sensation(alex, kind="calf_cramps", region="calf", side="left")
@@ -39,11 +42,28 @@ def test_every_desk_page_passes_axe(new_context, server, caseload, data):
     alex, clinic = caseload["alex"], caseload["clinic"]
     with data() as s:
         clinic_name = s.get(Clinic, clinic).name
-    pages = ["/appointments/day", "/appointments/week", "/appointments/follow-ups", "/appointments/new",
-             "/clients/", "/clients/new", f"/clients/{alex}/record", f"/clients/{alex}/edit",
-             f"/clients/{alex}/case-history", f"/clients/{alex}/acknowledgement", "/reports/",
-             *[f"/reports/{slug}" for slug in REPORTS], "/admin/users", "/admin/users/new", "/admin/devices",
-             "/admin/clinic", "/admin/audit", "/settings/notifications", "/account/password", "/account/security"]
+    pages = [
+        "/appointments/day",
+        "/appointments/week",
+        "/appointments/follow-ups",
+        "/appointments/new",
+        "/clients/",
+        "/clients/new",
+        f"/clients/{alex}/record",
+        f"/clients/{alex}/edit",
+        f"/clients/{alex}/case-history",
+        f"/clients/{alex}/acknowledgement",
+        "/reports/",
+        *[f"/reports/{slug}" for slug in REPORTS],
+        "/admin/users",
+        "/admin/users/new",
+        "/admin/devices",
+        "/admin/clinic",
+        "/admin/audit",
+        "/settings/notifications",
+        "/account/password",
+        "/account/security",
+    ]
     problems = []
     for url in pages:
         response = page.goto(url)

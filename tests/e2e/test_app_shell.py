@@ -42,7 +42,8 @@ WAITING = """async () => {
 def test_the_app_is_installable(playwright_instance, server, caseload, tmp_path):
     # Chromium never offers to install from an incognito-like profile: use a persistent one.
     context = playwright_instance.chromium.launch_persistent_context(
-        str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, base_url=server.url)
+        str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, base_url=server.url
+    )
     try:
         page = context.pages[0] if context.pages else context.new_page()
         sign_in(page)
@@ -108,7 +109,9 @@ def test_a_new_version_waits_until_the_practitioner_agrees(new_context, server, 
         page.get_by_label("Town").fill("Folkestone")
         page.get_by_role("button", name="Save details").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Alex Morgan")  # saved: the client's page
-        expect(banner).to_contain_text("1 change is still waiting to be sent: you can reload safely, it is kept")
+        expect(banner).to_contain_text(
+            "1 change is still waiting to be sent: you can reload safely, it is kept"
+        )
 
         # Mid-entry, "Reload" keeps what is being typed as a draft, and it is back afterwards.
         page.goto(f"/app/#/clients/{caseload['alex']}/edit")
@@ -165,11 +168,20 @@ def test_background_sync_runs_the_same_sync_through_an_open_page(new_context, se
 
     cdp = context.new_cdp_session(page)
     registrations = []
-    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"])
+    )
     cdp.send("ServiceWorker.enable")  # the registrations are then reported, as events
     registration = _wait_for_app_registration(page, registrations)
-    cdp.send("ServiceWorker.dispatchSyncEvent", {"origin": server.url, "registrationId": registration["registrationId"],
-                                                 "tag": "fieldbook-push", "lastChance": False})
+    cdp.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {
+            "origin": server.url,
+            "registrationId": registration["registrationId"],
+            "tag": "fieldbook-push",
+            "lastChance": False,
+        },
+    )
     wait_for_sync(page)
     # The worker asked the page (the app's own registration may also have fired once, while
     # the server was still down, and failed: the browser then retries it later).

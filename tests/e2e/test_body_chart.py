@@ -22,15 +22,42 @@ LINE = "0b7c2d7e-3f55-4c43-9a55-4d0e3c1f7a10"
 # Findings as the phone stores them, a direction on most (the field may not be synced yet:
 # the chart reads it when it is there).
 FINDINGS = [
-    {"region": "lumbar_l4", "side": "left", "tension_found": True, "released": True, "direction": "up",
-     "tension_line_id": LINE, "position": 0},
+    {
+        "region": "lumbar_l4",
+        "side": "left",
+        "tension_found": True,
+        "released": True,
+        "direction": "up",
+        "tension_line_id": LINE,
+        "position": 0,
+    },
     {"region": "lumbar_l5", "side": "both", "tension_found": True, "released": False, "direction": "medial"},
-    {"region": "buttock", "side": "left", "tension_found": True, "released": True, "direction": "lateral",
-     "tension_line_id": LINE, "position": 1},
-    {"region": "hamstring", "side": "left", "tension_found": True, "released": False,
-     "tension_line_id": LINE, "position": 2},
-    {"region": "calf", "side": "left", "tension_found": True, "released": True, "direction": "down",
-     "tension_line_id": LINE, "position": 3},
+    {
+        "region": "buttock",
+        "side": "left",
+        "tension_found": True,
+        "released": True,
+        "direction": "lateral",
+        "tension_line_id": LINE,
+        "position": 1,
+    },
+    {
+        "region": "hamstring",
+        "side": "left",
+        "tension_found": True,
+        "released": False,
+        "tension_line_id": LINE,
+        "position": 2,
+    },
+    {
+        "region": "calf",
+        "side": "left",
+        "tension_found": True,
+        "released": True,
+        "direction": "down",
+        "tension_line_id": LINE,
+        "position": 3,
+    },
     {"region": "calf", "side": "right", "tension_found": False, "released": False},
     {"region": "knee", "side": "both", "tension_found": True, "released": False, "direction": "medial"},
     {"region": "itb", "side": "right", "tension_found": True, "released": True, "direction": "rotation"},
@@ -59,8 +86,14 @@ def _open_findings_step(new_context):
 
 def test_each_lumbar_level_and_the_sacrum_is_a_thumb_sized_button_in_the_inset(new_context, server, caseload):
     page = _open_findings_step(new_context)
-    for code, name in [("lumbar_l1", "Lower back, L1"), ("lumbar_l2", "Lower back, L2"), ("lumbar_l3", "Lower back, L3"),
-                       ("lumbar_l4", "Lower back, L4"), ("lumbar_l5", "Lower back, L5"), ("sacrum", "Sacrum")]:
+    for code, name in [
+        ("lumbar_l1", "Lower back, L1"),
+        ("lumbar_l2", "Lower back, L2"),
+        ("lumbar_l3", "Lower back, L3"),
+        ("lumbar_l4", "Lower back, L4"),
+        ("lumbar_l5", "Lower back, L5"),
+        ("sacrum", "Sacrum"),
+    ]:
         level = page.get_by_role("button", name=name, exact=True)
         box = level.bounding_box()
         assert box["width"] >= 44 and box["height"] >= 44, (name, box)
@@ -74,13 +107,17 @@ def test_each_lumbar_level_and_the_sacrum_is_a_thumb_sized_button_in_the_inset(n
         assert sizes and all(min(w, h) >= 44 for _, w, h in sizes), [s for s in sizes if min(s[1], s[2]) < 44]
 
 
-def test_states_show_by_hatching_and_mark_with_a_legend_arrows_and_a_smooth_line(new_context, server, caseload, tmp_path):
+def test_states_show_by_hatching_and_mark_with_a_legend_arrows_and_a_smooth_line(
+    new_context, server, caseload, tmp_path
+):
     page = _open_findings_step(new_context)
     page.evaluate(DRAW, ["back", FINDINGS])
     chart = page.locator(".body-diagram")
-    for selector, state in (("[data-region=calf][data-side=left]", "released"),
-                            ("[data-region=calf][data-side=right]", "clear"),
-                            ("[data-region=lumbar_l5]", "found")):
+    for selector, state in (
+        ("[data-region=calf][data-side=left]", "released"),
+        ("[data-region=calf][data-side=right]", "clear"),
+        ("[data-region=lumbar_l5]", "found"),
+    ):
         region = chart.locator(selector)
         expect(region).to_have_class(f"region {state}")
         expect(region.locator(".hatch")).to_have_attribute("fill", f"url(#bd-back-{state})")
@@ -124,7 +161,9 @@ def test_states_show_by_hatching_and_mark_with_a_legend_arrows_and_a_smooth_line
     matches_baseline(tmp_path / "front.png", "body-chart-front-360.png")
 
 
-def test_the_desk_record_shows_the_findings_on_the_chart_and_prints_it(new_context, server, caseload, data, tmp_path):
+def test_the_desk_record_shows_the_findings_on_the_chart_and_prints_it(
+    new_context, server, caseload, data, tmp_path
+):
     line = uuid.uuid4()
     with data() as s:
         alex = s.get(Client, caseload["alex"])
@@ -139,11 +178,14 @@ def test_the_desk_record_shows_the_findings_on_the_chart_and_prints_it(new_conte
     figure = page.locator("figure.body-charts")
     expect(figure.locator("svg.body-chart")).to_have_count(2)
     expect(figure.locator("svg.body-chart").first).to_have_attribute(
-        "aria-label", "Findings of session 1 on the body seen from the back")
+        "aria-label", "Findings of session 1 on the body seen from the back"
+    )
     expect(figure.locator("[data-region=buttock][data-side=left]").first).to_have_class("region found")
     expect(figure.locator("path.tension-line")).to_have_count(1)  # seen from the back only
     page.emulate_media(media="print")
     assert figure.bounding_box()["height"] > 200  # printed too
     page.emulate_media(media="screen")
-    figure.screenshot(path=tmp_path / "desk.png")  # the drawing alone: the page around it carries today's dates
+    figure.screenshot(
+        path=tmp_path / "desk.png"
+    )  # the drawing alone: the page around it carries today's dates
     matches_baseline(tmp_path / "desk.png", "desk-record-body-chart-1440.png")

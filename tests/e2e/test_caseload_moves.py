@@ -45,8 +45,9 @@ def test_a_client_moved_to_a_colleague_is_removed_at_the_next_sync(new_context, 
     assert (counts["client"], counts["visit"], counts["finding"]) == (1, 0, 0)
 
 
-def test_unsent_work_for_a_client_who_left_stays_until_the_practitioner_lets_it_go(new_context, server, caseload,
-                                                                                      data):
+def test_unsent_work_for_a_client_who_left_stays_until_the_practitioner_lets_it_go(
+    new_context, server, caseload, data
+):
     context = new_context()
     page = sign_in(context.new_page())
     go_offline(context, server)
@@ -73,7 +74,9 @@ def test_unsent_work_for_a_client_who_left_stays_until_the_practitioner_lets_it_
     assert (counts["client"], counts["visit"], counts["finding"], counts["outbox"]) == (1, 0, 0, 0)
 
 
-def test_unsent_work_for_a_client_who_left_can_be_handed_to_the_clinic_desk(new_context, server, caseload, data):
+def test_unsent_work_for_a_client_who_left_can_be_handed_to_the_clinic_desk(
+    new_context, server, caseload, data
+):
     context = new_context()
     page = sign_in(context.new_page())
     go_offline(context, server)

@@ -16,8 +16,13 @@ from webapp.auth.models import Passkey, RecoveryCode, Role
 
 pytestmark = pytest.mark.e2e
 
-VIRTUAL_AUTHENTICATOR = {"protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
-                         "hasUserVerification": True, "isUserVerified": True}
+VIRTUAL_AUTHENTICATOR = {
+    "protocol": "ctap2",
+    "transport": "internal",
+    "hasResidentKey": True,
+    "hasUserVerification": True,
+    "isUserVerified": True,
+}
 
 
 @pytest.fixture
@@ -26,8 +31,9 @@ def open_desk(chromium, server):
     contexts, errors = [], []
 
     def make():
-        context = chromium.new_context(base_url=f"http://localhost:{server.port}",
-                                       viewport={"width": 1280, "height": 900})
+        context = chromium.new_context(
+            base_url=f"http://localhost:{server.port}", viewport={"width": 1280, "height": 900}
+        )
         context.set_default_timeout(TIMEOUT_MS)
         context.on("weberror", lambda error: errors.append(str(error.error)))
         contexts.append(context)
@@ -71,7 +77,9 @@ def test_a_passkey_is_made_at_the_first_sign_in_and_signs_in_next_time(open_desk
     expect(page.locator("#recovery-codes li")).to_have_count(10)
     page.get_by_role("link", name="I have kept them, continue").click()
     page.wait_for_url("**/clients/")
-    credentials = devtools.send("WebAuthn.getCredentials", {"authenticatorId": authenticator["authenticatorId"]})
+    credentials = devtools.send(
+        "WebAuthn.getCredentials", {"authenticatorId": authenticator["authenticatorId"]}
+    )
     assert len(credentials["credentials"]) == 1
 
     page.get_by_role("button", name="Sign out").click()
@@ -86,10 +94,17 @@ def test_a_passkey_is_made_at_the_first_sign_in_and_signs_in_next_time(open_desk
         passkey = s.scalars(select(Passkey)).one()
         assert passkey.name == "Front desk PC" and passkey.last_used_at is not None
         assert s.scalar(select(func.count()).select_from(RecoveryCode)) == 10
-        kinds = [(e.action, e.detail.get("kind")) for e in s.scalars(
-            select(AuditEvent).where(AuditEvent.action.like("second_factor.%")).order_by(AuditEvent.id))]
-        assert kinds == [("second_factor.enrol", "passkey"), ("second_factor.ok", "passkey"),
-                         ("second_factor.ok", "passkey")]
+        kinds = [
+            (e.action, e.detail.get("kind"))
+            for e in s.scalars(
+                select(AuditEvent).where(AuditEvent.action.like("second_factor.%")).order_by(AuditEvent.id)
+            )
+        ]
+        assert kinds == [
+            ("second_factor.enrol", "passkey"),
+            ("second_factor.ok", "passkey"),
+            ("second_factor.ok", "passkey"),
+        ]
 
 
 def test_an_authenticator_app_is_set_up_from_the_page_and_a_recovery_code_signs_in(open_desk, sam):

@@ -44,7 +44,13 @@ def _whole_visit(data, caseload) -> dict:
         halfway = factories.make_client(clinic, pat, first_name="Omar", last_name="Reyes")
         factories.make_case_history(halfway)  # history taken, acknowledgement not yet
         s.flush()
-        return {"alex": alex.id, "later": later.id, "first": first.id, "newcomer": newcomer.id, "halfway": halfway.id}
+        return {
+            "alex": alex.id,
+            "later": later.id,
+            "first": first.id,
+            "newcomer": newcomer.id,
+            "halfway": halfway.id,
+        }
 
 
 # screen, its route, and the forms it must hold (more may come; every one is checked)
@@ -70,7 +76,12 @@ CONTROL = """(c) => ({tag: c.tagName.toLowerCase(), type: c.type, id: c.id, chec
     hasValue: c.hasAttribute('value'), options: c.options ? c.options.length : 0,
     shown: !c.disabled && c.type !== 'hidden' && !c.closest('[hidden]') && c.getClientRects().length > 0})"""
 
-TEXT_VALUES = {"email": "nia@example.test", "number": "3", "date": "2001-02-03", "datetime-local": "2030-01-02T10:30"}
+TEXT_VALUES = {
+    "email": "nia@example.test",
+    "number": "3",
+    "date": "2001-02-03",
+    "datetime-local": "2030-01-02T10:30",
+}
 
 
 def _type_into_every_control(page, form) -> None:
@@ -111,7 +122,8 @@ def _expect_snapshot(form, expected: list[str], timeout: float = 5.0) -> None:
 
 @pytest.mark.parametrize("screen,route,required", SCREENS, ids=[s[0] for s in SCREENS])
 def test_every_form_on_the_screens_of_a_visit_keeps_a_draft_through_a_reload(
-        new_context, server, caseload, data, screen, route, required):
+    new_context, server, caseload, data, screen, route, required
+):
     ids = _whole_visit(data, caseload)
     page = sign_in(new_context().new_page())
     # The phone alone: these are its drafts and records, not what a sync makes of them.
@@ -129,7 +141,9 @@ def test_every_form_on_the_screens_of_a_visit_keeps_a_draft_through_a_reload(
     for index in range(forms.count()):
         form = forms.nth(index)
         key = form.get_attribute("data-draft")
-        assert key, f"a form on the {screen} screen keeps no draft: {form.evaluate('(f) => f.outerHTML')[:200]}"
+        assert key, (
+            f"a form on the {screen} screen keeps no draft: {form.evaluate('(f) => f.outerHTML')[:200]}"
+        )
         _type_into_every_control(page, form)
         typed[key] = form.evaluate(SNAPSHOT)
     _settled(page)
@@ -141,7 +155,9 @@ def test_every_form_on_the_screens_of_a_visit_keeps_a_draft_through_a_reload(
         _expect_snapshot(page.locator(f"main form[data-draft='{key}']"), snapshot)
 
 
-def test_a_complaint_being_typed_comes_back_after_a_reload_and_goes_once_added(new_context, server, caseload, data):
+def test_a_complaint_being_typed_comes_back_after_a_reload_and_goes_once_added(
+    new_context, server, caseload, data
+):
     ids = _whole_visit(data, caseload)
     page = sign_in(new_context().new_page())
     page.goto(f"/app/#/visits/{ids['first']}/since")
@@ -164,10 +180,13 @@ def test_a_complaint_being_typed_comes_back_after_a_reload_and_goes_once_added(n
     form.locator("[data-field=intensity]").get_by_text("6", exact=True).click()
     form.get_by_role("button", name="Add this sensation").click()
     expect(page.locator("#sensation-list")).to_contain_text("cramps at night")  # stored trimmed
-    assert page.evaluate("""async () => {
+    assert (
+        page.evaluate("""async () => {
         const db = await import('/static/js/db.js');
         return (await db.listRecords('sensation')).map((s) => s.client_words);
-    }""").count("cramps at night,") == 1
+    }""").count("cramps at night,")
+        == 1
+    )
     _settled(page)
     page.reload()
     wait_until_ready(page)
@@ -175,7 +194,9 @@ def test_a_complaint_being_typed_comes_back_after_a_reload_and_goes_once_added(n
     expect(page.locator("#add-sensation").get_by_label("What the client feels")).to_have_value("")
 
 
-def test_a_findings_note_comes_back_byte_for_byte_and_is_trimmed_only_when_saved(new_context, server, caseload, data):
+def test_a_findings_note_comes_back_byte_for_byte_and_is_trimmed_only_when_saved(
+    new_context, server, caseload, data
+):
     ids = _whole_visit(data, caseload)
     page = sign_in(new_context().new_page())
     page.goto(f"/app/#/visits/{ids['first']}/findings")
@@ -206,8 +227,11 @@ NEVER_DRAFTED = {"lock.js"}
 def test_no_screen_builds_a_form_that_could_keep_no_draft():
     """Forms come from form.js (entryForm, recordForm), which need a draft key: a screen that
     built one by hand could forget it."""
-    hand_built = [path.name for path in UI.glob("*.js")
-                  if path.name != "form.js" and re.search(r"""h\(\s*['"]form['"]""", path.read_text())]
+    hand_built = [
+        path.name
+        for path in UI.glob("*.js")
+        if path.name != "form.js" and re.search(r"""h\(\s*['"]form['"]""", path.read_text())
+    ]
     assert sorted(hand_built) == sorted(NEVER_DRAFTED)
     assert "draft" not in (UI / "lock.js").read_text()
 

@@ -22,8 +22,9 @@ from webapp.visits.models import Finding
 pytestmark = pytest.mark.e2e
 
 
-def test_a_direction_chosen_offline_is_kept_in_the_draft_synced_and_printed_at_the_desk(new_context, server, caseload,
-                                                                                       data):
+def test_a_direction_chosen_offline_is_kept_in_the_draft_synced_and_printed_at_the_desk(
+    new_context, server, caseload, data
+):
     context = new_context()
     page = sign_in(context.new_page())
     go_offline(context, server)
@@ -42,7 +43,9 @@ def test_a_direction_chosen_offline_is_kept_in_the_draft_synced_and_printed_at_t
     form.get_by_label("Region").select_option(label="Hip")
     form.locator("[data-field=side]").get_by_text("Left", exact=True).click()
     direction.focus()
-    page.keyboard.press("ArrowDown")  # moves a closed select on to the next option, as a screen-reader user would
+    page.keyboard.press(
+        "ArrowDown"
+    )  # moves a closed select on to the next option, as a screen-reader user would
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     expect(direction).to_have_value("medial")
@@ -81,4 +84,6 @@ def test_a_direction_chosen_offline_is_kept_in_the_draft_synced_and_printed_at_t
     expect(said).to_have_text("· Direction: Towards the midline")
     desk.emulate_media(media="print")
     expect(said).to_be_visible()
-    expect(desk.locator("table.findings")).to_contain_text("Tension found, released · Direction: Towards the midline")
+    expect(desk.locator("table.findings")).to_contain_text(
+        "Tension found, released · Direction: Towards the midline"
+    )

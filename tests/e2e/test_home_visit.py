@@ -29,9 +29,17 @@ from webapp.visits.models import Finding, SensationRating, Visit
 def _new_client_booked_today(data, caseload) -> str:
     with data() as s:
         from webapp.auth.models import Clinic, User
+
         clinic, pat = s.get(Clinic, caseload["clinic"]), s.get(User, caseload["pat"])
-        cara = factories.make_client(clinic, pat, first_name="Cara", last_name="Nolan",
-                                     address_line="4 Mill Lane", town="Ashford", postcode="TN24 8AB")
+        cara = factories.make_client(
+            clinic,
+            pat,
+            first_name="Cara",
+            last_name="Nolan",
+            address_line="4 Mill Lane",
+            town="Ashford",
+            postcode="TN24 8AB",
+        )
         noon = dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(12, 0), tzinfo=dt.UTC)
         factories.make_appointment(cara, pat, starts_at=noon, location="home")
         s.flush()
@@ -42,7 +50,9 @@ def _desk_page(new_context, data):
     return sign_in_at_desk(new_context(viewport={"width": 1440, "height": 900}).new_page(), data)
 
 
-def test_a_first_home_visit_recorded_offline_reaches_the_desk_once_complete(new_context, server, caseload, data):
+def test_a_first_home_visit_recorded_offline_reaches_the_desk_once_complete(
+    new_context, server, caseload, data
+):
     cara_id = _new_client_booked_today(data, caseload)
     context = new_context(timezone_id="UTC")
     page = sign_in(context.new_page())
@@ -54,14 +64,17 @@ def test_a_first_home_visit_recorded_offline_reaches_the_desk_once_complete(new_
     expect(card).to_contain_text("Cara")
     expect(card).to_contain_text("first visit")
     expect(card.get_by_role("link", name="4 Mill Lane, Ashford, TN24 8AB (opens maps)")).to_have_attribute(
-        "href", "https://www.google.com/maps/search/?api=1&query=4%20Mill%20Lane%2C%20Ashford%2C%20TN24%208AB")
+        "href", "https://www.google.com/maps/search/?api=1&query=4%20Mill%20Lane%2C%20Ashford%2C%20TN24%208AB"
+    )
     card.get_by_role("link", name="Start the visit").click()
 
     # First visit: the case history, then the acknowledgement, before the session record.
     expect(page.get_by_role("heading", level=1)).to_have_text("First visit with Cara")
     page.get_by_label("Occupation").fill("Accountant")
     page.get_by_label("Hours sitting a day").fill("8")
-    page.get_by_label("Conditions diagnosed by a doctor (as the client reports them)").fill("Sciatica, GP 2024")
+    page.get_by_label("Conditions diagnosed by a doctor (as the client reports them)").fill(
+        "Sciatica, GP 2024"
+    )
     page.get_by_label("Water a day (litres)").fill("0.8")
     # A yes/no question is answered yes, no, or left not asked: never "no" for want of a tick.
     expect(page.get_by_label("Takes magnesium")).to_have_value("")
@@ -95,11 +108,16 @@ def test_a_first_home_visit_recorded_offline_reaches_the_desk_once_complete(new_
     visit_id = page.url.split("/visits/")[1].split("/")[0]
     # What is typed is stored as it is typed, with no pause first: the save is under way
     # at once (polled briefly only because the write itself takes a moment).
-    page.wait_for_function("""async (id) => {
+    page.wait_for_function(
+        """async (id) => {
         const db = await import('/static/js/db.js');
         const draft = await db.getMeta(`draft:finding:${id}`);
         return Boolean(draft && draft.muscle_or_test === 'Gastrocnemius' && draft.region === 'calf');
-    }""", arg=visit_id, timeout=1000, polling=50)
+    }""",
+        arg=visit_id,
+        timeout=1000,
+        polling=50,
+    )
 
     # The phone reloads the page mid-visit: the visit and the half-entered finding come back.
     page.reload()
@@ -133,10 +151,29 @@ def test_a_first_home_visit_recorded_offline_reaches_the_desk_once_complete(new_
         assert visit.notes == "Calves tight on the left." and visit.advice == ["water"]
         assert visit.appointment_id is not None and visit.location == "home"
         assert s.scalar(select(func.count()).select_from(Finding).where(Finding.visit_id == visit.id)) == 2
-        assert s.scalar(select(func.count()).select_from(SensationRating).where(SensationRating.visit_id == visit.id)) == 1
-        assert s.scalar(select(func.count()).select_from(CaseHistory).where(CaseHistory.client_id == client_uuid)) == 1
-        assert s.scalar(select(func.count()).select_from(Acknowledgement).where(Acknowledgement.client_id == client_uuid)) == 1
-        booked = s.scalars(select(Appointment).where(Appointment.client_id == client_uuid).order_by(Appointment.starts_at)).all()
+        assert (
+            s.scalar(
+                select(func.count()).select_from(SensationRating).where(SensationRating.visit_id == visit.id)
+            )
+            == 1
+        )
+        assert (
+            s.scalar(
+                select(func.count()).select_from(CaseHistory).where(CaseHistory.client_id == client_uuid)
+            )
+            == 1
+        )
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(Acknowledgement)
+                .where(Acknowledgement.client_id == client_uuid)
+            )
+            == 1
+        )
+        booked = s.scalars(
+            select(Appointment).where(Appointment.client_id == client_uuid).order_by(Appointment.starts_at)
+        ).all()
         assert len(booked) == 2 and (booked[1].starts_at.date() - booked[0].starts_at.date()).days == 3
 
     desk = _desk_page(new_context, data)

@@ -80,14 +80,18 @@ def test_the_installed_app_asks_once_and_a_refusal_is_one_line(new_context, serv
     assert _asked(page) == 1
 
 
-def test_a_promise_kept_says_nothing_and_one_later_withdrawn_brings_back_the_line(new_context, server, caseload):
+def test_a_promise_kept_says_nothing_and_one_later_withdrawn_brings_back_the_line(
+    new_context, server, caseload
+):
     page = _phone(new_context, installed=True, persisted=True)
     _restart(page)
     expect(page.locator("#storage-notice")).to_have_count(0)
     assert _asked(page) == 0  # already promised: nothing to ask
 
-    page.evaluate("() => localStorage.setItem('test.storage', JSON.stringify({installed: true, persisted: false, "
-                  "answer: false}))")
+    page.evaluate(
+        "() => localStorage.setItem('test.storage', JSON.stringify({installed: true, persisted: false, "
+        "answer: false}))"
+    )
     _restart(page)
     expect(page.locator("#storage-notice.notice-line")).to_contain_text("Data may be cleared")
     assert _asked(page) == 1  # the one time it is asked: the browser had promised without being asked

@@ -61,8 +61,10 @@ def test_a_retry_after_a_lost_answer_is_recognised_not_applied_twice(new_context
     expect(page.locator("#sync-indicator")).to_have_attribute("data-waiting", "2")
 
     retried = []
-    page.on("request", lambda r: retried.append(json.loads(r.post_data))
-            if r.url.endswith("/api/v1/sync/push") else None)
+    page.on(
+        "request",
+        lambda r: retried.append(json.loads(r.post_data)) if r.url.endswith("/api/v1/sync/push") else None,
+    )
     page.unroute(SYNC_API)
     page.get_by_role("button", name="Sync now").click()
     wait_for_sync(page)
@@ -74,7 +76,8 @@ def test_a_retry_after_a_lost_answer_is_recognised_not_applied_twice(new_context
 
 
 def test_an_edit_made_after_a_lost_answer_is_queued_apart_and_never_changes_what_was_sent(
-        new_context, server, caseload, data):
+    new_context, server, caseload, data
+):
     context = new_context(service_workers="block")
     page = sign_in(context.new_page(), worker=False)
     go_offline(context, server)
@@ -87,10 +90,13 @@ def test_an_edit_made_after_a_lost_answer_is_queued_apart_and_never_changes_what
     # The visit is edited before the phone learns whether its creation arrived: the edit may
     # not be folded into the change already sent, and the app being reopened changes nothing.
     visit_id = next(c["id"] for c in sent[0]["changes"] if c["entity"] == "visit")
-    page.evaluate("""async (id) => {
+    page.evaluate(
+        """async (id) => {
         const outbox = await import('/static/js/outbox.js');
         await outbox.updateRecord('visit', id, { notes: 'Written after the lost answer' });
-    }""", visit_id)
+    }""",
+        visit_id,
+    )
     page.reload()
     wait_until_ready(page)
     expect(page.locator("#sync-indicator")).to_have_attribute("data-state", "offline")
@@ -101,8 +107,10 @@ def test_an_edit_made_after_a_lost_answer_is_queued_apart_and_never_changes_what
     assert edit["fields"] == {"notes": "Written after the lost answer"} and edit["attempts"] == 0
 
     retried = []
-    page.on("request", lambda r: retried.append(json.loads(r.post_data))
-            if r.url.endswith("/api/v1/sync/push") else None)
+    page.on(
+        "request",
+        lambda r: retried.append(json.loads(r.post_data)) if r.url.endswith("/api/v1/sync/push") else None,
+    )
     page.unroute(SYNC_API)
     page.get_by_role("button", name="Sync now").click()
     wait_for_sync(page)

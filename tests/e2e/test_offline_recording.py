@@ -29,10 +29,14 @@ FINDINGS = [("Calf", "Left", True), ("Lower back, L4", "Both sides", False)]
 def _server_findings(data, client_id):
     with data() as s:
         visits = s.scalars(select(Visit).where(Visit.client_id == client_id)).all()
-        findings = s.scalars(select(Finding).where(Finding.client_id == client_id).order_by(Finding.position)).all()
-        return ([v.notes for v in visits],
-                [(f.region, f.side, f.tension_found, f.released) for f in findings],
-                s.scalar(select(func.count()).select_from(AppliedChange)))
+        findings = s.scalars(
+            select(Finding).where(Finding.client_id == client_id).order_by(Finding.position)
+        ).all()
+        return (
+            [v.notes for v in visits],
+            [(f.region, f.side, f.tension_found, f.released) for f in findings],
+            s.scalar(select(func.count()).select_from(AppliedChange)),
+        )
 
 
 def test_the_app_opens_offline_after_one_visit_online(new_context, server, caseload):
@@ -55,7 +59,9 @@ def test_the_app_opens_offline_after_one_visit_online(new_context, server, casel
     expect(again.get_by_role("link", name="Bea Lund")).to_be_visible()
 
 
-def test_a_session_recorded_offline_survives_closing_and_reaches_the_server_once(new_context, server, caseload, data):
+def test_a_session_recorded_offline_survives_closing_and_reaches_the_server_once(
+    new_context, server, caseload, data
+):
     context = new_context()
     page = sign_in(context.new_page())
     go_offline(context, server)
@@ -80,8 +86,10 @@ def test_a_session_recorded_offline_survives_closing_and_reaches_the_server_once
     assert _server_findings(data, caseload["alex"]) == ([], [], 0)
 
     pushes = []
-    reopened.on("request", lambda r: pushes.append(json.loads(r.post_data))
-                if r.url.endswith("/api/v1/sync/push") else None)
+    reopened.on(
+        "request",
+        lambda r: pushes.append(json.loads(r.post_data)) if r.url.endswith("/api/v1/sync/push") else None,
+    )
     go_online(context, server)  # the `online` event starts a sync
     wait_for_sync(reopened)
 

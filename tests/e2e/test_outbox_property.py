@@ -192,16 +192,24 @@ def pause_the_clock(page: Page) -> None:
 targets = st.sampled_from(["client", "finding", "new"])
 phone = st.integers(0, PHONES - 1)
 edit = st.tuples(targets, st.integers(0, 3), st.integers(0, 2))  # what, which new finding, which field
-operations = st.lists(st.one_of(
-    st.tuples(st.just("edit"), phone, edit),
-    st.tuples(st.just("create_finding"), phone, st.none()),
-    st.tuples(st.just("delete_finding"), phone, st.integers(0, 3)),
-    st.tuples(st.just("desk_edit"), st.none(), st.sampled_from(CLIENT_FIELDS)),
-    st.tuples(st.just("sync"), phone, st.lists(st.sampled_from(FATES), max_size=3)),
-    st.tuples(st.just("edit_during_push"), phone, st.tuples(st.sampled_from(FATES), st.lists(edit, min_size=1, max_size=3))),
-    st.tuples(st.just("restart_during_push"), phone, st.booleans()),
-    st.tuples(st.just("restart"), phone, st.none()),
-), min_size=1, max_size=12)
+operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("edit"), phone, edit),
+        st.tuples(st.just("create_finding"), phone, st.none()),
+        st.tuples(st.just("delete_finding"), phone, st.integers(0, 3)),
+        st.tuples(st.just("desk_edit"), st.none(), st.sampled_from(CLIENT_FIELDS)),
+        st.tuples(st.just("sync"), phone, st.lists(st.sampled_from(FATES), max_size=3)),
+        st.tuples(
+            st.just("edit_during_push"),
+            phone,
+            st.tuples(st.sampled_from(FATES), st.lists(edit, min_size=1, max_size=3)),
+        ),
+        st.tuples(st.just("restart_during_push"), phone, st.booleans()),
+        st.tuples(st.just("restart"), phone, st.none()),
+    ),
+    min_size=1,
+    max_size=12,
+)
 
 
 @pytest.fixture
@@ -261,9 +269,25 @@ class Scenario:
         elif action == "create_finding":
             record_id = str(uuid.uuid4())
             note = next(self.values)
-            who.page.evaluate(CREATE, {"entity": "finding", "id": record_id, "clientId": self.client_id, "fields": {
-                "visit_id": self.visit_id, "region": "calf", "side": "left", "tension_found": True, "released": True,
-                "note": note, "muscle_or_test": "", "tension_line_id": None, "position": len(self.new_findings) + 1}})
+            who.page.evaluate(
+                CREATE,
+                {
+                    "entity": "finding",
+                    "id": record_id,
+                    "clientId": self.client_id,
+                    "fields": {
+                        "visit_id": self.visit_id,
+                        "region": "calf",
+                        "side": "left",
+                        "tension_found": True,
+                        "released": True,
+                        "note": note,
+                        "muscle_or_test": "",
+                        "tension_line_id": None,
+                        "position": len(self.new_findings) + 1,
+                    },
+                },
+            )
             who.typed[(record_id, "note")] = note
             self.new_findings.append(record_id)
         elif action == "delete_finding":
@@ -294,7 +318,9 @@ class Scenario:
             who.restart()
 
     def ids(self) -> list[tuple[str, str]]:
-        return [("client", self.client_id), ("finding", self.finding_id)] + [("finding", f) for f in self.new_findings]
+        return [("client", self.client_id), ("finding", self.finding_id)] + [
+            ("finding", f) for f in self.new_findings
+        ]
 
     def settle_everything(self) -> list[dict]:
         """The network comes back for good: sync until nothing waits; each phone's state."""
@@ -310,9 +336,13 @@ class Scenario:
         return [each.page.evaluate(STATE, {"ids": self.ids()}) for each in self.phones]
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=HUNT is None,
-          phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],  # (explaining costs minutes)
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=HUNT is None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],  # (explaining costs minutes)
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(steps=operations)
 # Found by this test: a finding created and deleted before a sync left its tombstone on the
 # phone (storing the delete's answer took the change for one still waiting behind itself).
@@ -320,8 +350,13 @@ class Scenario:
 # A change queued while the one before it is on its way, to a field the desk changed meanwhile
 # and one it did not: it is split, the first kept on its old base (a conflict), the other
 # rebased onto the answer's version (applied).
-@example(steps=[("desk_edit", None, "phone"), ("edit", 0, ("client", 0, 2)),
-                ("edit_during_push", 0, ("deliver", [("client", 0, 0), ("client", 0, 1)]))])
+@example(
+    steps=[
+        ("desk_edit", None, "phone"),
+        ("edit", 0, ("client", 0, 2)),
+        ("edit_during_push", 0, ("deliver", [("client", 0, 0), ("client", 0, 1)])),
+    ]
+)
 def test_the_real_outbox_converges_with_the_server_and_loses_nothing(phones, data, caseload, steps):
     scenario = Scenario(phones, data, caseload)
     for action, who, detail in steps:
@@ -336,13 +371,28 @@ def test_the_real_outbox_converges_with_the_server_and_loses_nothing(phones, dat
             row = s.get(model, uuid.UUID(record_id))
             if row is not None:  # (a finding created on a phone whose push never arrived: see below)
                 server[record_id] = serialise(ENTITIES[entity], row)
-        open_conflicts = {str(c.id) for c in s.scalars(select(SyncConflict).where(
-            SyncConflict.resolved_at.is_(None), SyncConflict.client_id == uuid.UUID(scenario.client_id)))}
+        open_conflicts = {
+            str(c.id)
+            for c in s.scalars(
+                select(SyncConflict).where(
+                    SyncConflict.resolved_at.is_(None),
+                    SyncConflict.client_id == uuid.UUID(scenario.client_id),
+                )
+            )
+        }
         sent = {change["change_id"] for each in phones for change in each.gate.sent}
-        answers = {str(a.change_id): a.result for a in s.scalars(
-            select(AppliedChange).where(AppliedChange.change_id.in_([uuid.UUID(c) for c in sent])))}
-        conflicted = {(str(c.change_id), c.field) for c in s.scalars(
-            select(SyncConflict).where(SyncConflict.change_id.in_([uuid.UUID(c) for c in sent])))}
+        answers = {
+            str(a.change_id): a.result
+            for a in s.scalars(
+                select(AppliedChange).where(AppliedChange.change_id.in_([uuid.UUID(c) for c in sent]))
+            )
+        }
+        conflicted = {
+            (str(c.change_id), c.field)
+            for c in s.scalars(
+                select(SyncConflict).where(SyncConflict.change_id.in_([uuid.UUID(c) for c in sent]))
+            )
+        }
 
     for state in states:
         # Nothing waits, nothing was refused, nothing is left in flight.
@@ -371,5 +421,7 @@ def test_the_real_outbox_converges_with_the_server_and_loses_nothing(phones, dat
     # What a practitioner last typed into a field went out, in a change from their phone.
     for each in phones:
         for (record_id, name), value in each.typed.items():
-            assert any(change["id"] == record_id and (change.get("fields") or {}).get(name) == value
-                       for change in each.gate.sent), (record_id, name, value)
+            assert any(
+                change["id"] == record_id and (change.get("fields") or {}).get(name) == value
+                for change in each.gate.sent
+            ), (record_id, name, value)

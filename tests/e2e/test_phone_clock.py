@@ -45,20 +45,24 @@ def _clinic_date(when: dt.datetime) -> str:
     return when.astimezone(ZoneInfo("Europe/London")).date().isoformat()
 
 
-def test_today_is_the_clinics_today_and_the_phone_says_its_clock_is_off(new_context, server, caseload, data, skew):
+def test_today_is_the_clinics_today_and_the_phone_says_its_clock_is_off(
+    new_context, server, caseload, data, skew
+):
     words, offset = skew
     with data() as s:
         alex = s.get(Client, caseload["alex"])
         factories.make_appointment(alex, starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5))
     _, page = _phone_with_a_wrong_clock(new_context, offset)
     expect(page.locator("#clock-warning")).to_contain_text(
-        f"This phone’s clock is {words}. Times are corrected using the clinic’s clock.")
+        f"This phone’s clock is {words}. Times are corrected using the clinic’s clock."
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text("Today")
     expect(page.locator("[data-appointment]")).to_contain_text("Alex")
 
 
 def test_a_visit_recorded_offline_lands_at_the_real_time_and_the_next_is_proposed_by_it(
-        new_context, server, caseload, data, skew):
+    new_context, server, caseload, data, skew
+):
     _, offset = skew
     context, page = _phone_with_a_wrong_clock(new_context, offset)
     go_offline(context, server)
@@ -81,8 +85,11 @@ def test_a_visit_recorded_offline_lands_at_the_real_time_and_the_next_is_propose
 def test_sessions_keep_their_order_whatever_the_phones_clock(new_context, server, caseload, data, skew):
     _, offset = skew
     with data() as s:
-        factories.make_visit(s.get(Client, caseload["alex"]), number=1,
-                             started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=1))
+        factories.make_visit(
+            s.get(Client, caseload["alex"]),
+            number=1,
+            started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=1),
+        )
     context, page = _phone_with_a_wrong_clock(new_context, offset)
     record_session(page, "Alex Morgan", [("Calf", "Left", True)])
     page.get_by_role("button", name="Sync now").click()
@@ -96,11 +103,15 @@ def test_sessions_keep_their_order_whatever_the_phones_clock(new_context, server
         assert first.started_at < second.started_at and second.clock_flag == "corrected"
 
 
-def test_a_phone_that_never_reached_the_server_sends_no_offset_and_is_flagged(new_context, server, caseload, data):
+def test_a_phone_that_never_reached_the_server_sends_no_offset_and_is_flagged(
+    new_context, server, caseload, data
+):
     context = new_context()
     page = sign_in(context.new_page())
     page.evaluate("async () => (await import('/static/js/db.js')).setMeta('clock', null)")
-    page.route("**/api/v1/**", lambda route: route.abort("internetdisconnected"))  # nothing answers, nothing learnt
+    page.route(
+        "**/api/v1/**", lambda route: route.abort("internetdisconnected")
+    )  # nothing answers, nothing learnt
     page.reload()
     page.locator("#unlock-form").get_by_label("PIN").fill("482916")
     page.get_by_role("button", name="Unlock", exact=True).click()
@@ -114,9 +125,13 @@ def test_a_phone_that_never_reached_the_server_sends_no_offset_and_is_flagged(ne
         assert visit.clock_offset_seconds is None and visit.clock_flag == "unknown_offset"
 
 
-def test_a_session_the_server_finds_in_the_future_waits_under_needs_attention(new_context, server, caseload, data):
+def test_a_session_the_server_finds_in_the_future_waits_under_needs_attention(
+    new_context, server, caseload, data
+):
     context, page = _phone_with_a_wrong_clock(new_context, SKEWS["3 days ahead"])
-    page.evaluate("async () => (await import('/static/js/db.js')).setMeta('clock', null)")  # as if never learnt
+    page.evaluate(
+        "async () => (await import('/static/js/db.js')).setMeta('clock', null)"
+    )  # as if never learnt
     page.route("**/api/v1/**", lambda route: route.abort("internetdisconnected"))
     page.reload()
     page.locator("#unlock-form").get_by_label("PIN").fill("482916")
@@ -128,6 +143,8 @@ def test_a_session_the_server_finds_in_the_future_waits_under_needs_attention(ne
     page.locator("#sync-indicator").get_by_role("link", name="2 need attention").click()
     item = page.locator("[data-kind=rejected]").first
     # Three days ahead, less the seconds between the start and the push reaching the server.
-    expect(item).to_contain_text(re.compile(r"starts (3 days|2 days 23 hours) after the clinic's clock says it is now"))
+    expect(item).to_contain_text(
+        re.compile(r"starts (3 days|2 days 23 hours) after the clinic's clock says it is now")
+    )
     with data() as s:
         assert s.scalars(select(Visit)).all() == []  # nothing stored; everything kept on the phone

@@ -41,25 +41,35 @@ def _cara_booked_today_at(data, caseload, hour: int, minute: int) -> uuid.UUID:
         clinic, pat = s.get(Clinic, caseload["clinic"]), s.get(User, caseload["pat"])
         cara = factories.make_client(clinic, pat, first_name="Cara", last_name="Nolan", town="Ashford")
         today = dt.datetime.now(LONDON).date()
-        factories.make_appointment(cara, pat, starts_at=dt.datetime.combine(today, dt.time(hour, minute), tzinfo=LONDON))
+        factories.make_appointment(
+            cara, pat, starts_at=dt.datetime.combine(today, dt.time(hour, minute), tzinfo=LONDON)
+        )
         return cara.id
 
 
 def _on_the_server(data, client_id: uuid.UUID) -> dict:
     with data() as s:
+
         def count(model, *where):
             return s.scalar(select(func.count()).select_from(model).where(*where))
+
         visits = s.scalars(select(Visit).where(Visit.client_id == client_id)).all()
-        return {"visits": len(visits), "notes": [v.notes for v in visits],
-                "findings": sorted((f.region, f.side, f.released, f.note) for f in s.scalars(
-                    select(Finding).where(Finding.client_id == client_id))),
-                "case histories": count(CaseHistory, CaseHistory.client_id == client_id),
-                "acknowledgements": count(Acknowledgement, Acknowledgement.client_id == client_id),
-                "changes applied": count(AppliedChange)}
+        return {
+            "visits": len(visits),
+            "notes": [v.notes for v in visits],
+            "findings": sorted(
+                (f.region, f.side, f.released, f.note)
+                for f in s.scalars(select(Finding).where(Finding.client_id == client_id))
+            ),
+            "case histories": count(CaseHistory, CaseHistory.client_id == client_id),
+            "acknowledgements": count(Acknowledgement, Acknowledgement.client_id == client_id),
+            "changes applied": count(AppliedChange),
+        }
 
 
 def test_a_first_visit_recorded_with_the_server_stopped_survives_a_reload_and_reaches_it_once(
-        open_phone, server, caseload, data):
+    open_phone, server, caseload, data
+):
     cara = _cara_booked_today_at(data, caseload, 15, 30)
     phone = sign_in(open_phone())
     server.stop()
@@ -95,7 +105,10 @@ def test_a_first_visit_recorded_with_the_server_stopped_survives_a_reload_and_re
     phone.wait_for_text("main h1", "Findings · session 1")
     phone.wait_for_value("Short note (optional)", "Tender when sitting")
     assert phone.value("Region") == "lumbar_l4"
-    assert phone.evaluate("() => document.querySelector('#finding-form [data-field=side] input:checked')?.value") == "both"
+    assert (
+        phone.evaluate("() => document.querySelector('#finding-form [data-field=side] input:checked')?.value")
+        == "both"
+    )
     save_finding(phone, "Lower back, L4", released=False)
     assert phone.count("#finding-list > li") == 2
 
@@ -111,9 +124,14 @@ def test_a_first_visit_recorded_with_the_server_stopped_survives_a_reload_and_re
     server.start()
     sync_now(phone)
     arrived = _on_the_server(data, cara)
-    assert arrived == {"visits": 1, "notes": ["Calves tight on the left."],
-                       "findings": [("calf", "left", True, ""), ("lumbar_l4", "both", False, "Tender when sitting")],
-                       "case histories": 1, "acknowledgements": 1, "changes applied": waiting}
+    assert arrived == {
+        "visits": 1,
+        "notes": ["Calves tight on the left."],
+        "findings": [("calf", "left", True, ""), ("lumbar_l4", "both", False, "Tender when sitting")],
+        "case histories": 1,
+        "acknowledgements": 1,
+        "changes applied": waiting,
+    }
     assert waiting_changes(phone) == 0
     sync_now(phone)  # and a sync after that sends nothing again
     assert _on_the_server(data, cara) == arrived
@@ -128,7 +146,9 @@ def test_a_new_version_is_offered_and_taken_on_reload(open_phone, server, caselo
         stylesheet.write_text(original + "\n/* a deploy changed this file */\n")
         second = server.rebuild_shell()
         assert second != first
-        phone.evaluate("() => navigator.serviceWorker.getRegistration('/app/').then((r) => r.update()).then(() => null)")
+        phone.evaluate(
+            "() => navigator.serviceWorker.getRegistration('/app/').then((r) => r.update()).then(() => null)"
+        )
         phone.wait_for_text("#update-banner", "A new version of Fieldbook is ready.")
         phone.wait_for_text("#update-banner", "Everything is sent.")
         assert phone.evaluate("() => document.body.dataset.version") == first  # not taken unasked
@@ -153,8 +173,11 @@ def test_sign_out_sends_what_waits_then_leaves_nothing_on_the_phone(open_phone, 
     phone.press("Sign out")
     phone.wait_for_text("main", "1 change on this phone has not reached the clinic yet.")
     phone.press("Send them, then sign out")
-    phone.wait_for_text("#sign-out-status", "1 change could not be sent: there is no connection to the clinic "
-                                            "server. You are still signed in, and nothing was removed.")
+    phone.wait_for_text(
+        "#sign-out-status",
+        "1 change could not be sent: there is no connection to the clinic "
+        "server. You are still signed in, and nothing was removed.",
+    )
     server.start()
     phone.press("Send them, then sign out")
     phone.wait_for_url("/login?next=/app/")

@@ -72,7 +72,9 @@ def _type_a_finding_without_saving(page, note: str) -> None:
 def test_nothing_personal_is_stored_in_clear(new_context, server, caseload, data):
     context = new_context()
     page = sign_in(context.new_page())
-    record_session(page, "Alex Morgan", [("Knee", "Right", True)], notes="Sore knee, tender under the left heel")
+    record_session(
+        page, "Alex Morgan", [("Knee", "Right", True)], notes="Sore knee, tender under the left heel"
+    )
     wait_for_sync(page)
     server.stop()  # and some waiting in the outbox, and a draft half typed
     record_session(page, "Bea Lund", [("Calf", "Left", True)], notes="tender under the left heel again")
@@ -81,7 +83,9 @@ def test_nothing_personal_is_stored_in_clear(new_context, server, caseload, data
     assert idb_counts(page)["outbox"] >= 2
     found = [secret for secret in SECRETS if re.search(rf"\b{re.escape(secret)}\b", stored)]
     assert found == [], f"in clear on the phone: {found}"
-    assert "sealed" in page.evaluate(READ_EVERYTHING)["idb"]["fieldbook/client"]  # the records are there, sealed
+    assert (
+        "sealed" in page.evaluate(READ_EVERYTHING)["idb"]["fieldbook/client"]
+    )  # the records are there, sealed
 
 
 def test_reopened_with_cookies_cleared_the_app_shows_only_the_lock(new_context, server, caseload):
@@ -145,10 +149,13 @@ def _wrong_pin(page, left: int) -> None:
     """One wrong PIN, and the answer to it (the next try waits for it: the form is redrawn)."""
     unlock(page, "999999")
     expect(page.locator("#lock-message")).to_contain_text(
-        f"{left} {'try' if left == 1 else 'tries'} left." if left else "the PIN no longer unlocks this phone")
+        f"{left} {'try' if left == 1 else 'tries'} left." if left else "the PIN no longer unlocks this phone"
+    )
 
 
-def test_ten_wrong_pins_then_a_sign_in_recovers_everything_and_sends_it_once(new_context, server, caseload, data):
+def test_ten_wrong_pins_then_a_sign_in_recovers_everything_and_sends_it_once(
+    new_context, server, caseload, data
+):
     context = new_context()
     page = sign_in(context.new_page())
     server.stop()
@@ -244,9 +251,21 @@ def _virtual_authenticator(context, page) -> None:
     """Chromium's virtual authenticator, with PRF: a phone's fingerprint or face unlock."""
     cdp = context.new_cdp_session(page)
     cdp.send("WebAuthn.enable")
-    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
-        "protocol": "ctap2", "ctap2Version": "ctap2_1", "transport": "internal", "hasResidentKey": True,
-        "hasUserVerification": True, "isUserVerified": True, "hasPrf": True, "automaticPresenceSimulation": True}})
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "ctap2Version": "ctap2_1",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "hasPrf": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
 
 
 def test_a_passkey_unlocks_the_phone_offline(new_context, server, caseload):

@@ -20,15 +20,20 @@ pytestmark = pytest.mark.e2e
 def _alex_after_a_first_visit(data, caseload, days_ago: int = 3) -> dict:
     with data() as s:
         from webapp.clients.models import Client as C
+
         alex = s.get(C, caseload["alex"])
-        first = factories.make_visit(alex, number=1, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago))
+        first = factories.make_visit(
+            alex, number=1, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago)
+        )
         sensation = factories.make_sensation(alex, kind="calf_cramps", region="calf", side="left")
         factories.make_rating(sensation, first, 7, frequency="several_daily", times_of_day=["night"])
         s.flush()
         return {"visit": first.id, "sensation": sensation.id}
 
 
-def test_a_later_visit_records_reactions_and_rerates_each_sensation_with_a_tap(new_context, server, caseload, data):
+def test_a_later_visit_records_reactions_and_rerates_each_sensation_with_a_tap(
+    new_context, server, caseload, data
+):
     seeded = _alex_after_a_first_visit(data, caseload)
     context = new_context()
     page = sign_in(context.new_page())
@@ -54,7 +59,9 @@ def test_a_later_visit_records_reactions_and_rerates_each_sensation_with_a_tap(n
     page.get_by_role("button", name="Sync now").click()
     wait_for_sync(page)
     with data() as s:
-        second = s.scalars(select(Visit).where(Visit.client_id == caseload["alex"], Visit.number_in_course == 2)).one()
+        second = s.scalars(
+            select(Visit).where(Visit.client_id == caseload["alex"], Visit.number_in_course == 2)
+        ).one()
         assert second.reactions == ["tiredness"]
         assert second.referred and second.referral_reason == "Numbness in the foot: to see the GP"
         rating = s.scalars(select(SensationRating).where(SensationRating.visit_id == second.id)).one()
@@ -123,22 +130,41 @@ def test_no_screen_scrolls_sideways(new_context, server, caseload, data, width, 
     seeded = _alex_after_a_first_visit(data, caseload)
     with data() as s:
         alex = s.get(Client, caseload["alex"])
-        factories.make_appointment(alex, starts_at=dt.datetime.now(dt.UTC).replace(hour=12, minute=0), location="home")
+        factories.make_appointment(
+            alex, starts_at=dt.datetime.now(dt.UTC).replace(hour=12, minute=0), location="home"
+        )
         factories.make_finding(s.get(Visit, seeded["visit"]), "calf", "left", muscle_or_test="Gastrocnemius")
-        newcomer = factories.make_client(s.get(Clinic, caseload["clinic"]), s.get(User, caseload["pat"]),
-                                         first_name="Eve", last_name="Long-Surname-Without-Spaces-Anywhere")
+        newcomer = factories.make_client(
+            s.get(Clinic, caseload["clinic"]),
+            s.get(User, caseload["pat"]),
+            first_name="Eve",
+            last_name="Long-Surname-Without-Spaces-Anywhere",
+        )
         newcomer_id = newcomer.id
     page = sign_in(new_context(viewport={"width": width, "height": height}, timezone_id="UTC").new_page())
     alex_id, visit_id = caseload["alex"], seeded["visit"]
-    screens = ["#/", "#/week", "#/clients", "#/clients/new", f"#/clients/{alex_id}", f"#/clients/{alex_id}/edit",
-               f"#/clients/{alex_id}/case-history", f"#/clients/{newcomer_id}/first-visit",
-               f"#/visits/{visit_id}/since", f"#/visits/{visit_id}/findings", f"#/visits/{visit_id}/close",
-               "#/attention", "#/sign-out"]
+    screens = [
+        "#/",
+        "#/week",
+        "#/clients",
+        "#/clients/new",
+        f"#/clients/{alex_id}",
+        f"#/clients/{alex_id}/edit",
+        f"#/clients/{alex_id}/case-history",
+        f"#/clients/{newcomer_id}/first-visit",
+        f"#/visits/{visit_id}/since",
+        f"#/visits/{visit_id}/findings",
+        f"#/visits/{visit_id}/close",
+        "#/attention",
+        "#/sign-out",
+    ]
     for screen in screens:
         page.goto(f"/app/{screen}")
         expect(page.locator("main h1")).to_be_visible()
         page.wait_for_timeout(100)  # charts size themselves to their box
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, f"{screen} scrolls sideways by {overflow} px at {width} px"
 
 
@@ -162,7 +188,10 @@ def test_findings_traced_as_a_line_of_tension_share_the_line_in_order(new_contex
     wait_for_sync(page)
     with data() as s:
         from webapp.visits.models import Finding
-        line = s.scalars(select(Finding).where(Finding.client_id == caseload["alex"]).order_by(Finding.position)).all()
+
+        line = s.scalars(
+            select(Finding).where(Finding.client_id == caseload["alex"]).order_by(Finding.position)
+        ).all()
         assert [f.region for f in line] == ["lumbar_l5", "buttock", "calf"]
         assert len({f.tension_line_id for f in line}) == 1 and line[0].tension_line_id is not None
         assert [f.position for f in line] == [0, 1, 2]

@@ -40,7 +40,9 @@ def rated(data, caseload):
         back = factories.make_sensation(alex, kind="lower_back_pain", region="lumbar_l5", side="both")
         calf = factories.make_sensation(alex, kind="calf_cramps", region="calf", side="left")
         for number, (days, back_intensity, calf_intensity) in enumerate(VISITS, start=1):
-            visit = factories.make_visit(alex, number=number, started_at=FIRST_VISIT + dt.timedelta(days=days))
+            visit = factories.make_visit(
+                alex, number=number, started_at=FIRST_VISIT + dt.timedelta(days=days)
+            )
             factories.make_rating(back, visit, back_intensity, frequency="daily", times_of_day=["on_waking"])
             factories.make_rating(calf, visit, calf_intensity, frequency="few_weekly", times_of_day=["night"])
     return caseload
@@ -84,7 +86,9 @@ def test_each_sensation_is_charted_against_its_baseline_with_the_figures(new_con
     assert all(0 < chart["cssWidth"] <= 360 for chart in narrow), narrow
 
     # The same figures, for everyone, in a table.
-    back = section.locator(".progress-sensation").filter(has=page.get_by_role("heading", name="Lower back pain"))
+    back = section.locator(".progress-sensation").filter(
+        has=page.get_by_role("heading", name="Lower back pain")
+    )
     expect(back.locator(".progress-where")).to_have_text("Lower back, L5, Both sides")
     back.get_by_text("Show the figures").click()
     table = back.get_by_role("table", name="Lower back pain: intensity at each visit")
@@ -150,6 +154,8 @@ def test_ratings_follow_the_visits_and_the_baseline_is_the_first_rating(new_cont
     assert result["baselines"] == [7, 4, None]
     assert result["latest"] == "daily"
     assert result["words"] == ["4 lower", "2 higher", "no change"]
-    assert result["summary"] == ("Compared with when each was first rated, on the client’s own 0–10 scale: "
-                                 "lower_back_pain 7 → 3 since 2026-03-12 (4 lower); "
-                                 "calf_cramps 4 → 6 since 2026-03-15 (2 higher).")
+    assert result["summary"] == (
+        "Compared with when each was first rated, on the client’s own 0–10 scale: "
+        "lower_back_pain 7 → 3 since 2026-03-12 (4 lower); "
+        "calf_cramps 4 → 6 since 2026-03-15 (2 higher)."
+    )

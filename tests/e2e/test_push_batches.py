@@ -67,8 +67,10 @@ def _offline_phone_with_findings(new_context, server, count):
 
 def _watch_pushes(page):
     sent = []
-    page.on("request", lambda r: sent.append(json.loads(r.post_data))
-            if r.url.endswith("/api/v1/sync/push") else None)
+    page.on(
+        "request",
+        lambda r: sent.append(json.loads(r.post_data)) if r.url.endswith("/api/v1/sync/push") else None,
+    )
     return sent
 
 
@@ -80,8 +82,11 @@ def test_an_edit_queued_behind_the_first_batch_goes_in_the_same_sync(new_context
     go_online(context, server)
     wait_for_failed_sync(page, lambda: lost)
     expect(page.locator("#sync-indicator")).to_have_attribute("data-state", "offline")
-    page.evaluate("""async (id) => (await import('/static/js/outbox.js'))
-        .updateRecord('visit', id, { notes: 'Written while the first push hung' })""", visit_id)
+    page.evaluate(
+        """async (id) => (await import('/static/js/outbox.js'))
+        .updateRecord('visit', id, { notes: 'Written while the first push hung' })""",
+        visit_id,
+    )
     page.evaluate(ADD_FINDINGS, 1100)
     page.unroute(SYNC_API)
 
@@ -100,7 +105,8 @@ def test_an_edit_queued_behind_the_first_batch_goes_in_the_same_sync(new_context
 
 
 def test_a_push_cut_between_two_batches_loses_nothing_and_applies_nothing_twice(
-        new_context, server, caseload, data):
+    new_context, server, caseload, data
+):
     context, page, _ = _offline_phone_with_findings(new_context, server, 1100)
     requests = []
 
@@ -119,7 +125,9 @@ def test_a_push_cut_between_two_batches_loses_nothing_and_applies_nothing_twice(
     # The first batch's answer was stored; the second batch waits, marked as possibly sent.
     assert _count(data, Finding) == BATCH - 1  # the first batch also held the visit
     left = page.evaluate(OUTBOX)
-    assert len(left["entries"]) == 1102 - BATCH and sorted(left["inFlight"]) == [e["seq"] for e in left["entries"]]
+    assert len(left["entries"]) == 1102 - BATCH and sorted(left["inFlight"]) == [
+        e["seq"] for e in left["entries"]
+    ]
 
     page.unroute("**/api/v1/sync/push")
     page.get_by_role("button", name="Sync now").click()

@@ -29,7 +29,9 @@ pytestmark = pytest.mark.e2e
 def test_a_refused_finding_is_kept_marked_and_can_be_fixed_and_resent(new_context, server, caseload, data):
     # The clinic had added its own region term; the phone learnt it at its last sync.
     with data() as s:
-        term = VocabularyTerm(clinic_id=caseload["clinic"], kind="region", code="shoulder_blade", label="Shoulder blade")
+        term = VocabularyTerm(
+            clinic_id=caseload["clinic"], kind="region", code="shoulder_blade", label="Shoulder blade"
+        )
         s.add(term)
     context = new_context()
     page = sign_in(context.new_page())
@@ -69,7 +71,9 @@ def test_a_refused_finding_is_kept_marked_and_can_be_fixed_and_resent(new_contex
     assert idb_counts(page)["outbox"] == 0
 
 
-def test_a_term_the_clinic_adds_is_in_the_phones_forms_after_the_next_sync(new_context, server, caseload, data):
+def test_a_term_the_clinic_adds_is_in_the_phones_forms_after_the_next_sync(
+    new_context, server, caseload, data
+):
     page = sign_in(new_context().new_page())
     with data() as s:
         s.add(VocabularyTerm(clinic_id=caseload["clinic"], kind="region", code="neck", label="Neck"))

@@ -62,14 +62,21 @@ def _deliver_push(page, payload: dict) -> None:
     """Hand a push message to the app's service worker, as the browser does on arrival."""
     cdp = page.context.new_cdp_session(page)
     registrations = []
-    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"])
+    )
     cdp.send("ServiceWorker.enable")
     page.wait_for_timeout(200)
     scope = page.url.split("/app/")[0] + "/app/"
     registration = next(r for r in registrations if r["scopeURL"] == scope and not r["isDeleted"])
-    cdp.send("ServiceWorker.deliverPushMessage", {"origin": scope.removesuffix("/app/"),
-                                                   "registrationId": registration["registrationId"],
-                                                   "data": json.dumps(payload)})
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": scope.removesuffix("/app/"),
+            "registrationId": registration["registrationId"],
+            "data": json.dumps(payload),
+        },
+    )
 
 
 def _shown_notification(page, tries: int = 50) -> dict | None:
@@ -86,8 +93,9 @@ def _shown_notification(page, tries: int = 50) -> dict | None:
     return None
 
 
-def test_a_home_visit_reminder_reaches_the_phone_and_opens_the_client(new_context, server, caseload, data,
-                                                                     push_service):
+def test_a_home_visit_reminder_reaches_the_phone_and_opens_the_client(
+    new_context, server, caseload, data, push_service
+):
     receiver = push_service.new_receiver()
     context = new_context()
     context.grant_permissions(["notifications"])
@@ -108,15 +116,20 @@ def test_a_home_visit_reminder_reaches_the_phone_and_opens_the_client(new_contex
     with data() as s:
         alex = s.get(Client, caseload["alex"])
         alex.address_line = "2 Orchard Row"
-        factories.make_appointment(alex, starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=45),
-                                   location="home")
+        factories.make_appointment(
+            alex, starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=45), location="home"
+        )
     with server.app.app_context():
         assert plan_now() >= 1
         send_now()
         db.session.remove()
     [reminder] = push_service.payloads(receiver)
     assert reminder["title"].startswith("Home visit at")
-    assert "Alex" in reminder["body"] and "2 Orchard Row" in reminder["body"] and "Morgan" not in reminder["body"]
+    assert (
+        "Alex" in reminder["body"]
+        and "2 Orchard Row" in reminder["body"]
+        and "Morgan" not in reminder["body"]
+    )
     assert reminder["url"].endswith(f"#/clients/{caseload['alex']}")
 
     # The worker shows it ...
@@ -146,7 +159,8 @@ def _tap_notification(context, record_open_window: bool = False) -> str | None:
     With ``record_open_window``, the worker's clients.openWindow() only records its address,
     which is returned."""
     [worker] = [w for w in context.service_workers if w.url.endswith("/sw.js")]
-    return worker.evaluate("""async (record) => {
+    return worker.evaluate(
+        """async (record) => {
         let opened = null;
         if (record) self.clients.openWindow = async (url) => { opened = url; return null; };
         const [notification] = await self.registration.getNotifications();
@@ -155,15 +169,21 @@ def _tap_notification(context, record_open_window: bool = False) -> str | None:
         self.dispatchEvent(new NotificationEvent('notificationclick', { notification }));
         await done;
         return opened;
-    }""", record_open_window)
+    }""",
+        record_open_window,
+    )
 
 
 def test_on_an_iphone_the_reminders_screen_explains_installing_first(new_context, server, caseload):
-    iphone = ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-              "Version/18.1 Mobile/15E148 Safari/604.1")
+    iphone = (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+        "Version/18.1 Mobile/15E148 Safari/604.1"
+    )
     page = sign_in(new_context(user_agent=iphone).new_page())
     page.goto("/app/#/reminders")
-    expect(page.locator("#reminder-unavailable")).to_contain_text("reminders need Fieldbook on the home screen")
+    expect(page.locator("#reminder-unavailable")).to_contain_text(
+        "reminders need Fieldbook on the home screen"
+    )
     expect(page.get_by_role("button", name="Turn reminders on")).to_have_count(0)
 
 

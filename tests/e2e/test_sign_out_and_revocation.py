@@ -48,7 +48,8 @@ def test_sign_out_sends_waiting_changes_first_then_wipes_the_phone(new_context, 
     page.get_by_role("button", name="Send them, then sign out").click()
     expect(page.locator("#sign-out-status")).to_contain_text(
         "2 changes could not be sent: there is no connection to the clinic server. You are still signed in, "
-        "and nothing was removed.")
+        "and nothing was removed."
+    )
     assert idb_counts(page)["outbox"] == 2
 
     server.start()
@@ -74,8 +75,9 @@ def test_unsent_changes_are_only_discarded_when_the_practitioner_says_so(new_con
     page.get_by_role("link", name="Sign out").click()
     discard = page.get_by_role("button", name="Delete 2 unsent changes and sign out")
     expect(discard).to_be_disabled()
-    page.get_by_label("Delete 2 unsent changes from this phone. They have not reached the clinic and will be "
-                      "lost for good.").check()
+    page.get_by_label(
+        "Delete 2 unsent changes from this phone. They have not reached the clinic and will be lost for good."
+    ).check()
     discard.click()
     expect(page.get_by_role("heading", name="Signed out on this phone")).to_be_visible()
     _assert_no_client_data(page)
@@ -119,7 +121,9 @@ def test_a_phone_revoked_while_offline_is_wiped_when_it_reconnects(new_context, 
     page.wait_for_url("**/login?next=/app/")
 
 
-def test_signing_out_offline_ends_the_web_session_once_online_before_anything_else(new_context, server, caseload):
+def test_signing_out_offline_ends_the_web_session_once_online_before_anything_else(
+    new_context, server, caseload
+):
     context = new_context()
     page = sign_in(context.new_page())
     go_offline(context, server)

@@ -41,7 +41,9 @@ def _visits(data, caseload) -> dict:
 
 
 @pytest.mark.parametrize("viewport", PHONES, ids=["360x740", "390x844"])
-def test_save_finding_is_tappable_where_focus_puts_it_after_a_region_tap(new_context, server, caseload, data, viewport):
+def test_save_finding_is_tappable_where_focus_puts_it_after_a_region_tap(
+    new_context, server, caseload, data, viewport
+):
     ids = _visits(data, caseload)
     page = sign_in(new_context(viewport=viewport).new_page())
     page.goto(f"/app/#/visits/{ids['first']}/findings")
@@ -61,8 +63,12 @@ def _centre(locator) -> tuple[float, float]:
 
 
 @pytest.mark.parametrize("viewport", PHONES, ids=["360x740", "390x844"])
-@pytest.mark.parametrize("step", ["first/since", "first/findings", "first/close", "later/since", "later/close"])
-def test_no_control_is_hidden_under_a_sticky_bar_when_it_has_focus(new_context, server, caseload, data, viewport, step):
+@pytest.mark.parametrize(
+    "step", ["first/since", "first/findings", "first/close", "later/since", "later/close"]
+)
+def test_no_control_is_hidden_under_a_sticky_bar_when_it_has_focus(
+    new_context, server, caseload, data, viewport, step
+):
     ids = _visits(data, caseload)
     visit, key = step.split("/")
     page = sign_in(new_context(viewport=viewport).new_page())

@@ -57,7 +57,8 @@ def _progress(statuses, kind):
 
 
 def test_a_first_pull_in_pages_shows_its_progress_then_says_ready_to_use_offline_once(
-        new_context, server, caseload, data, small_pages):
+    new_context, server, caseload, data, small_pages
+):
     with data() as s:
         alex = s.get(Client, caseload["alex"])
         for number in range(1, 9):
@@ -72,7 +73,9 @@ def test_a_first_pull_in_pages_shows_its_progress_then_says_ready_to_use_offline
     expect(ready).to_have_text(re.compile(r"^Ready to use offline"))
     seen = _progress(page.evaluate("window.__statuses"), "Downloading your caseload")
     assert seen, page.evaluate("window.__statuses")
-    assert all(t == total and d % small_pages == 0 and d < total for d, t in seen), seen  # honest: whole pages of 14
+    assert all(t == total and d % small_pages == 0 and d < total for d, t in seen), (
+        seen
+    )  # honest: whole pages of 14
     assert [d for d, _t in seen] == sorted({d for d, _t in seen})  # only forward
     expect(page.locator("#sync-status")).not_to_contain_text("Downloading")  # done: the short states again
     expect(page.locator("#sync-status")).to_contain_text("All changes sent")

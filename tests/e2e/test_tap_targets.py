@@ -87,17 +87,25 @@ def _a_day_of_work(data, caseload) -> None:
         clinic, pat = s.get(Clinic, caseload["clinic"]), s.get(User, caseload["pat"])
         cara = factories.make_client(clinic, pat, first_name="Cara", last_name="Nolan", town="Ashford")
         today = dt.datetime.now(LONDON).date()
-        factories.make_appointment(cara, pat, starts_at=dt.datetime.combine(today, dt.time(15, 30), tzinfo=LONDON))
+        factories.make_appointment(
+            cara, pat, starts_at=dt.datetime.combine(today, dt.time(15, 30), tzinfo=LONDON)
+        )
         alex = s.get(Client, caseload["alex"])
-        first = factories.make_visit(alex, number=1, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=3))
+        first = factories.make_visit(
+            alex, number=1, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=3)
+        )
         sensation = factories.make_sensation(alex, kind="calf_cramps", region="calf", side="left")
         factories.make_rating(sensation, first, 7, frequency="several_daily", times_of_day=["night"])
         factories.make_finding(first, "calf", "left", muscle_or_test="Gastrocnemius")
 
 
-def test_a_whole_visit_has_thumb_sized_targets_and_never_scrolls_sideways(new_context, server, caseload, data):
+def test_a_whole_visit_has_thumb_sized_targets_and_never_scrolls_sideways(
+    new_context, server, caseload, data
+):
     _a_day_of_work(data, caseload)
-    page = sign_in(new_context(viewport={"width": 360, "height": 740}, timezone_id="Europe/London").new_page())
+    page = sign_in(
+        new_context(viewport={"width": 360, "height": 740}, timezone_id="Europe/London").new_page()
+    )
     walk = Walk(page)
 
     walk.check("Today")

@@ -24,11 +24,15 @@ def _server_client(data, client_id):
     with data() as s:
         client = s.get(Client, client_id)
         conflicts = s.scalars(select(SyncConflict).where(SyncConflict.entity_id == client_id)).all()
-        return ({"phone": client.phone, "town": client.town, "email": client.email},
-                [(c.field, c.server_value["value"], c.device_value["value"], c.resolution) for c in conflicts])
+        return (
+            {"phone": client.phone, "town": client.town, "email": client.email},
+            [(c.field, c.server_value["value"], c.device_value["value"], c.resolution) for c in conflicts],
+        )
 
 
-def test_edits_from_two_offline_phones_merge_and_the_clash_is_shown_not_lost(new_context, server, caseload, data):
+def test_edits_from_two_offline_phones_merge_and_the_clash_is_shown_not_lost(
+    new_context, server, caseload, data
+):
     phone_a, phone_b = new_context(), new_context()
     page_a, page_b = sign_in(phone_a.new_page()), sign_in(phone_b.new_page())
     for phone in (phone_a, phone_b):
@@ -94,7 +98,8 @@ def test_edits_from_two_offline_phones_merge_and_the_clash_is_shown_not_lost(new
 
 
 def test_a_second_edit_made_after_a_failed_push_neither_conflicts_with_itself_nor_hides_a_desk_edit(
-        new_context, server, caseload, data):
+    new_context, server, caseload, data
+):
     context = new_context()
     page = sign_in(context.new_page())
     server.stop()  # the phone still believes it is online: its pushes are tried, and fail

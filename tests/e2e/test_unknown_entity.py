@@ -36,6 +36,7 @@ RAW_KEPT = """() => new Promise((resolve, reject) => {
 
 def _newer_server_adds(page, record: dict) -> None:
     """The next pull answers as a newer server would: with ``record`` among the records."""
+
     def answer(route):
         response = route.fetch()
         body = response.json()
@@ -47,8 +48,13 @@ def _newer_server_adds(page, record: dict) -> None:
 
 def test_a_record_of_an_unknown_kind_is_kept_sealed_and_needs_attention(new_context, server, caseload, data):
     page = sign_in(new_context().new_page())
-    chart = {"entity": "body_chart", "id": str(uuid.uuid4()), "version": 7, "deleted": False,
-             "fields": {"client_id": str(caseload["bea"]), "marks": "Tension at L4, left"}}
+    chart = {
+        "entity": "body_chart",
+        "id": str(uuid.uuid4()),
+        "version": 7,
+        "deleted": False,
+        "fields": {"client_id": str(caseload["bea"]), "marks": "Tension at L4, left"},
+    }
     _newer_server_adds(page, chart)
     page.evaluate(SYNC)
 
@@ -60,7 +66,8 @@ def test_a_record_of_an_unknown_kind_is_kept_sealed_and_needs_attention(new_cont
     expect(indicator).to_have_attribute("data-attention", "1")
     indicator.get_by_role("link", name="1 needs attention").click()
     expect(page.locator("#unknown-list")).to_contain_text(
-        "1 record of a kind this version of Fieldbook cannot show came from the clinic. It is kept on this phone")
+        "1 record of a kind this version of Fieldbook cannot show came from the clinic. It is kept on this phone"
+    )
 
     # Bea moves to a colleague: what was kept of hers leaves the phone with her.
     with data() as s:
@@ -74,16 +81,30 @@ def test_a_record_of_an_unknown_kind_is_kept_sealed_and_needs_attention(new_cont
 def test_a_kept_record_is_stored_by_the_first_pull_once_its_kind_is_known(new_context, server, caseload):
     page = sign_in(new_context().new_page())
     # As an older version kept it: a sensation, a kind this version knows.
-    sensation = {"entity": "sensation", "id": str(uuid.uuid4()), "version": 3, "deleted": False,
-                 "fields": {"client_id": str(caseload["alex"]), "kind": "calf_cramps", "client_words": "at night",
-                            "region": "calf", "side": "left"}}
-    page.evaluate("""async (record) => {
+    sensation = {
+        "entity": "sensation",
+        "id": str(uuid.uuid4()),
+        "version": 3,
+        "deleted": False,
+        "fields": {
+            "client_id": str(caseload["alex"]),
+            "kind": "calf_cramps",
+            "client_words": "at night",
+            "region": "calf",
+            "side": "left",
+        },
+    }
+    page.evaluate(
+        """async (record) => {
         const db = await import('/static/js/db.js');
         await db.setMeta(`unknown:${record.fields.client_id}:sensation:${record.id}`, record);
-    }""", sensation)
+    }""",
+        sensation,
+    )
     page.evaluate(SYNC)
-    stored = page.evaluate("""async (id) => (await import('/static/js/db.js')).getRecord('sensation', id)""",
-                           sensation["id"])
+    stored = page.evaluate(
+        """async (id) => (await import('/static/js/db.js')).getRecord('sensation', id)""", sensation["id"]
+    )
     assert stored["client_words"] == "at night" and stored["version"] == 3
     assert stored["client_id"] == str(caseload["alex"])
     assert page.evaluate(KEPT) == []

@@ -31,15 +31,20 @@ def _visits(data, caseload) -> dict:
         later = factories.make_visit(alex, number=2, started_at=now - dt.timedelta(minutes=5))
         first = factories.make_visit(bea, number=1, started_at=now - dt.timedelta(minutes=5))
         s.flush()
-        return {name: str(record.id) for name, record in
-                {"first": first, "later": later, "cramps": cramps, "back": back}.items()}
+        return {
+            name: str(record.id)
+            for name, record in {"first": first, "later": later, "cramps": cramps, "back": back}.items()
+        }
 
 
 def _local(page, entity: str, field: str = "visit_id", value=None) -> list[dict]:
-    return page.evaluate("""async ([entity, field, value]) => {
+    return page.evaluate(
+        """async ([entity, field, value]) => {
         const db = await import('/static/js/db.js');
         return (await db.listRecords(entity)).filter((r) => value === null || r[field] === value);
-    }""", [entity, field, value])
+    }""",
+        [entity, field, value],
+    )
 
 
 def _start_a_finding(page, visit_id) -> None:
@@ -57,7 +62,10 @@ def _findings_step_shows(page, count: int, muscle: str = "") -> None:
 
 # ---- leaving the findings step -------------------------------------------------------------
 
-def test_leaving_the_findings_with_a_finding_started_asks_and_can_save_it(new_context, server, caseload, data):
+
+def test_leaving_the_findings_with_a_finding_started_asks_and_can_save_it(
+    new_context, server, caseload, data
+):
     ids = _visits(data, caseload)
     page = sign_in(new_context().new_page())
     _start_a_finding(page, ids["first"])
@@ -70,7 +78,11 @@ def test_leaving_the_findings_with_a_finding_started_asks_and_can_save_it(new_co
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Close · session 1")
     [finding] = _local(page, "finding", "visit_id", ids["first"])
-    assert (finding["region"], finding["side"], finding["muscle_or_test"]) == ("calf", "left", "Gastrocnemius")
+    assert (finding["region"], finding["side"], finding["muscle_or_test"]) == (
+        "calf",
+        "left",
+        "Gastrocnemius",
+    )
     page.get_by_role("link", name="‹ Findings").click()
     _findings_step_shows(page, 1)  # saved once, and the entry panel is empty again
 
@@ -159,6 +171,7 @@ def test_the_question_is_a_modal_dialog_that_works_by_keyboard(new_context, serv
 
 # ---- finishing the session -----------------------------------------------------------------
 
+
 def _finish_with_a_finding_started(page, visit_id) -> None:
     """Start a finding, then reach the close without passing the question (the browser's Back
     button, then the steps), and tap Finish."""
@@ -183,24 +196,35 @@ def test_finishing_with_a_finding_started_asks_first(new_context, server, caselo
 
     if choice == "Keep editing":
         _findings_step_shows(page, 0, "Gastrocnemius")
-        assert page.evaluate("async () => Boolean(await (await import('/static/js/visits.js')).visitInProgress())")
+        assert page.evaluate(
+            "async () => Boolean(await (await import('/static/js/visits.js')).visitInProgress())"
+        )
         return
     expect(page.get_by_role("heading", level=1)).to_have_text("Bea Lund")
     findings = [(f["region"], f["muscle_or_test"]) for f in _local(page, "finding")]
     assert findings == ([("calf", "Gastrocnemius")] if choice == "Save the finding" else [])
-    assert page.evaluate("""async (id) => (await (await import('/static/js/ui/drafts.js')).loadDraft(`finding:${id}`))""",
-                         ids["first"]) is None
+    assert (
+        page.evaluate(
+            """async (id) => (await (await import('/static/js/ui/drafts.js')).loadDraft(`finding:${id}`))""",
+            ids["first"],
+        )
+        is None
+    )
 
 
 def _rate_the_cramps_only(page, ids) -> None:
     page.goto(f"/app/#/visits/{ids['later']}/since")
-    page.locator(f"[data-sensation='{ids['cramps']}'] [data-field=intensity]").get_by_text("4", exact=True).click()
+    page.locator(f"[data-sensation='{ids['cramps']}'] [data-field=intensity]").get_by_text(
+        "4", exact=True
+    ).click()
     page.get_by_role("link", name="Findings ›").click()
     page.get_by_role("link", name="Close ›").click()
     page.get_by_role("button", name="Finish the session").click()
 
 
-def test_finishing_a_later_visit_lists_what_was_not_rerated_and_can_go_back_to_rate_it(new_context, server, caseload, data):
+def test_finishing_a_later_visit_lists_what_was_not_rerated_and_can_go_back_to_rate_it(
+    new_context, server, caseload, data
+):
     ids = _visits(data, caseload)
     page = sign_in(new_context().new_page())
     _rate_the_cramps_only(page, ids)
@@ -215,7 +239,9 @@ def test_finishing_a_later_visit_lists_what_was_not_rerated_and_can_go_back_to_r
     page.get_by_role("navigation", name="Steps of the session").get_by_role("link", name="Close").click()
     page.get_by_role("button", name="Finish the session").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Alex Morgan")  # nothing left to ask
-    ratings = {r["sensation_id"]: r["intensity"] for r in _local(page, "sensation_rating", "visit_id", ids["later"])}
+    ratings = {
+        r["sensation_id"]: r["intensity"] for r in _local(page, "sensation_rating", "visit_id", ids["later"])
+    }
     assert ratings == {ids["cramps"]: 4, ids["back"]: 2}
 
 
@@ -226,7 +252,9 @@ def test_finishing_without_rerating_is_the_practitioners_choice(new_context, ser
     dialog = page.get_by_role("dialog", name=NOT_RERATED)
     dialog.get_by_role("button", name="Finish without rating it").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Alex Morgan")
-    ratings = {r["sensation_id"]: r["intensity"] for r in _local(page, "sensation_rating", "visit_id", ids["later"])}
+    ratings = {
+        r["sensation_id"]: r["intensity"] for r in _local(page, "sensation_rating", "visit_id", ids["later"])
+    }
     assert ratings == {ids["cramps"]: 4}
 
 
@@ -236,11 +264,17 @@ def test_a_sensation_half_rerated_is_not_saved_with_last_times_intensity(new_con
     ids = _visits(data, caseload)
     page = sign_in(new_context().new_page())
     page.goto(f"/app/#/visits/{ids['later']}/since")
-    page.locator(f"[data-sensation='{ids['cramps']}'] [data-field=intensity]").get_by_text("4", exact=True).click()
+    page.locator(f"[data-sensation='{ids['cramps']}'] [data-field=intensity]").get_by_text(
+        "4", exact=True
+    ).click()
     back = page.locator(f"[data-sensation='{ids['back']}']")
     back.get_by_text("When in the day and how often").click()
     back.locator("[data-field=frequency]").get_by_text("Constant", exact=True).click()
     page.get_by_role("navigation", name="Steps of the session").get_by_role("link", name="Close").click()
     page.get_by_role("button", name="Finish the session").click()
-    expect(page.get_by_role("dialog", name=NOT_RERATED).get_by_role("listitem")).to_have_text(["Lower back pain"])
-    assert [r["sensation_id"] for r in _local(page, "sensation_rating", "visit_id", ids["later"])] == [ids["cramps"]]
+    expect(page.get_by_role("dialog", name=NOT_RERATED).get_by_role("listitem")).to_have_text(
+        ["Lower back pain"]
+    )
+    assert [r["sensation_id"] for r in _local(page, "sensation_rating", "visit_id", ids["later"])] == [
+        ids["cramps"]
+    ]

@@ -11,9 +11,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.webkit]
 def test_an_uncaught_error_and_an_unhandled_rejection_are_kept_across_a_reload(open_phone):
     phone = open_phone()
     phone.goto("/login")
-    phone.evaluate("() => { setTimeout(() => { throw new Error('thrown on purpose'); }); "
-                   "Promise.reject(new Error('rejected on purpose')); }")
-    phone.wait_for("() => (sessionStorage.getItem('fieldbook-test-errors') || '').includes('thrown on purpose')")
+    phone.evaluate(
+        "() => { setTimeout(() => { throw new Error('thrown on purpose'); }); "
+        "Promise.reject(new Error('rejected on purpose')); }"
+    )
+    phone.wait_for(
+        "() => (sessionStorage.getItem('fieldbook-test-errors') || '').includes('thrown on purpose')"
+    )
     phone.reload()
     kept = phone.page_errors()
     assert any("thrown on purpose" in error for error in kept), kept

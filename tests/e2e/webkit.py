@@ -81,8 +81,16 @@ class WebKitPhone(Phone):
 
     engine = "webkit"
 
-    def __init__(self, base_url: str, timeout_s: float, display: str, *, time_zone: str | None = None,
-                 locale: str | None = None, log: Path | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        timeout_s: float,
+        display: str,
+        *,
+        time_zone: str | None = None,
+        locale: str | None = None,
+        log: Path | None = None,
+    ):
         self.base_url, self.timeout_s = base_url, timeout_s
         env = {**os.environ, "DISPLAY": display}
         if time_zone:
@@ -92,11 +100,18 @@ class WebKitPhone(Phone):
             env["LANGUAGE"] = locale.replace("-", "_")
         port = _free_port()
         self._log = open(log or os.devnull, "ab")  # closed with the driver
-        self._process = subprocess.Popen([WEBKIT_DRIVER, f"--port={port}"], env=env, stdout=self._log,
-                                         stderr=subprocess.STDOUT, start_new_session=True)
+        self._process = subprocess.Popen(
+            [WEBKIT_DRIVER, f"--port={port}"],
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             _wait_for_port(port, self._process)
-            connection = RemoteConnection(client_config=ClientConfig(remote_server_addr=f"http://127.0.0.1:{port}"))
+            connection = RemoteConnection(
+                client_config=ClientConfig(remote_server_addr=f"http://127.0.0.1:{port}")
+            )
             self.driver = webdriver.Remote(command_executor=connection, options=webdriver.WebKitGTKOptions())
             self.driver.set_script_timeout(timeout_s)
             self.driver.set_window_rect(width=PHONE_SIZE[0], height=PHONE_SIZE[1])
@@ -150,7 +165,9 @@ class WebKitPhone(Phone):
                 found = self.driver.execute_script(f"return ({_FIND})(arguments[0]);", [kind, words, group])
                 if found:
                     # In the middle of the screen, clear of the sticky bars (Playwright does the same).
-                    self.driver.execute_script("(arguments[1] || arguments[0]).scrollIntoView({block: 'center'});", *found)
+                    self.driver.execute_script(
+                        "(arguments[1] || arguments[0]).scrollIntoView({block: 'center'});", *found
+                    )
                     return action(*found)
                 problem = "not on the screen"
             except WebDriverException as error:  # stale, covered or not yet interactable
@@ -164,6 +181,7 @@ class WebKitPhone(Phone):
         def type_in(control, _label):
             control.clear()
             control.send_keys(value)
+
         self._act("fill", label, type_in)
 
     def select(self, label: str, option: str) -> None:
@@ -173,6 +191,7 @@ class WebKitPhone(Phone):
         def tick(control, label_element):
             if control.is_selected() != ticked:
                 (control if control.is_displayed() else label_element).click()
+
         self._act("check", label, tick)
 
     def pick(self, group: str, option: str) -> None:
@@ -196,7 +215,9 @@ class WebKitPhone(Phone):
             "const done = arguments[arguments.length - 1];"
             f"Promise.resolve().then(() => ({function})(arguments[0]))"
             ".then((value) => done({value: value === undefined ? null : value}),"
-            " (error) => done({error: String((error && error.stack) || error)}));", arg)
+            " (error) => done({error: String((error && error.stack) || error)}));",
+            arg,
+        )
         if "error" in answer:
             raise AssertionError(f"the page threw: {answer['error']}")
         return json.loads(json.dumps(answer["value"]))
@@ -225,9 +246,13 @@ class VirtualDisplay:
 
     def __init__(self):
         read, write = os.pipe()
-        self._process = subprocess.Popen([XVFB, "-displayfd", str(write), "-screen", "0", "1280x1024x24",
-                                          "-nolisten", "tcp"], pass_fds=(write,), stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.DEVNULL, start_new_session=True)
+        self._process = subprocess.Popen(
+            [XVFB, "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+            pass_fds=(write,),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         os.close(write)
         with os.fdopen(read) as answer:
             number = answer.readline().strip()

@@ -27,8 +27,16 @@ def test_the_app_and_the_desk_take_their_colours_from_the_tokens():
 
 def test_no_colour_of_the_palette_is_written_twice():
     values = {value.lower() for value in colour_tokens(STATIC).values()}
-    sources = [STATIC / "css" / "app.css", STATIC / "css" / "desk.css", *sorted((STATIC / "js").rglob("*.js")),
-               *sorted(PWA.glob("*.py"))]
-    copies = [f"{path.name}: {colour}" for path in sources
-              for colour in re.findall(r"#[0-9a-fA-F]{6}\b", path.read_text()) if colour.lower() in values]
+    sources = [
+        STATIC / "css" / "app.css",
+        STATIC / "css" / "desk.css",
+        *sorted((STATIC / "js").rglob("*.js")),
+        *sorted(PWA.glob("*.py")),
+    ]
+    copies = [
+        f"{path.name}: {colour}"
+        for path in sources
+        for colour in re.findall(r"#[0-9a-fA-F]{6}\b", path.read_text())
+        if colour.lower() in values
+    ]
     assert copies == []

@@ -24,20 +24,29 @@ console.log(JSON.stringify(files.map(([a, b]) => JSON.stringify(tokens(a)) === J
 """
 
 
-@pytest.mark.parametrize("source, expected", [
-    ("a = 1; // note\nb = 2;", "a = 1;\nb = 2;"),
-    ("  // a line of its own\nx();", "\nx();"),
-    ("/**\n * Doc.\n * @param {string} s\n */\nexport function f(s) {}", "\n\n\n\nexport function f(s) {}"),
-    ("const url = 'http://example.test/a'; // here", "const url = 'http://example.test/a';"),
-    ('const s = "/* not a comment */";', 'const s = "/* not a comment */";'),
-    ("const t = `// kept ${a /* gone */ + `/* kept */ ${b}`} // kept`;", "const t = `// kept ${a  + `/* kept */ ${b}`} // kept`;"),
-    ("const o = `${ { a: 1 }.a } // kept`;", "const o = `${ { a: 1 }.a } // kept`;"),
-    ("const r = /\\/\\/[/*]x/g; // gone", "const r = /\\/\\/[/*]x/g;"),
-    ("if (a) return /a\\/b/.test(s);", "if (a) return /a\\/b/.test(s);"),
-    ("const half = total / 2 / count; // division", "const half = total / 2 / count;"),
-    ("const q = 'it\\'s // not a comment';", "const q = 'it\\'s // not a comment';"),
-    ("a/**/b", "a b"),
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("a = 1; // note\nb = 2;", "a = 1;\nb = 2;"),
+        ("  // a line of its own\nx();", "\nx();"),
+        (
+            "/**\n * Doc.\n * @param {string} s\n */\nexport function f(s) {}",
+            "\n\n\n\nexport function f(s) {}",
+        ),
+        ("const url = 'http://example.test/a'; // here", "const url = 'http://example.test/a';"),
+        ('const s = "/* not a comment */";', 'const s = "/* not a comment */";'),
+        (
+            "const t = `// kept ${a /* gone */ + `/* kept */ ${b}`} // kept`;",
+            "const t = `// kept ${a  + `/* kept */ ${b}`} // kept`;",
+        ),
+        ("const o = `${ { a: 1 }.a } // kept`;", "const o = `${ { a: 1 }.a } // kept`;"),
+        ("const r = /\\/\\/[/*]x/g; // gone", "const r = /\\/\\/[/*]x/g;"),
+        ("if (a) return /a\\/b/.test(s);", "if (a) return /a\\/b/.test(s);"),
+        ("const half = total / 2 / count; // division", "const half = total / 2 / count;"),
+        ("const q = 'it\\'s // not a comment';", "const q = 'it\\'s // not a comment';"),
+        ("a/**/b", "a b"),
+    ],
+)
 def test_comments_go_and_code_strings_templates_and_regular_expressions_stay(source, expected):
     assert strip_comments(source) == expected
 
@@ -56,13 +65,23 @@ def test_every_module_the_shell_serves_has_the_same_tokens_as_its_source():
     assert acorn.is_file(), "acorn is needed: make typecheck-js (npm ci) installs it"
     modules = sorted(JS.rglob("*.js"))
     pairs = [[path.read_text(), strip_comments(path.read_text())] for path in modules]
-    run = subprocess.run([node, "--input-type=module", "-e", TOKENS, acorn.as_uri()], input=json.dumps(pairs),
-                         capture_output=True, text=True, timeout=120, check=True)
+    run = subprocess.run(
+        [node, "--input-type=module", "-e", TOKENS, acorn.as_uri()],
+        input=json.dumps(pairs),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     same = json.loads(run.stdout)
     assert [str(path.relative_to(JS)) for path, ok in zip(modules, same, strict=True) if not ok] == []
 
 
 def test_the_shell_serves_the_stripped_module(app):
-    body = app.test_client().get("/static/js/db-push.js", headers={"Accept-Encoding": "identity"}).get_data(as_text=True)
+    body = (
+        app.test_client()
+        .get("/static/js/db-push.js", headers={"Accept-Encoding": "identity"})
+        .get_data(as_text=True)
+    )
     assert body == strip_comments((JS / "db-push.js").read_text())
     assert "@param" not in body

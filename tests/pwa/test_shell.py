@@ -13,7 +13,9 @@ import pytest
 from webapp.pwa.js_comments import strip_comments
 from webapp.pwa.shell import MANIFEST_URL, SHELL_URL, build_shell
 
-SHELL_BUDGET_BYTES = 150 * 1024  # gzip-compressed, everything a phone downloads on first start (issue 4's target)
+SHELL_BUDGET_BYTES = (
+    150 * 1024
+)  # gzip-compressed, everything a phone downloads on first start (issue 4's target)
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_and_back(browser):
@@ -101,7 +103,9 @@ def test_the_version_changes_exactly_when_a_shell_file_does(app, tmp_path):
     assert old.keys() == new.keys()
     assert {url for url in new if new[url] != old[url]} == {"/static/css/app.css"}
 
-    (static / "sw" / "strategies.js").write_text((static / "sw" / "strategies.js").read_text() + "\n// changed\n")
+    (static / "sw" / "strategies.js").write_text(
+        (static / "sw" / "strategies.js").read_text() + "\n// changed\n"
+    )
     assert build_shell(app).version != after.version  # the worker's own code counts too
 
 

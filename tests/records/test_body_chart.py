@@ -33,16 +33,29 @@ def region_group(root, region, side=""):
 
 def test_every_default_region_has_a_shape_including_the_ones_being_added():
     from webapp.vocab.defaults import REGIONS
+
     drawn_regions = {p["region"] for view in body_chart.VIEWS for p in placements(view)}
     wanted = {code for code, _label, _group in REGIONS} | {"hamstring", "quadriceps", "thoracic", "cervical"}
     assert wanted <= drawn_regions
 
 
 def test_each_state_has_its_colour_class_hatching_and_mark():
-    svg = body_chart_svg("back", [finding("calf", "left", released=False), finding("knee", "right"),
-                                  finding("buttock", "left", found=False, released=False)], "t", "A chart")
+    svg = body_chart_svg(
+        "back",
+        [
+            finding("calf", "left", released=False),
+            finding("knee", "right"),
+            finding("buttock", "left", found=False, released=False),
+        ],
+        "t",
+        "A chart",
+    )
     root = drawn(svg)
-    for region, side, state in (("calf", "left", "found"), ("knee", "right", "released"), ("buttock", "left", "clear")):
+    for region, side, state in (
+        ("calf", "left", "found"),
+        ("knee", "right", "released"),
+        ("buttock", "left", "clear"),
+    ):
         group = region_group(root, region, side)
         assert group.get("class") == f"region {state}"
         hatch = group.find(f"{SVG_NS}path[@class='hatch']")
@@ -68,6 +81,7 @@ def test_a_finding_with_a_direction_has_its_arrow_mirrored_by_side_and_view():
         arrow = group.find(f"{SVG_NS}g[@data-direction='medial']")
         assert arrow is not None
         return group.get("transform")
+
     # The left knee from the back is on the viewer's left, unmirrored; the arrow (pointing to
     # +x in the shape's own coordinates) points to the midline. The right knee is mirrored.
     assert "scale(-1 1)" not in medial_arrow("back", "left")
@@ -76,7 +90,9 @@ def test_a_finding_with_a_direction_has_its_arrow_mirrored_by_side_and_view():
 
 
 def test_no_direction_draws_no_arrow_and_a_clinics_own_code_draws_a_plain_mark():
-    svg = body_chart_svg("back", [finding("calf", "left"), finding("calf", "right", direction="spiral")], "t", "A chart")
+    svg = body_chart_svg(
+        "back", [finding("calf", "left"), finding("calf", "right", direction="spiral")], "t", "A chart"
+    )
     root = drawn(svg)
     assert region_group(root, "calf", "left").find(f"{SVG_NS}g[@class='direction']") is None
     mark = region_group(root, "calf", "right").find(f"{SVG_NS}g[@data-direction='spiral']")
@@ -85,9 +101,16 @@ def test_no_direction_draws_no_arrow_and_a_clinics_own_code_draws_a_plain_mark()
 
 def test_a_line_of_tension_is_a_smooth_curve_through_its_regions_in_order():
     line = uuid.uuid4()
-    svg = body_chart_svg("back", [finding("calf", "left", tension_line_id=line, position=2),
-                                  finding("lumbar_l5", "left", tension_line_id=line, position=0),
-                                  finding("buttock", "left", tension_line_id=line, position=1)], "t", "A chart")
+    svg = body_chart_svg(
+        "back",
+        [
+            finding("calf", "left", tension_line_id=line, position=2),
+            finding("lumbar_l5", "left", tension_line_id=line, position=0),
+            finding("buttock", "left", tension_line_id=line, position=1),
+        ],
+        "t",
+        "A chart",
+    )
     d = drawn(svg).find(f".//{SVG_NS}path[@class='tension-line']").get("d")
     assert d.count(" C") == 2  # two cubic Béziers through three points
     start = [float(v) for v in re.match(r"M(\S+) (\S+)", d).groups()]
@@ -123,8 +146,13 @@ def test_the_desk_draws_every_shape_exactly_as_the_phone_does():
       }
       console.log(JSON.stringify(out));
     """
-    run = subprocess.run(["node", "--input-type=module", "-e", script, str(STATIC / "js" / "ui" / "body-diagram.js")],
-                         capture_output=True, text=True, timeout=60, check=True)
+    run = subprocess.run(
+        ["node", "--input-type=module", "-e", script, str(STATIC / "js" / "ui" / "body-diagram.js")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     phone = json.loads(run.stdout)
     for view in body_chart.VIEWS:
         assert phone[view]["outline"] == body_chart.outline_path(view)

@@ -32,7 +32,10 @@ def test_record_shows_history_findings_side_by_side_lines_and_progress(login, st
     client = _full_client(clinic, practitioner)
     page = login(staff).get(f"/clients/{client.id}/record").get_data(as_text=True)
     # The case history's own words (clients/schemas.py), as the phone shows them too.
-    assert "Conditions diagnosed by a doctor (as the client reports them)" in page and "Sciatica, said the GP" in page
+    assert (
+        "Conditions diagnosed by a doctor (as the client reports them)" in page
+        and "Sciatica, said the GP" in page
+    )
     assert "Line of tension:</strong> Lower back, L5 left → Buttock (gluteal) left" in page
     assert page.count("calf squeeze") == 2  # a "both" finding shows on the left and on the right
     assert 'aria-label="Calf cramps, left calf: baseline 8, latest 3 out of 10 at visit 2"' in page
@@ -43,7 +46,9 @@ def test_record_shows_history_findings_side_by_side_lines_and_progress(login, st
 def test_record_empty_states(login, staff, clinic):
     client = factories.make_client(clinic)
     page = login(staff).get(f"/clients/{client.id}/record").get_data(as_text=True)
-    assert "No case history yet" in page and "No sessions yet." in page and "No sensations recorded yet" in page
+    assert (
+        "No case history yet" in page and "No sessions yet." in page and "No sensations recorded yet" in page
+    )
     assert "Not yet acknowledged" in page
 
 
@@ -97,10 +102,19 @@ def test_chart_with_one_point_or_none():
 def _conflict(clinic, client, staff_or_user, entity="client", field="phone"):
     from webapp.sync.models import SyncConflict
 
-    conflict = SyncConflict(id=uuid.uuid4(), clinic_id=clinic.id, client_id=client.id, entity=entity,
-                            entity_id=client.id, field=field, server_value={"value": "0100"},
-                            device_value={"value": "0999"}, base_version=1, change_id=uuid.uuid4(),
-                            user_id=staff_or_user.id)
+    conflict = SyncConflict(
+        id=uuid.uuid4(),
+        clinic_id=clinic.id,
+        client_id=client.id,
+        entity=entity,
+        entity_id=client.id,
+        field=field,
+        server_value={"value": "0100"},
+        device_value={"value": "0999"},
+        base_version=1,
+        change_id=uuid.uuid4(),
+        user_id=staff_or_user.id,
+    )
     db.session.add(conflict)
     db.session.flush()
     return conflict
@@ -123,21 +137,30 @@ def test_desk_cannot_settle_a_practitioners_findings(login, staff, practitioner,
     client = factories.make_client(clinic, practitioner)
     conflict = _conflict(clinic, client, practitioner, entity="finding", field="note")
     browser = login(staff)
-    assert "decides this one on their phone" in browser.get(f"/clients/{client.id}/record").get_data(as_text=True)
-    assert browser.post(f"/clients/{client.id}/conflicts/{conflict.id}/resolve", {"choice": "mine"}).status_code == 404
+    assert "decides this one on their phone" in browser.get(f"/clients/{client.id}/record").get_data(
+        as_text=True
+    )
+    assert (
+        browser.post(f"/clients/{client.id}/conflicts/{conflict.id}/resolve", {"choice": "mine"}).status_code
+        == 404
+    )
 
 
 def test_another_clinics_conflict_is_not_found(login, other_clinic_staff, practitioner, clinic):
     client = factories.make_client(clinic, practitioner)
     conflict = _conflict(clinic, client, practitioner)
-    response = login(other_clinic_staff).post(f"/clients/{client.id}/conflicts/{conflict.id}/resolve", {"choice": "mine"})
+    response = login(other_clinic_staff).post(
+        f"/clients/{client.id}/conflicts/{conflict.id}/resolve", {"choice": "mine"}
+    )
     assert response.status_code == 404 and conflict.resolved_at is None
 
 
 def test_a_findings_direction_shows_in_words_the_clinics_own_too(login, staff, practitioner, clinic):
     from webapp.vocab.models import VocabularyTerm
 
-    db.session.add(VocabularyTerm(clinic_id=clinic.id, kind="direction", code="diagonal_up", label="Diagonally upwards"))
+    db.session.add(
+        VocabularyTerm(clinic_id=clinic.id, kind="direction", code="diagonal_up", label="Diagonally upwards")
+    )
     client = factories.make_client(clinic, practitioner)
     visit = factories.make_visit(client)
     factories.make_finding(visit, "hip", "left", direction="medial")
@@ -146,14 +169,23 @@ def test_a_findings_direction_shows_in_words_the_clinics_own_too(login, staff, p
     page = login(staff).get(f"/clients/{client.id}/record").get_data(as_text=True)
     assert '<span class="direction"> · Direction: Towards the midline</span>' in page
     assert '<span class="direction"> · Direction: Diagonally upwards</span>' in page
-    assert page.count('<span class="direction">') == 2  # none said for a finding without one (the chart draws arrows apart)
+    assert (
+        page.count('<span class="direction">') == 2
+    )  # none said for a finding without one (the chart draws arrows apart)
 
 
-@pytest.mark.parametrize(("value", "unit", "words"), [
-    (7, ("hour", "hours"), "7 hours"), (7.0, ("hour", "hours"), "7 hours"), (1, ("hour", "hours"), "1 hour"),
-    (1.5, ("litre", "litres"), "1.5 litres"), (0.5, ("litre", "litres"), "0.5 litres"), (10, None, "10"),
-    (0, ("hour", "hours"), "0 hours"),
-])
+@pytest.mark.parametrize(
+    ("value", "unit", "words"),
+    [
+        (7, ("hour", "hours"), "7 hours"),
+        (7.0, ("hour", "hours"), "7 hours"),
+        (1, ("hour", "hours"), "1 hour"),
+        (1.5, ("litre", "litres"), "1.5 litres"),
+        (0.5, ("litre", "litres"), "0.5 litres"),
+        (10, None, "10"),
+        (0, ("hour", "hours"), "0 hours"),
+    ],
+)
 def test_numbers_are_written_as_people_write_them(value, unit, words):
     from decimal import Decimal
 
@@ -163,8 +195,9 @@ def test_numbers_are_written_as_people_write_them(value, unit, words):
     assert number_words(Decimal(str(value)), unit) == words
 
 
-def test_the_case_history_prints_amounts_in_words_and_unanswered_questions_as_not_asked(login, staff, practitioner,
-                                                                                         clinic):
+def test_the_case_history_prints_amounts_in_words_and_unanswered_questions_as_not_asked(
+    login, staff, practitioner, clinic
+):
     client = factories.make_client(clinic, practitioner)
     factories.make_case_history(client, water_litres_per_day=None, takes_magnesium=None)  # 8 hours sitting
     page = login(staff).get(f"/clients/{client.id}/record").get_data(as_text=True)

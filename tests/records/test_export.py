@@ -45,7 +45,8 @@ def test_the_zip_holds_every_record_of_the_client_and_nothing_of_another(login, 
 
     assert sorted(archive.namelist()) == ["README.txt", "record.html", "record.json"]
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="fieldbook-oneill-dora-{now_utc().date().isoformat()}.zip"')
+        f'attachment; filename="fieldbook-oneill-dora-{now_utc().date().isoformat()}.zip"'
+    )
     data = json.loads(archive.read("record.json"))
     records = data["records"]
     assert data["format"] == "fieldbook-client-export" and data["client_id"] == str(client.id)
@@ -55,16 +56,22 @@ def test_the_zip_holds_every_record_of_the_client_and_nothing_of_another(login, 
     assert [r["id"] for r in records["appointment"]] == [str(appointment.id)]
     # Deleted records are held, so they are handed over, marked as deleted.
     visits = {r["notes"]: r for r in records["visit"]}
-    assert visits["a session deleted since"]["deleted_at"] and visits["first session note"]["deleted_at"] is None
+    assert (
+        visits["a session deleted since"]["deleted_at"] and visits["first session note"]["deleted_at"] is None
+    )
     assert records["finding"][0]["note"] == "eased on release"
-    assert records["sensation"][0]["kind"] == "calf_cramps" and records["sensation_rating"][0]["intensity"] == 8
+    assert (
+        records["sensation"][0]["kind"] == "calf_cramps" and records["sensation_rating"][0]["intensity"] == 8
+    )
     # Nothing of the other client, in any entity.
     assert str(other.id) not in archive.read("record.json").decode()
     assert "vocabulary_term" not in records
     assert data["vocabulary"]["complaint"]["calf_cramps"]
 
 
-def test_the_record_file_is_the_printed_record_with_its_styles_and_no_forms(login, admin, practitioner, clinic):
+def test_the_record_file_is_the_printed_record_with_its_styles_and_no_forms(
+    login, admin, practitioner, clinic
+):
     client, _ = _client_with_everything(clinic, practitioner)
     browser = login(admin)
     _, archive = _download(browser, client)
@@ -87,18 +94,29 @@ def test_the_download_is_audited_and_the_audit_page_names_it(login, admin, pract
 
 
 def test_the_json_lists_who_changed_the_record_and_the_reminders_that_named_the_client(
-        login, admin, staff, practitioner, clinic):
+    login, admin, staff, practitioner, clinic
+):
     client, appointment = _client_with_everything(clinic, practitioner)
     unrelated = uuid.uuid4()
-    for key, status in ((f"home:{appointment.id}:2026-12-01T09:00:00+00:00", NotificationStatus.SENT),
-                        (f"home:{appointment.id}:2026-12-02T09:00:00+00:00", NotificationStatus.PENDING),
-                        (f"home:{unrelated}:2026-12-01T09:00:00+00:00", NotificationStatus.SENT)):
-        db.session.add(Notification(user_id=practitioner.id, kind="home_visit", dedupe_key=key, status=status,
-                                    payload={"title": "Home visit at 09:00", "body": "Dóra.", "url": "/app/"},
-                                    sent_at=now_utc() if status == NotificationStatus.SENT else None))
+    for key, status in (
+        (f"home:{appointment.id}:2026-12-01T09:00:00+00:00", NotificationStatus.SENT),
+        (f"home:{appointment.id}:2026-12-02T09:00:00+00:00", NotificationStatus.PENDING),
+        (f"home:{unrelated}:2026-12-01T09:00:00+00:00", NotificationStatus.SENT),
+    ):
+        db.session.add(
+            Notification(
+                user_id=practitioner.id,
+                kind="home_visit",
+                dedupe_key=key,
+                status=status,
+                payload={"title": "Home visit at 09:00", "body": "Dóra.", "url": "/app/"},
+                sent_at=now_utc() if status == NotificationStatus.SENT else None,
+            )
+        )
     db.session.commit()
-    login(staff).post(f"/clients/{client.id}/edit", {"first_name": "Dóra", "last_name": "O'Neill",
-                                                     "phone": "07700 900123"})
+    login(staff).post(
+        f"/clients/{client.id}/edit", {"first_name": "Dóra", "last_name": "O'Neill", "phone": "07700 900123"}
+    )
     _, archive = _download(login(admin), client)
     data = json.loads(archive.read("record.json"))
     assert [r["title"] for r in data["reminders"]] == ["Home visit at 09:00"]  # sent, about this client only
@@ -109,13 +127,18 @@ def test_the_json_lists_who_changed_the_record_and_the_reminders_that_named_the_
 def test_staff_download_only_where_the_clinic_allows_it(login, admin, staff, practitioner, clinic):
     client, _ = _client_with_everything(clinic, practitioner)
     staff_browser = login(staff)
-    assert "Download everything held" not in staff_browser.get(f"/clients/{client.id}/record").get_data(as_text=True)
+    assert "Download everything held" not in staff_browser.get(f"/clients/{client.id}/record").get_data(
+        as_text=True
+    )
     assert staff_browser.post(f"/clients/{client.id}/export").status_code == 404
 
-    settings = login(admin).post("/admin/clinic", {"require_second_factor": "y", "lock_after_minutes": "5",
-                                                   "staff_may_export": "y"})
+    settings = login(admin).post(
+        "/admin/clinic", {"require_second_factor": "y", "lock_after_minutes": "5", "staff_may_export": "y"}
+    )
     assert settings.status_code == 302
-    assert "Download everything held" in staff_browser.get(f"/clients/{client.id}/record").get_data(as_text=True)
+    assert "Download everything held" in staff_browser.get(f"/clients/{client.id}/record").get_data(
+        as_text=True
+    )
     _download(staff_browser, client)
 
 

@@ -36,18 +36,29 @@ def _session_headings(page: str) -> list[str]:
 
 def _pushed_visit(phone, client, start: dt.datetime, offset: int | None, number: int = 1) -> Visit:
     own_clock = start - dt.timedelta(seconds=offset or 0)
-    sent = change("visit", client_id=client.id, started_at=_iso(start), device_started_at=_iso(own_clock),
-                  clock_offset_seconds=offset, location="clinic", number_in_course=number)
+    sent = change(
+        "visit",
+        client_id=client.id,
+        started_at=_iso(start),
+        device_started_at=_iso(own_clock),
+        clock_offset_seconds=offset,
+        location="clinic",
+        number_in_course=number,
+    )
     [result] = phone.push(sent)
     assert result["status"] == "applied"
     return db.session.get(Visit, uuid.UUID(sent["id"]))
 
 
 def _correct(browser, client, visit, local_time: str, **extra):
-    return browser.post(f"/clients/{client.id}/sessions/{visit.id}/start", {"started_at": local_time, **extra})
+    return browser.post(
+        f"/clients/{client.id}/sessions/{visit.id}/start", {"started_at": local_time, **extra}
+    )
 
 
-def test_the_record_explains_each_flagged_session_in_plain_words(make_device, practitioner, clinic, staff, login):
+def test_the_record_explains_each_flagged_session_in_plain_words(
+    make_device, practitioner, clinic, staff, login
+):
     client = factories.make_client(clinic, practitioner)
     phone = make_device(practitioner)
     start = now_utc().replace(microsecond=0) - dt.timedelta(days=10)
@@ -66,8 +77,9 @@ def test_the_record_explains_each_flagged_session_in_plain_words(make_device, pr
     assert _session_headings(page) == ["1", "2", "3", "4"]  # by number, not by the clock
 
 
-def test_staff_correct_a_start_which_clears_its_flag_and_reaches_the_phone(make_device, practitioner, clinic, staff,
-                                                                           login):
+def test_staff_correct_a_start_which_clears_its_flag_and_reaches_the_phone(
+    make_device, practitioner, clinic, staff, login
+):
     clinic.timezone = "Africa/Johannesburg"
     client = factories.make_client(clinic, practitioner)
     phone = make_device(practitioner)
@@ -92,21 +104,29 @@ def test_staff_correct_a_start_which_clears_its_flag_and_reaches_the_phone(make_
     assert audit.detail == {"visit": str(visit.id), "field": "started_at", "flag": "unknown_offset"}
 
 
-def test_correcting_one_session_of_an_out_of_order_pair_clears_both(make_device, practitioner, clinic, admin, login):
+def test_correcting_one_session_of_an_out_of_order_pair_clears_both(
+    make_device, practitioner, clinic, admin, login
+):
     client = factories.make_client(clinic, practitioner)
     phone = make_device(practitioner)
     start = now_utc().replace(second=0, microsecond=0) - dt.timedelta(days=5)
     first = _pushed_visit(phone, client, start, 0, number=1)
     second = _pushed_visit(phone, client, start - dt.timedelta(days=2), 0, number=2)
     assert (first.clock_flag, second.clock_flag) == ("out_of_order", "out_of_order")
-    local = (start + dt.timedelta(days=3)).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M")  # London: UTC in winter
+    local = (
+        (start + dt.timedelta(days=3)).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M")
+    )  # London: UTC in winter
     assert _correct(login(admin), client, second, local).status_code == 302
     db.session.expire_all()
-    assert db.session.get(Visit, first.id).clock_flag is None and db.session.get(Visit, second.id).clock_flag is None
+    assert (
+        db.session.get(Visit, first.id).clock_flag is None
+        and db.session.get(Visit, second.id).clock_flag is None
+    )
 
 
-def test_confirming_the_time_shown_keeps_it_to_the_second_and_clears_the_flag(make_device, practitioner, clinic,
-                                                                              staff, login):
+def test_confirming_the_time_shown_keeps_it_to_the_second_and_clears_the_flag(
+    make_device, practitioner, clinic, staff, login
+):
     client = factories.make_client(clinic, practitioner)
     phone = make_device(practitioner)
     start = now_utc().replace(second=42, microsecond=0) - dt.timedelta(days=1)
@@ -118,7 +138,9 @@ def test_confirming_the_time_shown_keeps_it_to_the_second_and_clears_the_flag(ma
     assert visit.started_at == start and visit.clock_flag is None
 
 
-def test_a_correction_into_the_future_is_refused_with_a_reason(make_device, practitioner, clinic, staff, login):
+def test_a_correction_into_the_future_is_refused_with_a_reason(
+    make_device, practitioner, clinic, staff, login
+):
     client = factories.make_client(clinic, practitioner)
     phone = make_device(practitioner)
     start = now_utc().replace(microsecond=0) - dt.timedelta(days=1)
@@ -144,12 +166,16 @@ def test_a_correction_needs_the_forms_csrf_token(make_device, practitioner, clin
 
 
 @pytest.mark.parametrize("who", ["other_clinic_staff", "other_clinic_practitioner", "other_practitioner"])
-def test_those_who_cannot_see_the_client_cannot_correct_a_start(request, practitioner, clinic, other_clinic,
-                                                                  login, who):
+def test_those_who_cannot_see_the_client_cannot_correct_a_start(
+    request, practitioner, clinic, other_clinic, login, who
+):
     client = factories.make_client(clinic, practitioner)
     visit = factories.make_visit(client)
-    user = (factories.make_user(other_clinic, Role.PRACTITIONER) if who == "other_clinic_practitioner"
-            else request.getfixturevalue(who))
+    user = (
+        factories.make_user(other_clinic, Role.PRACTITIONER)
+        if who == "other_clinic_practitioner"
+        else request.getfixturevalue(who)
+    )
     assert _correct(login(user), client, visit, "2026-11-20T09:30").status_code == 404
     db.session.expire_all()
     assert db.session.get(Visit, visit.id).start_basis is None
@@ -166,12 +192,16 @@ def test_a_session_of_another_client_or_a_deleted_one_is_not_found(login, staff,
     desk = login(staff)
     assert _correct(desk, client, theirs, "2026-11-20T09:30").status_code == 404
     assert _correct(desk, client, gone, "2026-11-20T09:30").status_code == 404
-    assert desk.post(f"/clients/{client.id}/sessions/nope/start", {"started_at": "2026-11-20T09:30"}).status_code == 404
+    assert (
+        desk.post(f"/clients/{client.id}/sessions/nope/start", {"started_at": "2026-11-20T09:30"}).status_code
+        == 404
+    )
     assert _correct(desk, other, theirs, "2026-11-20T09:30").status_code == 302  # under its own client
 
 
-def test_sessions_recorded_before_clocks_were_checked_are_shown_in_order_and_flagged(login, staff, practitioner,
-                                                                                     clinic):
+def test_sessions_recorded_before_clocks_were_checked_are_shown_in_order_and_flagged(
+    login, staff, practitioner, clinic
+):
     client = factories.make_client(clinic, practitioner)
     start = now_utc() - dt.timedelta(days=20)
     one = factories.make_visit(client, number=1, started_at=start)

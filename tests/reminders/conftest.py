@@ -16,8 +16,13 @@ from webapp.reminders.sender import SenderSettings, send_due
 
 @pytest.fixture
 def settings(app) -> SenderSettings:
-    return SenderSettings(app.config["VAPID_PRIVATE_KEY"], app.config["VAPID_SUBJECT"], max_attempts=3,
-                          retry_base_seconds=60, lease_seconds=300)
+    return SenderSettings(
+        app.config["VAPID_PRIVATE_KEY"],
+        app.config["VAPID_SUBJECT"],
+        max_attempts=3,
+        retry_base_seconds=60,
+        lease_seconds=300,
+    )
 
 
 @pytest.fixture
@@ -27,8 +32,9 @@ def subscribe(push_service):
     def make(user, label: str = "Chrome on Android"):
         receiver = push_service.new_receiver()
         body = receiver.subscription_json()
-        row = services.subscribe(db.session, user, body["endpoint"], body["keys"]["p256dh"], body["keys"]["auth"],
-                                 label)
+        row = services.subscribe(
+            db.session, user, body["endpoint"], body["keys"]["p256dh"], body["keys"]["auth"], label
+        )
         db.session.commit()
         return receiver, row
 

@@ -57,8 +57,12 @@ class Receiver:
 
     def subscription_json(self) -> dict:
         public = self.private_key.public_key().public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-        return {"endpoint": self.endpoint, "keys": {"p256dh": b64url(public), "auth": b64url(self.auth_secret)}}
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+        return {
+            "endpoint": self.endpoint,
+            "keys": {"p256dh": b64url(public), "auth": b64url(self.auth_secret)},
+        }
 
 
 @dataclass
@@ -79,8 +83,9 @@ class PushService:
 
     def new_receiver(self) -> Receiver:
         token = uuid.uuid4().hex
-        receiver = Receiver(token, ec.generate_private_key(ec.SECP256R1()), os.urandom(16),
-                            f"{self.origin}/push/{token}")
+        receiver = Receiver(
+            token, ec.generate_private_key(ec.SECP256R1()), os.urandom(16), f"{self.origin}/push/{token}"
+        )
         self.receivers[token] = receiver
         return receiver
 
@@ -123,12 +128,14 @@ class PushService:
             return 404
         claims = self.check_vapid(headers["Authorization"])
         assert headers["Content-Encoding"] == "aes128gcm"
-        plain = http_ece.decrypt(body, private_key=receiver.private_key, auth_secret=receiver.auth_secret,
-                                 version="aes128gcm")
+        plain = http_ece.decrypt(
+            body, private_key=receiver.private_key, auth_secret=receiver.auth_secret, version="aes128gcm"
+        )
         if status in (200, 201, 202):
             with self.lock:
-                self.received.append(Received(token, json.loads(plain), int(headers["TTL"]),
-                                              headers.get("Urgency"), claims))
+                self.received.append(
+                    Received(token, json.loads(plain), int(headers["TTL"]), headers.get("Urgency"), claims)
+                )
         return status
 
 

@@ -45,10 +45,18 @@ def _count() -> int:
 
 
 def test_the_evening_before_names_the_first_appointment_by_first_name_only(
-        clinic, practitioner, subscribe, push_service, at):
+    clinic, practitioner, subscribe, push_service, at
+):
     receiver, _ = subscribe(practitioner)
-    alex = factories.make_client(clinic, practitioner, first_name="Alex", last_name="Quartermaine",
-                                 address_line="1 Mill Lane", town="Ashford", postcode="TN23 1AA")
+    alex = factories.make_client(
+        clinic,
+        practitioner,
+        first_name="Alex",
+        last_name="Quartermaine",
+        address_line="1 Mill Lane",
+        town="Ashford",
+        postcode="TN23 1AA",
+    )
     bea = factories.make_client(clinic, practitioner, first_name="Bea")
     factories.make_appointment(bea, starts_at=london(12, 8), status="cancelled")
     factories.make_appointment(alex, starts_at=london(12, 9, 30), location="home")
@@ -58,10 +66,13 @@ def test_the_evening_before_names_the_first_appointment_by_first_name_only(
 
     assert at(london(11, 17, 59)) == 0
     assert at(london(11, 18, 30)) == 1
-    assert push_service.payloads(receiver) == [{
-        "title": "Wednesday: 2 appointments",
-        "body": "First at 09:30 with Alex (home visit: 1 Mill Lane, Ashford, TN23 1AA).",
-        "url": "/app/#/day/2030-06-12"}]
+    assert push_service.payloads(receiver) == [
+        {
+            "title": "Wednesday: 2 appointments",
+            "body": "First at 09:30 with Alex (home visit: 1 Mill Lane, Ashford, TN23 1AA).",
+            "url": "/app/#/day/2030-06-12",
+        }
+    ]
     [got] = push_service.received
     assert "Quartermaine" not in str(got.payload)
     assert got.ttl == int((london(12, 9, 30) - london(11, 18, 30)).total_seconds())
@@ -97,42 +108,65 @@ def test_nobody_without_a_subscription_gets_anything_planned(clinic, practitione
 
 
 def test_a_home_visit_is_reminded_an_hour_before_with_its_address(
-        clinic, practitioner, subscribe, push_service, at):
+    clinic, practitioner, subscribe, push_service, at
+):
     receiver, _ = subscribe(practitioner)
-    bea = factories.make_client(clinic, practitioner, first_name="Bea", address_line="2 Mill Lane", town="Ashford",
-                                postcode="TN23 1AB")
+    bea = factories.make_client(
+        clinic,
+        practitioner,
+        first_name="Bea",
+        address_line="2 Mill Lane",
+        town="Ashford",
+        postcode="TN23 1AB",
+    )
     visit = factories.make_appointment(bea, starts_at=london(11, 14), location="home")
     factories.make_appointment(bea, starts_at=london(11, 13, 30))  # at the clinic: no such reminder
     db.session.commit()
     assert at(london(11, 12, 59)) == 0
     assert at(london(11, 13, 0)) == 1
-    assert push_service.payloads(receiver) == [{"title": "Home visit at 14:00",
-                                                "body": "Bea, 2 Mill Lane, Ashford, TN23 1AB.",
-                                                "url": f"/app/#/clients/{bea.id}"}]
+    assert push_service.payloads(receiver) == [
+        {
+            "title": "Home visit at 14:00",
+            "body": "Bea, 2 Mill Lane, Ashford, TN23 1AB.",
+            "url": f"/app/#/clients/{bea.id}",
+        }
+    ]
     assert push_service.received[0].urgency == "high"
     visit.starts_at = london(11, 15)  # moved: the new time gets its own reminder
     db.session.commit()
     assert at(london(11, 14, 0)) == 1
-    assert [p["title"] for p in push_service.payloads(receiver)] == ["Home visit at 14:00", "Home visit at 15:00"]
+    assert [p["title"] for p in push_service.payloads(receiver)] == [
+        "Home visit at 14:00",
+        "Home visit at 15:00",
+    ]
 
 
 def test_no_home_visit_reminder_when_turned_off(clinic, practitioner, subscribe, at):
     subscribe(practitioner)
-    factories.make_appointment(factories.make_client(clinic, practitioner), starts_at=london(11, 14), location="home")
+    factories.make_appointment(
+        factories.make_client(clinic, practitioner), starts_at=london(11, 14), location="home"
+    )
     db.session.add(PushPreference(user_id=practitioner.id, home_visit_minutes=0, evening_before=False))
     db.session.commit()
     assert at(london(11, 13, 30)) == 0
 
 
 def _device(user, *, pending: int, last_sync: dt.datetime | None, label="Chrome on Android") -> Device:
-    device = Device(user_id=user.id, label=label, pending_reported=pending, last_sync_at=last_sync,
-                    created_at=london(1, 9))
+    device = Device(
+        user_id=user.id,
+        label=label,
+        pending_reported=pending,
+        last_sync_at=last_sync,
+        created_at=london(1, 9),
+    )
     db.session.add(device)
     db.session.flush()
     return device
 
 
-def test_changes_waiting_on_a_phone_for_over_a_day_get_a_daily_digest(practitioner, subscribe, push_service, at):
+def test_changes_waiting_on_a_phone_for_over_a_day_get_a_daily_digest(
+    practitioner, subscribe, push_service, at
+):
     receiver, _ = subscribe(practitioner)
     _device(practitioner, pending=4, last_sync=london(9, 10))
     _device(practitioner, pending=0, last_sync=london(8, 10), label="Old phone")  # nothing waiting
@@ -140,11 +174,14 @@ def test_changes_waiting_on_a_phone_for_over_a_day_get_a_daily_digest(practition
     assert at(london(11, 7, 59)) == 0  # not before the morning
     assert at(london(11, 8, 30)) == 1
     assert at(london(11, 17, 0)) == 0  # once a day
-    assert push_service.payloads(receiver) == [{
-        "title": "Changes waiting to reach the clinic",
-        "body": "4 changes on Chrome on Android have not reached the clinic for 1 day. "
-                "Open Fieldbook where there is a signal to send them.",
-        "url": "/app/"}]
+    assert push_service.payloads(receiver) == [
+        {
+            "title": "Changes waiting to reach the clinic",
+            "body": "4 changes on Chrome on Android have not reached the clinic for 1 day. "
+            "Open Fieldbook where there is a signal to send them.",
+            "url": "/app/",
+        }
+    ]
     assert at(london(12, 8, 30)) == 1
 
 
@@ -156,28 +193,55 @@ def test_a_phone_that_synced_within_a_day_gets_no_digest(practitioner, subscribe
 
 
 def test_refused_and_clashing_changes_get_one_notice_per_client_a_day(
-        clinic, practitioner, subscribe, push_service, at):
+    clinic, practitioner, subscribe, push_service, at
+):
     receiver, _ = subscribe(practitioner)
     alex = factories.make_client(clinic, practitioner, first_name="Alex")
     visit = factories.make_visit(alex, started_at=london(10, 10))
-    db.session.add(SyncConflict(clinic_id=clinic.id, client_id=alex.id, entity="visit", entity_id=visit.id,
-                                field="notes", server_value={"value": "a"}, device_value={"value": "b"},
-                                base_version=1, change_id=uuid.uuid4(), user_id=practitioner.id,
-                                created_at=london(11, 9)))
-    db.session.add(AppliedChange(change_id=uuid.uuid4(), user_id=practitioner.id, content_hash="x" * 64,
-                                 created_at=london(11, 9, 5),
-                                 result={"status": "rejected", "entity": "visit", "id": str(visit.id)}))
-    db.session.add(AppliedChange(change_id=uuid.uuid4(), user_id=practitioner.id, content_hash="y" * 64,
-                                 created_at=london(11, 9, 5),
-                                 result={"status": "applied", "entity": "client", "id": str(alex.id)}))
+    db.session.add(
+        SyncConflict(
+            clinic_id=clinic.id,
+            client_id=alex.id,
+            entity="visit",
+            entity_id=visit.id,
+            field="notes",
+            server_value={"value": "a"},
+            device_value={"value": "b"},
+            base_version=1,
+            change_id=uuid.uuid4(),
+            user_id=practitioner.id,
+            created_at=london(11, 9),
+        )
+    )
+    db.session.add(
+        AppliedChange(
+            change_id=uuid.uuid4(),
+            user_id=practitioner.id,
+            content_hash="x" * 64,
+            created_at=london(11, 9, 5),
+            result={"status": "rejected", "entity": "visit", "id": str(visit.id)},
+        )
+    )
+    db.session.add(
+        AppliedChange(
+            change_id=uuid.uuid4(),
+            user_id=practitioner.id,
+            content_hash="y" * 64,
+            created_at=london(11, 9, 5),
+            result={"status": "applied", "entity": "client", "id": str(alex.id)},
+        )
+    )
     db.session.commit()
     assert at(london(11, 9, 10)) == 1
     assert at(london(11, 9, 20)) == 0
-    assert push_service.payloads(receiver) == [{
-        "title": "A change needs your attention",
-        "body": "2 changes to Alex's record need a look: the clinic could not take 1 and 1 clash with a change "
-                "made elsewhere.",
-        "url": "/app/#/attention"}]
+    assert push_service.payloads(receiver) == [
+        {
+            "title": "A change needs your attention",
+            "body": "2 changes to Alex's record need a look: the clinic could not take 1 and 1 clash with a change "
+            "made elsewhere.",
+            "url": "/app/#/attention",
+        }
+    ]
 
 
 def test_the_desk_gets_the_mornings_follow_ups(clinic, practitioner, desk, subscribe, push_service, at):
@@ -188,14 +252,19 @@ def test_the_desk_gets_the_mornings_follow_ups(clinic, practitioner, desk, subsc
     db.session.commit()
     assert at(london(11, 7, 59)) == 0
     assert at(london(11, 8, 5)) == 1
-    assert push_service.payloads(desk_browser) == [{
-        "title": "Follow-ups due", "body": "1 client is waiting for their next booking: Cara M.",
-        "url": "/appointments/follow-ups"}]
+    assert push_service.payloads(desk_browser) == [
+        {
+            "title": "Follow-ups due",
+            "body": "1 client is waiting for their next booking: Cara M.",
+            "url": "/appointments/follow-ups",
+        }
+    ]
     assert push_service.payloads(practitioner_browser) == []
 
 
 def test_the_desk_hears_of_a_silent_phone_whose_practitioner_has_appointments_coming(
-        clinic, practitioner, other_practitioner, desk, subscribe, push_service, at):
+    clinic, practitioner, other_practitioner, desk, subscribe, push_service, at
+):
     receiver, _ = subscribe(desk)
     db.session.add(PushPreference(user_id=desk.id, morning_follow_ups=False))
     _device(practitioner, pending=0, last_sync=london(7, 9))
@@ -205,10 +274,13 @@ def test_the_desk_hears_of_a_silent_phone_whose_practitioner_has_appointments_co
     assert at(london(11, 9), stale_days=5) == 0
     assert at(london(11, 9), stale_days=3) == 1
     assert at(london(12, 9), stale_days=3) == 0  # once for this silent spell
-    assert push_service.payloads(receiver) == [{
-        "title": "A phone has stopped syncing",
-        "body": "Pat's phone (Chrome on Android) has not synced for 4 days, and Pat has 1 appointment in the next week.",
-        "url": f"/appointments/day?practitioner={practitioner.id}"}]
+    assert push_service.payloads(receiver) == [
+        {
+            "title": "A phone has stopped syncing",
+            "body": "Pat's phone (Chrome on Android) has not synced for 4 days, and Pat has 1 appointment in the next week.",
+            "url": f"/appointments/day?practitioner={practitioner.id}",
+        }
+    ]
 
 
 def test_payloads_over_three_kilobytes_are_refused():
@@ -217,11 +289,14 @@ def test_payloads_over_three_kilobytes_are_refused():
         payload_json("t", "x" * MAX_PAYLOAD_BYTES, "/app/")
 
 
-def test_flask_reminders_send_plans_and_sends_what_is_due(clinic, practitioner, subscribe, push_service, runner):
+def test_flask_reminders_send_plans_and_sends_what_is_due(
+    clinic, practitioner, subscribe, push_service, runner
+):
     receiver, _ = subscribe(practitioner)
     soon = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=30)
-    factories.make_appointment(factories.make_client(clinic, practitioner, first_name="Dee"), starts_at=soon,
-                               location="home")
+    factories.make_appointment(
+        factories.make_client(clinic, practitioner, first_name="Dee"), starts_at=soon, location="home"
+    )
     db.session.commit()
     assert runner.invoke(args=["reminders", "send", "--no-plan"]).output.strip() == "sent: nothing due"
     result = runner.invoke(args=["reminders", "send"])
@@ -246,12 +321,17 @@ class _StopAfter:
         return self.runs <= 0
 
 
-def test_loop_mode_keeps_going_after_a_failed_run(clinic, practitioner, subscribe, push_service, runner, monkeypatch):
+def test_loop_mode_keeps_going_after_a_failed_run(
+    clinic, practitioner, subscribe, push_service, runner, monkeypatch
+):
     from webapp.reminders import commands
 
     receiver, _ = subscribe(practitioner)
-    factories.make_appointment(factories.make_client(clinic, practitioner, first_name="Eve"),
-                               starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=30), location="home")
+    factories.make_appointment(
+        factories.make_client(clinic, practitioner, first_name="Eve"),
+        starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=30),
+        location="home",
+    )
     db.session.commit()
     real_plan, calls = commands.plan_now, []
 
@@ -270,7 +350,8 @@ def test_loop_mode_keeps_going_after_a_failed_run(clinic, practitioner, subscrib
 
 
 def test_reminders_long_finished_are_forgotten_and_never_planned_again(
-        clinic, practitioner, subscribe, push_service, at):
+    clinic, practitioner, subscribe, push_service, at
+):
     subscribe(practitioner)
     bea = factories.make_client(clinic, practitioner, first_name="Bea", address_line="2 Mill Lane")
     factories.make_appointment(bea, starts_at=london(11, 14), location="home")
@@ -279,8 +360,14 @@ def test_reminders_long_finished_are_forgotten_and_never_planned_again(
     assert at(london(11, 13, 0)) == 1  # sent
     assert at(london(25, 13, 0)) == 1  # sent, two weeks later
     assert db.session.scalar(select(func.count()).select_from(DeliveryAttempt)) == 2
-    waiting = Notification(user_id=practitioner.id, kind="test", dedupe_key="still-waiting", payload={},
-                           due_at=london(11, 13), status="pending")  # say, a sender stopped long ago
+    waiting = Notification(
+        user_id=practitioner.id,
+        kind="test",
+        dedupe_key="still-waiting",
+        payload={},
+        due_at=london(11, 13),
+        status="pending",
+    )  # say, a sender stopped long ago
     db.session.add(waiting)
     db.session.commit()
 
@@ -297,7 +384,8 @@ def test_reminders_long_finished_are_forgotten_and_never_planned_again(
 
 
 def test_an_appointment_of_another_clinic_is_never_announced_to_a_practitioner(
-        clinic, other_clinic, practitioner, subscribe, push_service, at):
+    clinic, other_clinic, practitioner, subscribe, push_service, at
+):
     outsider = factories.make_user(other_clinic, name="Otto Outsider")
     receiver, _ = subscribe(outsider)
     client = factories.make_client(clinic, practitioner, first_name="Alex")

@@ -17,9 +17,13 @@ from webapp.reminders.services import Planned, payload_json, plan
 
 
 def _notify(user, clock, key="n1", ttl=3600, **kw) -> Notification:
-    payload = payload_json(kw.pop("title", "Home visit at 14:00"), kw.pop("body", "Alex, 1 Mill Lane."),
-                           "/app/#/clients/x")
-    assert plan(db.session, Planned(user.id, "home_visit", key, payload, due_at=kw.pop("due_at", clock()), ttl=ttl, **kw))
+    payload = payload_json(
+        kw.pop("title", "Home visit at 14:00"), kw.pop("body", "Alex, 1 Mill Lane."), "/app/#/clients/x"
+    )
+    assert plan(
+        db.session,
+        Planned(user.id, "home_visit", key, payload, due_at=kw.pop("due_at", clock()), ttl=ttl, **kw),
+    )
     db.session.commit()
     return db.session.scalars(select(Notification).where(Notification.dedupe_key == key)).one()
 
@@ -30,19 +34,26 @@ def _status(notification) -> str:
 
 
 def test_a_due_notification_arrives_encrypted_and_signed_with_its_ttl_and_urgency(
-        practitioner, subscribe, push_service, send, clock):
+    practitioner, subscribe, push_service, send, clock
+):
     receiver, subscription = subscribe(practitioner)
     notification = _notify(practitioner, clock, ttl=3600, urgency="high")
     report = send()
     assert report.outcomes == {"sent": 1}
     [got] = push_service.received
-    assert got.payload == {"title": "Home visit at 14:00", "body": "Alex, 1 Mill Lane.", "url": "/app/#/clients/x"}
+    assert got.payload == {
+        "title": "Home visit at 14:00",
+        "body": "Alex, 1 Mill Lane.",
+        "url": "/app/#/clients/x",
+    }
     assert got.urgency == "high" and 3590 <= got.ttl <= 3600
     assert _status(notification) == "sent"
     assert db.session.get(PushSubscription, subscription.id).last_success_at == clock()
 
 
-def test_a_person_deactivated_after_planning_is_sent_nothing(practitioner, subscribe, push_service, send, clock):
+def test_a_person_deactivated_after_planning_is_sent_nothing(
+    practitioner, subscribe, push_service, send, clock
+):
     subscribe(practitioner)
     notification = _notify(practitioner, clock)
     practitioner.active = False
@@ -51,7 +62,9 @@ def test_a_person_deactivated_after_planning_is_sent_nothing(practitioner, subsc
     assert push_service.requests == [] and _status(notification) == "failed"
 
 
-def test_nothing_is_sent_before_it_is_due_and_nothing_twice(practitioner, subscribe, push_service, send, clock):
+def test_nothing_is_sent_before_it_is_due_and_nothing_twice(
+    practitioner, subscribe, push_service, send, clock
+):
     subscribe(practitioner)
     _notify(practitioner, clock, due_at=clock() + dt.timedelta(minutes=5))
     assert send().claimed == 0
@@ -62,7 +75,8 @@ def test_nothing_is_sent_before_it_is_due_and_nothing_twice(practitioner, subscr
 
 
 def test_each_browser_of_the_person_gets_it_and_a_dead_one_is_removed_without_blocking_the_other(
-        practitioner, subscribe, push_service, send, clock):
+    practitioner, subscribe, push_service, send, clock
+):
     phone, phone_row = subscribe(practitioner, "Chrome on Android")
     laptop, laptop_row = subscribe(practitioner, "Firefox on Linux")
     gone, gone_row = subscribe(practitioner, "Safari on iPhone")
@@ -78,7 +92,8 @@ def test_each_browser_of_the_person_gets_it_and_a_dead_one_is_removed_without_bl
 
 
 def test_a_server_error_is_retried_later_with_growing_waits_then_sent(
-        practitioner, subscribe, push_service, send, clock):
+    practitioner, subscribe, push_service, send, clock
+):
     receiver, _ = subscribe(practitioner)
     push_service.answer(receiver, 500, 503)
     notification = _notify(practitioner, clock, ttl=24 * 3600)
@@ -90,23 +105,30 @@ def test_a_server_error_is_retried_later_with_growing_waits_then_sent(
     clock.advance(seconds=30)
     assert send().outcomes == {"pending": 1}
     db.session.expire_all()
-    assert db.session.get(Notification, notification.id).next_attempt_at - clock() == dt.timedelta(seconds=120)
+    assert db.session.get(Notification, notification.id).next_attempt_at - clock() == dt.timedelta(
+        seconds=120
+    )
     clock.advance(seconds=120)
     assert send().outcomes == {"sent": 1}
     assert len(push_service.payloads(receiver)) == 1
     assert push_service.requests == [receiver.token] * 3
 
 
-def test_too_many_requests_waits_as_long_as_the_service_asks(practitioner, subscribe, push_service, send, clock):
+def test_too_many_requests_waits_as_long_as_the_service_asks(
+    practitioner, subscribe, push_service, send, clock
+):
     receiver, _ = subscribe(practitioner)
     push_service.answer(receiver, 429)
     notification = _notify(practitioner, clock)
     send()
-    assert db.session.get(Notification, notification.id).next_attempt_at - clock() == dt.timedelta(seconds=120)
+    assert db.session.get(Notification, notification.id).next_attempt_at - clock() == dt.timedelta(
+        seconds=120
+    )
 
 
 def test_a_browser_that_keeps_failing_is_given_up_after_the_maximum_attempts(
-        practitioner, subscribe, push_service, send, clock, settings):
+    practitioner, subscribe, push_service, send, clock, settings
+):
     receiver, _ = subscribe(practitioner)
     push_service.answer(receiver, *[500] * settings.max_attempts)
     notification = _notify(practitioner, clock, ttl=24 * 3600)
@@ -143,7 +165,8 @@ class Crash(Exception):
 
 
 def test_a_crash_between_sending_and_recording_never_leads_to_a_second_send(
-        practitioner, subscribe, push_service, send, clock, settings, monkeypatch):
+    practitioner, subscribe, push_service, send, clock, settings, monkeypatch
+):
     receiver, _ = subscribe(practitioner)
     notification = _notify(practitioner, clock)
     recorded = sender_module._record_outcome
@@ -171,7 +194,8 @@ def test_a_crash_between_sending_and_recording_never_leads_to_a_second_send(
 
 
 def test_after_a_crash_browsers_not_yet_tried_still_get_it_once(
-        practitioner, subscribe, push_service, send, clock, settings, monkeypatch):
+    practitioner, subscribe, push_service, send, clock, settings, monkeypatch
+):
     first, _ = subscribe(practitioner, "first")
     second, _ = subscribe(practitioner, "second")
     notification = _notify(practitioner, clock)
@@ -187,7 +211,9 @@ def test_after_a_crash_browsers_not_yet_tried_still_get_it_once(
     assert _status(notification) == "sent"
 
 
-def test_a_sender_that_lost_its_claim_stops_instead_of_sending(practitioner, subscribe, push_service, clock, settings):
+def test_a_sender_that_lost_its_claim_stops_instead_of_sending(
+    practitioner, subscribe, push_service, clock, settings
+):
     subscribe(practitioner)
     notification = _notify(practitioner, clock)
     [claimed] = sender_module.claim(db.session, "slow-sender", clock(), 10, settings.lease_seconds)
@@ -216,7 +242,8 @@ def _run_sender_in_thread(app, settings, clock, errors, barrier):
 
 
 def test_two_senders_at_once_send_each_notification_to_each_browser_exactly_once(
-        app, practitioner, clinic, subscribe, push_service, clock, settings):
+    app, practitioner, clinic, subscribe, push_service, clock, settings
+):
     other = factories.make_user(clinic, name="Second Practitioner")
     phone, _ = subscribe(practitioner)
     tablet, _ = subscribe(practitioner)
@@ -227,8 +254,10 @@ def test_two_senders_at_once_send_each_notification_to_each_browser_exactly_once
     db.session.commit()
     errors: list[Exception] = []
     barrier = threading.Barrier(2)
-    threads = [threading.Thread(target=_run_sender_in_thread, args=(app, settings, clock, errors, barrier))
-               for _ in range(2)]
+    threads = [
+        threading.Thread(target=_run_sender_in_thread, args=(app, settings, clock, errors, barrier))
+        for _ in range(2)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -60,8 +60,9 @@ def test_staff_see_the_whole_clinic_and_nothing_of_another(login, staff, practic
     assert _total(_csv(browser, "referrals"), "Referred") == 1
 
 
-def test_a_practitioner_sees_only_their_own_figures_whatever_they_ask(login, practitioner, other_practitioner,
-                                                                         practice):
+def test_a_practitioner_sees_only_their_own_figures_whatever_they_ask(
+    login, practitioner, other_practitioner, practice
+):
     browser = login(practitioner)
     for asked in ({}, {"practitioner": str(other_practitioner.id)}):
         assert _total(_csv(browser, "sessions", **asked), "Sessions") == 2
@@ -97,11 +98,14 @@ def test_an_empty_range_says_so(login, staff, clinic):
     assert "Nothing to count in this range." in page
 
 
-@pytest.mark.parametrize("params, message", [
-    ({"from": "yesterday"}, "is not a date"),
-    ({"from": "2026-06-01", "to": "2026-01-01"}, "back to front"),
-    ({"from": "2010-01-01", "to": "2026-01-01"}, "at most three years"),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"from": "yesterday"}, "is not a date"),
+        ({"from": "2026-06-01", "to": "2026-01-01"}, "back to front"),
+        ({"from": "2010-01-01", "to": "2026-01-01"}, "at most three years"),
+    ],
+)
 def test_bad_filters_are_explained_not_failed(login, staff, practice, params, message):
     response = login(staff).get("/reports/sessions", query_string=params)
     assert response.status_code == 200 and message in response.get_data(as_text=True)
@@ -113,7 +117,7 @@ def test_an_unknown_report_is_not_found_and_reports_need_signing_in(browser, log
 
 
 def test_a_csv_cell_cannot_become_a_spreadsheet_formula(login, staff, clinic):
-    evil = factories.make_user(clinic, name="=HYPERLINK(\"http://x\")")
+    evil = factories.make_user(clinic, name='=HYPERLINK("http://x")')
     client = factories.make_client(clinic, evil)
     factories.make_visit(client, evil, started_at=_ago(1))
     rows = _csv(login(staff), "sessions")
@@ -138,7 +142,9 @@ def test_course_completion_counts_courses_that_reached_a_third_session(login, st
     assert "14" in [row[4] for row in rows[1:]]  # median days from session 1 to 3
 
 
-def test_a_session_counts_as_rebooked_when_the_next_was_booked_within_a_week(login, staff, clinic, practitioner):
+def test_a_session_counts_as_rebooked_when_the_next_was_booked_within_a_week(
+    login, staff, clinic, practitioner
+):
     client = factories.make_client(clinic, practitioner)
     held = factories.make_visit(client, number=1, started_at=_ago(30))
     factories.make_visit(client, number=2, started_at=_ago(20))

@@ -12,8 +12,9 @@ class Device:
         self.user = user
         self.browser = login(user)
         session = self.browser.get("/api/v1/session").get_json()
-        response = self.browser.client.post("/api/v1/devices", json={"label": "test phone"},
-                                            headers={"X-CSRFToken": session["csrf_token"]})
+        response = self.browser.client.post(
+            "/api/v1/devices", json={"label": "test phone"}, headers={"X-CSRFToken": session["csrf_token"]}
+        )
         assert response.status_code == 201, response.get_json()
         body = response.get_json()
         self.id, self.token = body["device_id"], body["device_token"]
@@ -47,14 +48,21 @@ class Device:
         return body
 
     def resolve(self, conflict_id, choice, value=None):
-        return self.http.post(f"/api/v1/sync/conflicts/{conflict_id}/resolve",
-                              json={"choice": choice, "value": value}, headers=self.auth)
+        return self.http.post(
+            f"/api/v1/sync/conflicts/{conflict_id}/resolve",
+            json={"choice": choice, "value": value},
+            headers=self.auth,
+        )
 
 
 def change(entity, record_id=None, base_version=0, op="upsert", change_id=None, **fields):
-    body = {"change_id": str(change_id or uuid.uuid4()), "entity": entity,
-            "id": str(record_id or uuid.uuid4()), "op": op, "base_version": base_version}
+    body = {
+        "change_id": str(change_id or uuid.uuid4()),
+        "entity": entity,
+        "id": str(record_id or uuid.uuid4()),
+        "op": op,
+        "base_version": base_version,
+    }
     if op == "upsert":
         body["fields"] = {k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in fields.items()}
     return body
-

@@ -23,35 +23,80 @@ def _code(response):
 
 def test_bad_json_is_refused(make_device, practitioner):
     device = make_device(practitioner)
-    response = device.http.post("/api/v1/sync/push", data="{not json", content_type="application/json",
-                                headers=device.auth)
+    response = device.http.post(
+        "/api/v1/sync/push", data="{not json", content_type="application/json", headers=device.auth
+    )
     assert response.status_code == 400 and _code(response) == "bad_json"
 
 
-@pytest.mark.parametrize("payload, code", [
-    ({"changes": [], "extra": 1}, "unknown_fields"),
-    ({"changes": [{"change_id": str(uuid.uuid4()), "entity": "client", "id": str(uuid.uuid4()), "colour": 1}]},
-     "unknown_fields"),
-    ({"changes": "all of them"}, "invalid_request"),
-    ({"changes": [{"change_id": "x", "entity": "client", "id": str(uuid.uuid4())}]}, "invalid_request"),
-    ({"changes": [{"change_id": str(uuid.uuid4()), "entity": "spaceship", "id": str(uuid.uuid4())}]},
-     "invalid_request"),
-    ({"changes": [{"change_id": str(uuid.uuid4()), "entity": "client", "id": str(uuid.uuid4()), "op": "drop"}]},
-     "invalid_request"),
-    ({"changes": [{"change_id": str(uuid.uuid4()), "entity": {"name": "client"}, "id": str(uuid.uuid4())}]},
-     "invalid_request"),
-    ({"changes": [{"change_id": str(uuid.uuid4()), "entity": ["client"], "id": str(uuid.uuid4())}]},
-     "invalid_request"),
-    ({"changes": [{"change_id": str(uuid.uuid4()), "entity": "client", "id": str(uuid.uuid4()),
-                   "base_version": 2**63, "fields": {}}]}, "invalid_request"),
-    ({"changes": [], "pending": "3"}, "invalid_request"),
-    ({"changes": [], "pending": -1}, "invalid_request"),
-])
+@pytest.mark.parametrize(
+    "payload, code",
+    [
+        ({"changes": [], "extra": 1}, "unknown_fields"),
+        (
+            {
+                "changes": [
+                    {"change_id": str(uuid.uuid4()), "entity": "client", "id": str(uuid.uuid4()), "colour": 1}
+                ]
+            },
+            "unknown_fields",
+        ),
+        ({"changes": "all of them"}, "invalid_request"),
+        ({"changes": [{"change_id": "x", "entity": "client", "id": str(uuid.uuid4())}]}, "invalid_request"),
+        (
+            {"changes": [{"change_id": str(uuid.uuid4()), "entity": "spaceship", "id": str(uuid.uuid4())}]},
+            "invalid_request",
+        ),
+        (
+            {
+                "changes": [
+                    {
+                        "change_id": str(uuid.uuid4()),
+                        "entity": "client",
+                        "id": str(uuid.uuid4()),
+                        "op": "drop",
+                    }
+                ]
+            },
+            "invalid_request",
+        ),
+        (
+            {
+                "changes": [
+                    {"change_id": str(uuid.uuid4()), "entity": {"name": "client"}, "id": str(uuid.uuid4())}
+                ]
+            },
+            "invalid_request",
+        ),
+        (
+            {"changes": [{"change_id": str(uuid.uuid4()), "entity": ["client"], "id": str(uuid.uuid4())}]},
+            "invalid_request",
+        ),
+        (
+            {
+                "changes": [
+                    {
+                        "change_id": str(uuid.uuid4()),
+                        "entity": "client",
+                        "id": str(uuid.uuid4()),
+                        "base_version": 2**63,
+                        "fields": {},
+                    }
+                ]
+            },
+            "invalid_request",
+        ),
+        ({"changes": [], "pending": "3"}, "invalid_request"),
+        ({"changes": [], "pending": -1}, "invalid_request"),
+    ],
+)
 def test_a_malformed_push_applies_nothing(make_device, practitioner, clinic, payload, code):
     client = factories.make_client(clinic, practitioner, phone="0100")
     good = change("client", client.id, client.version, phone="0200")
-    payload = dict(payload, changes=[good, *payload["changes"]] if isinstance(payload["changes"], list)
-                   else payload["changes"])
+    payload = dict(
+        payload,
+        changes=[good, *payload["changes"]] if isinstance(payload["changes"], list) else payload["changes"],
+    )
     response = make_device(practitioner).push_raw(payload)
     assert response.status_code == 400 and _code(response) == code
     db.session.expire_all()
@@ -118,25 +163,39 @@ def test_the_session_endpoint_needs_sign_in(browser):
     assert response.status_code == 401 and _code(response) == "unauthenticated"
 
 
-def test_another_practitioners_conflict_cannot_be_resolved(make_device, practitioner, other_practitioner, clinic):
+def test_another_practitioners_conflict_cannot_be_resolved(
+    make_device, practitioner, other_practitioner, clinic
+):
     client = factories.make_client(clinic, practitioner, phone="0100")
     base = client.version
     phone_a, phone_b = make_device(practitioner), make_device(practitioner)
     phone_a.push(change("client", client.id, base, phone="0200"))
-    conflict_id = phone_b.push(change("client", client.id, base, phone="0300"))[0]["conflicts"][0]["conflict_id"]
+    conflict_id = phone_b.push(change("client", client.id, base, phone="0300"))[0]["conflicts"][0][
+        "conflict_id"
+    ]
     intruder = make_device(other_practitioner)
     response = intruder.resolve(conflict_id, "mine")
     assert response.status_code == 404 and _code(response) == "not_found"
     assert intruder.resolve("not-a-uuid", "mine").status_code == 404
 
 
-def test_a_crash_in_the_middle_of_a_batch_applies_none_of_it(app, make_device, practitioner, clinic, monkeypatch):
+def test_a_crash_in_the_middle_of_a_batch_applies_none_of_it(
+    app, make_device, practitioner, clinic, monkeypatch
+):
     client = factories.make_client(clinic, practitioner)
     device = make_device(practitioner)
     visit_id = uuid.uuid4()
-    changes = [change("visit", visit_id, client_id=client.id, started_at="2026-11-24T09:00:00Z",
-                      location="clinic", number_in_course=1),
-               change("finding", visit_id=visit_id, region="calf", side="left", tension_found=True, released=True)]
+    changes = [
+        change(
+            "visit",
+            visit_id,
+            client_id=client.id,
+            started_at="2026-11-24T09:00:00Z",
+            location="clinic",
+            number_in_course=1,
+        ),
+        change("finding", visit_id=visit_id, region="calf", side="left", tension_found=True, released=True),
+    ]
     from webapp.sync import push as push_module
 
     real_apply = push_module._Applier.apply
@@ -170,7 +229,9 @@ def test_schema_and_openapi_are_published(make_device, practitioner, app):
 
 def test_every_api_route_is_in_the_openapi_document(app):
     spec = app.test_client().get("/api/v1/openapi.json").get_json()
-    documented = {(path, method.upper()) for path, operations in spec["paths"].items() for method in operations}
+    documented = {
+        (path, method.upper()) for path, operations in spec["paths"].items() for method in operations
+    }
     served = set()
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1/") and rule.rule != "/api/v1/openapi.json":
@@ -179,7 +240,9 @@ def test_every_api_route_is_in_the_openapi_document(app):
     assert len(served) >= 14 and served == documented
 
 
-def test_every_answer_names_the_rules_revision_so_devices_refresh_their_rules(make_device, practitioner, monkeypatch):
+def test_every_answer_names_the_rules_revision_so_devices_refresh_their_rules(
+    make_device, practitioner, monkeypatch
+):
     from webapp.sync import publish
 
     device = make_device(practitioner)
@@ -199,9 +262,15 @@ def test_staff_accounts_cannot_be_used_for_device_sync(make_device, staff):
 
 def test_a_nul_character_in_a_text_field_rejects_that_change_only(make_device, practitioner, clinic):
     client = factories.make_client(clinic, practitioner, phone="0100")
-    results = make_device(practitioner).push(change("client", client.id, client.version, town="Ash\x00ford"),
-                                             change("client", base_version=0, first_name="Rosa", last_name="Lind"))
-    assert results[0]["status"] == "rejected" and results[0]["code"] == "invalid" and "town" in results[0]["errors"]
+    results = make_device(practitioner).push(
+        change("client", client.id, client.version, town="Ash\x00ford"),
+        change("client", base_version=0, first_name="Rosa", last_name="Lind"),
+    )
+    assert (
+        results[0]["status"] == "rejected"
+        and results[0]["code"] == "invalid"
+        and "town" in results[0]["errors"]
+    )
     assert results[1]["status"] == "applied"
     assert db.session.get(Client, client.id).town == "Ashford"
 
@@ -219,7 +288,9 @@ def test_a_cursor_beyond_a_64_bit_integer_is_refused_clearly(make_device, practi
     from webapp.sync.cursor import encode
 
     device = make_device(practitioner)
-    response = device.http.get("/api/v1/sync/pull", query_string={"cursor": encode(position)}, headers=device.auth)
+    response = device.http.get(
+        "/api/v1/sync/pull", query_string={"cursor": encode(position)}, headers=device.auth
+    )
     assert response.status_code == 400 and _code(response) == "bad_cursor"
 
 
@@ -241,7 +312,9 @@ def test_registering_a_device_with_a_malformed_body_is_a_clear_400(login, practi
 def test_registering_a_device_without_a_body_uses_the_browsers_name(login, practitioner):
     browser = login(practitioner)
     token = browser.get("/api/v1/session").get_json()["csrf_token"]
-    response = browser.client.post("/api/v1/devices", headers={"X-CSRFToken": token, "User-Agent": "Pixel\x00 8"})
+    response = browser.client.post(
+        "/api/v1/devices", headers={"X-CSRFToken": token, "User-Agent": "Pixel\x00 8"}
+    )
     assert response.status_code == 201
     assert db.session.get(Device, uuid.UUID(response.get_json()["device_id"])).label == "Pixel 8"
 
@@ -261,31 +334,61 @@ def test_a_method_the_api_does_not_offer_is_a_405_with_an_allow_header(make_devi
 def test_parking_an_empty_list_parks_nothing_and_says_so(make_device, practitioner, clinic):
     client = factories.make_client(clinic, practitioner)
     device = make_device(practitioner)
-    response = device.http.post("/api/v1/sync/park", json={"client_id": str(client.id), "changes": []},
-                                headers=device.auth)
+    response = device.http.post(
+        "/api/v1/sync/park", json={"client_id": str(client.id), "changes": []}, headers=device.auth
+    )
     assert response.status_code == 200 and response.get_json()["parked"] == 0
 
 
-@pytest.mark.parametrize("bad", [{"entity": ["finding"]}, {"entity": {"x": 1}}, {"entity": "x" * 500},
-                                 {"op": ["upsert"]}, {"fields": "all"}, "not a change"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"entity": ["finding"]},
+        {"entity": {"x": 1}},
+        {"entity": "x" * 500},
+        {"op": ["upsert"]},
+        {"fields": "all"},
+        "not a change",
+    ],
+)
 def test_a_malformed_parked_change_is_a_clear_400(make_device, practitioner, clinic, bad):
     client = factories.make_client(clinic, practitioner)
     device = make_device(practitioner)
-    parked = bad if isinstance(bad, str) else {"change_id": str(uuid.uuid4()), "entity": "finding",
-                                               "id": str(uuid.uuid4()), "op": "upsert", "fields": {}, **bad}
-    response = device.http.post("/api/v1/sync/park", json={"client_id": str(client.id), "changes": [parked]},
-                                headers=device.auth)
+    parked = (
+        bad
+        if isinstance(bad, str)
+        else {
+            "change_id": str(uuid.uuid4()),
+            "entity": "finding",
+            "id": str(uuid.uuid4()),
+            "op": "upsert",
+            "fields": {},
+            **bad,
+        }
+    )
+    response = device.http.post(
+        "/api/v1/sync/park", json={"client_id": str(client.id), "changes": [parked]}, headers=device.auth
+    )
     assert response.status_code == 400 and _code(response) == "invalid_request"
 
 
-def test_the_same_push_sent_twice_at_once_is_applied_once_and_answered_the_same(app, make_device, practitioner,
-                                                                               clinic, monkeypatch):
+def test_the_same_push_sent_twice_at_once_is_applied_once_and_answered_the_same(
+    app, make_device, practitioner, clinic, monkeypatch
+):
     client = factories.make_client(clinic, practitioner)
     device = make_device(practitioner)
     visit_id = uuid.uuid4()
-    changes = [change("visit", visit_id, client_id=client.id, started_at="2026-11-24T09:00:00Z",
-                      location="clinic", number_in_course=1),
-               change("finding", visit_id=visit_id, region="calf", side="left", tension_found=True, released=True)]
+    changes = [
+        change(
+            "visit",
+            visit_id,
+            client_id=client.id,
+            started_at="2026-11-24T09:00:00Z",
+            location="clinic",
+            number_in_course=1,
+        ),
+        change("finding", visit_id=visit_id, region="calf", side="left", tension_found=True, released=True),
+    ]
     from webapp.sync import api as sync_api
 
     # The first push stops just before it commits, holding its writes, until the second has
@@ -334,5 +437,6 @@ def test_the_served_document_is_valid_openapi_and_its_schemas_come_from_the_mode
     from_model = PushBody.model_json_schema(ref_template="#/components/schemas/{model}")
     from_model.pop("$defs")
     assert document["components"]["schemas"]["PushBody"] == from_model
-    assert document["paths"]["/sync/push"]["post"]["requestBody"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/PushBody"}
+    assert document["paths"]["/sync/push"]["post"]["requestBody"]["content"]["application/json"][
+        "schema"
+    ] == {"$ref": "#/components/schemas/PushBody"}

@@ -13,9 +13,14 @@ def _published(make_device, practitioner) -> dict:
     return device.http.get("/api/v1/schema", headers=device.auth).get_json()
 
 
-def test_a_clinic_writes_dates_the_british_way_in_london_unless_told_otherwise(make_device, practitioner, clinic):
+def test_a_clinic_writes_dates_the_british_way_in_london_unless_told_otherwise(
+    make_device, practitioner, clinic
+):
     assert (clinic.locale, clinic.timezone) == ("en-GB", "Europe/London")
-    assert _published(make_device, practitioner)["conventions"] == {"locale": "en-GB", "time_zone": "Europe/London"}
+    assert _published(make_device, practitioner)["conventions"] == {
+        "locale": "en-GB",
+        "time_zone": "Europe/London",
+    }
 
 
 def test_each_clinic_publishes_its_own_language_and_time_zone(make_device, practitioner):
@@ -23,5 +28,8 @@ def test_each_clinic_publishes_its_own_language_and_time_zone(make_device, pract
     auckland.locale, auckland.timezone = "en-NZ", "Pacific/Auckland"
     db.session.flush()
     kiwi = factories.make_user(auckland, Role.PRACTITIONER, name="Kiri Practitioner")
-    assert _published(make_device, kiwi)["conventions"] == {"locale": "en-NZ", "time_zone": "Pacific/Auckland"}
+    assert _published(make_device, kiwi)["conventions"] == {
+        "locale": "en-NZ",
+        "time_zone": "Pacific/Auckland",
+    }
     assert _published(make_device, practitioner)["conventions"]["time_zone"] == "Europe/London"

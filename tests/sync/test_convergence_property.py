@@ -38,14 +38,25 @@ class SimDevice:
 
     def edit(self, entity: str, record_id: str, field: str, value: str) -> dict:
         base = self.copy.get(record_id, {}).get("version", 0)
-        change = {"change_id": str(uuid.uuid4()), "entity": entity, "id": record_id, "op": "upsert",
-                  "base_version": base, "fields": {field: value}}
+        change = {
+            "change_id": str(uuid.uuid4()),
+            "entity": entity,
+            "id": record_id,
+            "op": "upsert",
+            "base_version": base,
+            "fields": {field: value},
+        }
         self.outbox.append(change)
         return change
 
     def delete(self, entity: str, record_id: str) -> dict:
-        change = {"change_id": str(uuid.uuid4()), "entity": entity, "id": record_id, "op": "delete",
-                  "base_version": self.copy.get(record_id, {}).get("version", 0)}
+        change = {
+            "change_id": str(uuid.uuid4()),
+            "entity": entity,
+            "id": record_id,
+            "op": "delete",
+            "base_version": self.copy.get(record_id, {}).get("version", 0),
+        }
         self.outbox.append(change)
         return change
 
@@ -78,14 +89,17 @@ class SimDevice:
             self.copy[record["id"]] = record
 
 
-operations = st.lists(st.one_of(
-    st.tuples(st.just("edit_client"), st.integers(0, DEVICES - 1), st.sampled_from(CLIENT_FIELDS)),
-    st.tuples(st.just("edit_finding"), st.integers(0, DEVICES - 1), st.sampled_from(FINDING_FIELDS)),
-    st.tuples(st.just("delete_finding"), st.integers(0, DEVICES - 1), st.just(None)),
-    st.tuples(st.just("desk_edit"), st.just(0), st.sampled_from(CLIENT_FIELDS)),
-    st.tuples(st.just("push"), st.integers(0, DEVICES - 1), st.booleans()),
-    st.tuples(st.just("pull"), st.integers(0, DEVICES - 1), st.just(None)),
-), max_size=30)
+operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("edit_client"), st.integers(0, DEVICES - 1), st.sampled_from(CLIENT_FIELDS)),
+        st.tuples(st.just("edit_finding"), st.integers(0, DEVICES - 1), st.sampled_from(FINDING_FIELDS)),
+        st.tuples(st.just("delete_finding"), st.integers(0, DEVICES - 1), st.just(None)),
+        st.tuples(st.just("desk_edit"), st.just(0), st.sampled_from(CLIENT_FIELDS)),
+        st.tuples(st.just("push"), st.integers(0, DEVICES - 1), st.booleans()),
+        st.tuples(st.just("pull"), st.integers(0, DEVICES - 1), st.just(None)),
+    ),
+    max_size=30,
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -127,31 +141,44 @@ def test_devices_and_server_converge_with_nothing_lost(app, ops):
         device.pull()
 
     db.session.expire_all()
-    server = {str(r.id): serialise(ENTITIES[name], r)
-              for name, r in (("client", db.session.get(type(client), client.id)),
-                              ("finding", db.session.get(type(finding), finding.id)))}
+    server = {
+        str(r.id): serialise(ENTITIES[name], r)
+        for name, r in (
+            ("client", db.session.get(type(client), client.id)),
+            ("finding", db.session.get(type(finding), finding.id)),
+        )
+    }
     for device in devices:
         assert {k: device.copy[k] for k in server} == server
 
-    answers = {row.change_id: row for row in db.session.scalars(
-        select(AppliedChange).where(AppliedChange.change_id.in_([uuid.UUID(c["change_id"]) for c in made])))}
+    answers = {
+        row.change_id: row
+        for row in db.session.scalars(
+            select(AppliedChange).where(
+                AppliedChange.change_id.in_([uuid.UUID(c["change_id"]) for c in made])
+            )
+        )
+    }
     assert len(answers) == len(made)  # every change reached the server, once
-    conflicts = db.session.scalars(select(SyncConflict).where(
-        SyncConflict.change_id.in_([uuid.UUID(c["change_id"]) for c in made]))).all()
+    conflicts = db.session.scalars(
+        select(SyncConflict).where(SyncConflict.change_id.in_([uuid.UUID(c["change_id"]) for c in made]))
+    ).all()
     parked = {(str(c.change_id), c.field) for c in conflicts}
     for change in made:
         status = answers[uuid.UUID(change["change_id"])].result["status"]
         if status == "conflict":
             fields = change.get("fields") or {"_deleted": None}
-            assert any((change["change_id"], f) in parked or (change["change_id"], "_deleted") in parked
-                       for f in fields), change
+            assert any(
+                (change["change_id"], f) in parked or (change["change_id"], "_deleted") in parked
+                for f in fields
+            ), change
         else:
             assert status == "applied"
             record = answers[uuid.UUID(change["change_id"])].result["record"]
             if change["op"] == "delete":
                 assert record["deleted"] is True
             else:  # the value was really stored (answers show the state after the whole batch)
-                later = made[made.index(change) + 1:]
+                later = made[made.index(change) + 1 :]
                 for name, value in change["fields"].items():
                     overtaken = any(c["id"] == change["id"] and name in c.get("fields", {}) for c in later)
                     assert record["fields"][name] == value or record["deleted"] or overtaken

@@ -37,9 +37,11 @@ def _release(phone, token=None):
     token = token or phone.token
     csrf = phone.browser.get("/api/v1/session").get_json()["csrf_token"]
     proof = hashlib.sha256(token.partition(".")[2].encode()).hexdigest()
-    return phone.browser.client.post("/api/v1/devices/escrow", json={"device_id": token.partition(".")[0],
-                                                                      "proof": proof},
-                                     headers={"X-CSRFToken": csrf})
+    return phone.browser.client.post(
+        "/api/v1/devices/escrow",
+        json={"device_id": token.partition(".")[0], "proof": proof},
+        headers={"X-CSRFToken": csrf},
+    )
 
 
 def test_registration_gives_an_escrow_key_the_server_keeps_only_sealed(login, practitioner):
@@ -57,8 +59,11 @@ def test_a_token_unused_for_the_lapse_period_is_refused_without_a_wipe(app, make
     _age(phone, app.config["DEVICE_TOKEN_DAYS"] + 1)
     response = phone.http.get("/api/v1/sync/pull", headers=phone.auth)
     assert response.status_code == 401
-    assert response.get_json()["error"] | {"message": ""} == {"code": "unauthenticated", "reason": "lapsed",
-                                                             "message": ""}
+    assert response.get_json()["error"] | {"message": ""} == {
+        "code": "unauthenticated",
+        "reason": "lapsed",
+        "message": "",
+    }
 
 
 def test_use_renews_the_token(app, make_device, practitioner):
@@ -68,18 +73,28 @@ def test_use_renews_the_token(app, make_device, practitioner):
         assert phone.http.get("/api/v1/sync/pull", headers=phone.auth).status_code == 200
 
 
-def test_a_sign_in_on_the_phone_gives_back_its_key_and_renews_a_lapsed_token(app, login, practitioner, clinic):
+def test_a_sign_in_on_the_phone_gives_back_its_key_and_renews_a_lapsed_token(
+    app, login, practitioner, clinic
+):
     browser = login(practitioner)
     csrf = browser.get("/api/v1/session").get_json()["csrf_token"]
     body = browser.client.post("/api/v1/devices", json={}, headers={"X-CSRFToken": csrf}).get_json()
     from tests.sync.conftest import Device as Phone
 
     phone = Phone.__new__(Phone)
-    phone.browser, phone.id, phone.token, phone.http = browser, body["device_id"], body["device_token"], app.test_client()
+    phone.browser, phone.id, phone.token, phone.http = (
+        browser,
+        body["device_id"],
+        body["device_token"],
+        app.test_client(),
+    )
     _age(phone, 45)
     answer = _release(phone)
     assert answer.status_code == 200 and answer.get_json()["escrow_key"] == body["escrow_key"]
-    assert phone.http.get("/api/v1/sync/pull", headers={"Authorization": f"Bearer {phone.token}"}).status_code == 200
+    assert (
+        phone.http.get("/api/v1/sync/pull", headers={"Authorization": f"Bearer {phone.token}"}).status_code
+        == 200
+    )
     assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "device.escrow_release"))
 
 
@@ -93,10 +108,13 @@ def test_a_revoked_phone_never_gets_its_key_again(make_device, practitioner):
     assert "escrow_key" not in response.get_json()
 
 
-def test_the_key_needs_both_the_sign_in_and_the_phones_own_token(app, make_device, practitioner,
-                                                                  other_practitioner):
+def test_the_key_needs_both_the_sign_in_and_the_phones_own_token(
+    app, make_device, practitioner, other_practitioner
+):
     phone, theirs = make_device(practitioner), make_device(other_practitioner)
-    anonymous = app.test_client().post("/api/v1/devices/escrow", json={"device_id": phone.id, "proof": "0" * 64})
+    anonymous = app.test_client().post(
+        "/api/v1/devices/escrow", json={"device_id": phone.id, "proof": "0" * 64}
+    )
     assert anonymous.status_code == 401 and _code(anonymous) == "unauthenticated"
     forged = _release(phone, token=f"{phone.id}.not-the-secret")
     assert forged.status_code == 401

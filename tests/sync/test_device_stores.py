@@ -26,13 +26,19 @@ console.log(JSON.stringify({ entities: core.ENTITIES, clinicWide: core.CLINIC_WI
   clear: Object.fromEntries(stores.map((store) => [store, seal.clearFieldsOf(store)])) }));
 """
 
+
 @pytest.fixture(scope="module")
 def phone() -> dict:
     """ENTITIES, CLINIC_WIDE and INDEXES of db-core.js, and the clear fields of seal.js."""
     # Not a skip: without Node.js this pin would pass while proving nothing (make node installs it).
     assert shutil.which("node"), "Node.js is needed to read the phone's stores: make node installs it"
-    run = subprocess.run(["node", "--input-type=module", "-e", READ, (JS / "db-core.js").as_uri(),
-                          (JS / "seal.js").as_uri()], capture_output=True, text=True, timeout=60, check=True)
+    run = subprocess.run(
+        ["node", "--input-type=module", "-e", READ, (JS / "db-core.js").as_uri(), (JS / "seal.js").as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return json.loads(run.stdout)
 
 
@@ -46,8 +52,11 @@ def test_the_phone_has_a_store_for_every_entity_the_server_syncs_and_no_other(ph
 
 
 def test_records_of_a_client_are_indexed_by_client_and_clinic_wide_ones_are_not(phone):
-    clinic_wide = sorted(name for name, entity in ENTITIES.items()
-                         if name != "client" and "client_id" not in entity.model.__table__.columns)
+    clinic_wide = sorted(
+        name
+        for name, entity in ENTITIES.items()
+        if name != "client" and "client_id" not in entity.model.__table__.columns
+    )
     assert sorted(phone["clinicWide"]) == clinic_wide
 
 

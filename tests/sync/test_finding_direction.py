@@ -13,13 +13,15 @@ NOW = "2026-11-24T10:00:00Z"
 
 def _visit(client_id):
     visit_id = uuid.uuid4()
-    return visit_id, change("visit", visit_id, client_id=client_id, started_at=NOW, location="clinic",
-                            number_in_course=1)
+    return visit_id, change(
+        "visit", visit_id, client_id=client_id, started_at=NOW, location="clinic", number_in_course=1
+    )
 
 
 def _finding(visit_id, **fields):
-    return change("finding", visit_id=visit_id, region="hip", side="left", tension_found=True, released=True,
-                  **fields)
+    return change(
+        "finding", visit_id=visit_id, region="hip", side="left", tension_found=True, released=True, **fields
+    )
 
 
 def test_a_pushed_direction_is_stored_and_a_finding_without_one_is_fine(make_device, practitioner, clinic):
@@ -63,17 +65,25 @@ def test_pull_carries_the_direction_to_the_phone(make_device, practitioner, clin
     assert pulled["id"] == str(finding.id) and pulled["fields"]["direction"] == "rotation"
 
 
-def test_the_directions_are_published_with_the_clinics_own(make_device, practitioner, other_practitioner, clinic):
+def test_the_directions_are_published_with_the_clinics_own(
+    make_device, practitioner, other_practitioner, clinic
+):
     device, colleague = make_device(practitioner), make_device(other_practitioner)
-    [result] = device.push(change("vocabulary_term", kind="direction", code="diagonal_up",
-                                  label="Diagonally upwards"))
+    [result] = device.push(
+        change("vocabulary_term", kind="direction", code="diagonal_up", label="Diagonally upwards")
+    )
     assert result["status"] == "applied"
     published = colleague.http.get("/api/v1/schema", headers=colleague.auth).get_json()
     codes = [term["code"] for term in published["vocabularies"]["direction"]]
     assert codes == [code for code, _label in DIRECTIONS] + ["diagonal_up"]
     field = next(f for f in published["entities"]["finding"]["fields"] if f["name"] == "direction")
-    assert field == {"name": "direction", "label": "Direction of the tension", "kind": "choice", "required": False,
-                     "vocabulary": "direction"}
+    assert field == {
+        "name": "direction",
+        "label": "Direction of the tension",
+        "kind": "choice",
+        "required": False,
+        "vocabulary": "direction",
+    }
     # ...and a colleague's finding may then use the clinic's term.
     client = factories.make_client(clinic, other_practitioner)
     visit_id, visit = _visit(client.id)

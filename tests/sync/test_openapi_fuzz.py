@@ -63,8 +63,11 @@ def credentials(app, login, clinic):
     browser = login(practitioner)
     csrf = browser.get("/api/v1/session").get_json()["csrf_token"]
     device = browser.client.post("/api/v1/devices", json={"label": "fuzz"}, headers={"X-CSRFToken": csrf})
-    return {"cookie": browser.client.get_cookie("session").value, "csrf": csrf,
-            "token": device.get_json()["device_token"]}
+    return {
+        "cookie": browser.client.get_cookie("session").value,
+        "csrf": csrf,
+        "token": device.get_json()["device_token"],
+    }
 
 
 def test_the_api_answers_every_request_as_its_document_says(app, credentials, tmp_path):
@@ -73,15 +76,37 @@ def test_the_api_answers_every_request_as_its_document_says(app, credentials, tm
     server.start()
     try:
         run = subprocess.run(
-            [str(SCHEMATHESIS), "run", f"{server.url}/api/v1/openapi.json", "--checks", "all",
-             "--max-examples", str(EXAMPLES), "--seed", SEED, "--workers", "1", "--no-color",
-             "--phases", "examples,coverage,fuzzing",
-             # Retiring the device ends its token, and every later call would only be a 401.
-             "--exclude-path", "/sync/device/retire",
-             "-H", f"X-CSRFToken: {credentials['csrf']}",
-             "--report", "junit", "--report-dir", str(tmp_path)],
-            capture_output=True, text=True, timeout=900, cwd=tmp_path,
-            env={**os.environ, "SCHEMATHESIS_HOOKS": ""})
+            [
+                str(SCHEMATHESIS),
+                "run",
+                f"{server.url}/api/v1/openapi.json",
+                "--checks",
+                "all",
+                "--max-examples",
+                str(EXAMPLES),
+                "--seed",
+                SEED,
+                "--workers",
+                "1",
+                "--no-color",
+                "--phases",
+                "examples,coverage,fuzzing",
+                # Retiring the device ends its token, and every later call would only be a 401.
+                "--exclude-path",
+                "/sync/device/retire",
+                "-H",
+                f"X-CSRFToken: {credentials['csrf']}",
+                "--report",
+                "junit",
+                "--report-dir",
+                str(tmp_path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            cwd=tmp_path,
+            env={**os.environ, "SCHEMATHESIS_HOOKS": ""},
+        )
     finally:
         server.stop()
     (tmp_path / "schemathesis.out").write_text(run.stdout + run.stderr)

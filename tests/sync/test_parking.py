@@ -14,18 +14,27 @@ from webapp.sync.models import ParkedChange
 
 
 def _visit_change(client):
-    return change("visit", client_id=client.id, started_at="2026-11-24T09:00:00Z", location="home",
-                  number_in_course=2, notes="Calves tight; advised water")
+    return change(
+        "visit",
+        client_id=client.id,
+        started_at="2026-11-24T09:00:00Z",
+        location="home",
+        number_in_course=2,
+        notes="Calves tight; advised water",
+    )
 
 
 def _park(device, client, *changes):
-    body = {"client_id": str(client.id),
-            "changes": [{**c, "made_at": "2026-11-24T09:30:00Z"} for c in changes]}
+    body = {
+        "client_id": str(client.id),
+        "changes": [{**c, "made_at": "2026-11-24T09:30:00Z"} for c in changes],
+    }
     return device.http.post("/api/v1/sync/park", json=body, headers=device.auth)
 
 
 def test_refused_work_for_a_client_who_moved_on_is_parked_once_and_shown_on_the_desk(
-        make_device, practitioner, clinic, staff, login):
+    make_device, practitioner, clinic, staff, login
+):
     client = factories.make_client(clinic, practitioner, first_name="Bea")
     device = make_device(practitioner)
     device.pull(cursor=None)
@@ -49,8 +58,9 @@ def test_refused_work_for_a_client_who_moved_on_is_parked_once_and_shown_on_the_
     assert "Work handed to the desk" not in desk.get(f"/clients/{client.id}/record").get_data(as_text=True)
 
 
-def test_nothing_can_be_parked_for_a_client_who_was_never_on_the_caseload(make_device, practitioner,
-                                                                         other_practitioner, clinic, other_clinic):
+def test_nothing_can_be_parked_for_a_client_who_was_never_on_the_caseload(
+    make_device, practitioner, other_practitioner, clinic, other_clinic
+):
     device = make_device(practitioner)
     colleagues = factories.make_client(clinic, other_practitioner)
     elsewhere = factories.make_client(other_clinic)
@@ -72,8 +82,9 @@ def test_a_malformed_park_request_parks_nothing(make_device, practitioner, clini
     assert db.session.scalar(select(func.count()).select_from(ParkedChange)) == 0
 
 
-def test_the_desk_of_another_clinic_cannot_see_or_handle_parked_work(make_device, practitioner, clinic,
-                                                                     other_clinic_staff, login):
+def test_the_desk_of_another_clinic_cannot_see_or_handle_parked_work(
+    make_device, practitioner, clinic, other_clinic_staff, login
+):
     client = factories.make_client(clinic, practitioner)
     device = make_device(practitioner)
     visit = _visit_change(client)

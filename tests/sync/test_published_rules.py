@@ -18,7 +18,9 @@ def _published(make_device, practitioner) -> dict:
     return device.http.get("/api/v1/schema", headers=device.auth).get_json()
 
 
-def test_the_course_rhythm_is_published_and_the_desks_follow_ups_keep_to_it(make_device, practitioner, clinic):
+def test_the_course_rhythm_is_published_and_the_desks_follow_ups_keep_to_it(
+    make_device, practitioner, clinic
+):
     days = _published(make_device, practitioner)["course"]["initial_days"]
     assert days == [0, 3, 10]  # day 1, day 4, day 11
     client = factories.make_client(clinic, practitioner)
@@ -46,7 +48,9 @@ def test_the_intensity_scale_and_the_lengths_the_phone_shows_are_published(make_
 
 
 # A limit written into the phone's code is a copy of a rule: they come from the published rules.
-COPIED_LIMITS = re.compile(r"maxlength:\s*\d|range:\s*\[\s*\d+\s*,\s*\d+\s*\]|\b(?:0|1)[-–]10\b|/10\b|of 10\b")
+COPIED_LIMITS = re.compile(
+    r"maxlength:\s*\d|range:\s*\[\s*\d+\s*,\s*\d+\s*\]|\b(?:0|1)[-–]10\b|/10\b|of 10\b"
+)
 
 
 def test_the_phones_code_writes_no_length_or_scale_of_its_own():

@@ -11,8 +11,9 @@ def _ids(body, entity=None):
     return {r["id"] for r in body["records"] if entity is None or r["entity"] == entity}
 
 
-def test_first_pull_is_the_whole_caseload_and_nothing_else(make_device, practitioner, other_practitioner, clinic,
-                                                            other_clinic):
+def test_first_pull_is_the_whole_caseload_and_nothing_else(
+    make_device, practitioner, other_practitioner, clinic, other_clinic
+):
     mine = factories.make_client(clinic, practitioner)
     visit = factories.make_visit(mine)
     finding = factories.make_finding(visit)
@@ -33,22 +34,39 @@ def test_incremental_pull_returns_only_changes_after_the_cursor(make_device, pra
     device.pull(cursor=None)
     assert device.pull()["records"] == []
     visit_id = uuid.uuid4()
-    other.push(change("visit", visit_id, client_id=client.id, started_at="2026-11-24T09:00:00Z",
-                      location="clinic", number_in_course=1))
+    other.push(
+        change(
+            "visit",
+            visit_id,
+            client_id=client.id,
+            started_at="2026-11-24T09:00:00Z",
+            location="clinic",
+            number_in_course=1,
+        )
+    )
     body = device.pull()
     assert _ids(body) == {str(visit_id)}
     assert device.pull()["records"] == []
 
 
 def test_a_devices_own_changes_are_not_sent_back_but_reach_its_colleagues_and_later_edits_do(
-        make_device, practitioner, clinic):
+    make_device, practitioner, clinic
+):
     client = factories.make_client(clinic, practitioner)
     phone, tablet = make_device(practitioner), make_device(practitioner)
     phone.pull(cursor=None)
     tablet.pull(cursor=None)
     visit_id = uuid.uuid4()
-    [created] = phone.push(change("visit", visit_id, client_id=client.id, started_at="2026-11-24T09:00:00Z",
-                                  location="clinic", number_in_course=1))
+    [created] = phone.push(
+        change(
+            "visit",
+            visit_id,
+            client_id=client.id,
+            started_at="2026-11-24T09:00:00Z",
+            location="clinic",
+            number_in_course=1,
+        )
+    )
     # The push answer told the phone everything; the same change would only be sent back.
     assert phone.pull()["records"] == []
     assert _ids(tablet.pull()) == {str(visit_id)}
@@ -91,7 +109,8 @@ def test_a_desk_change_reaches_the_device(make_device, practitioner, clinic):
 
 
 def test_a_client_leaving_the_caseload_is_evicted_and_the_new_practitioner_gets_everything(
-        make_device, practitioner, other_practitioner, clinic):
+    make_device, practitioner, other_practitioner, clinic
+):
     client = factories.make_client(clinic, practitioner)
     visit = factories.make_visit(client)
     finding = factories.make_finding(visit)
@@ -112,13 +131,21 @@ def test_a_client_leaving_the_caseload_is_evicted_and_the_new_practitioner_gets_
 
 
 def test_vocabulary_added_by_a_colleague_reaches_every_practitioner_of_the_clinic(
-        make_device, practitioner, other_practitioner, other_clinic):
+    make_device, practitioner, other_practitioner, other_clinic
+):
     outsider = factories.make_user(other_clinic)
-    mine, theirs, elsewhere = make_device(practitioner), make_device(other_practitioner), make_device(outsider)
+    mine, theirs, elsewhere = (
+        make_device(practitioner),
+        make_device(other_practitioner),
+        make_device(outsider),
+    )
     for device in (mine, theirs, elsewhere):
         device.pull(cursor=None)
-    [result] = mine.push(change("vocabulary_term", kind="complaint", code="pins_and_needles",
-                                label="Pins and needles in the toes"))
+    [result] = mine.push(
+        change(
+            "vocabulary_term", kind="complaint", code="pins_and_needles", label="Pins and needles in the toes"
+        )
+    )
     assert result["status"] == "applied"
     assert [r["fields"]["label"] for r in theirs.pull()["records"]] == ["Pins and needles in the toes"]
     assert elsewhere.pull()["records"] == []

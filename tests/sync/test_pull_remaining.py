@@ -15,9 +15,12 @@ NOW = "2026-11-24T10:00:00Z"
 
 def _visit_with_findings(client_id, n):
     visit_id = uuid.uuid4()
-    return [change("visit", visit_id, client_id=client_id, started_at=NOW, location="home", number_in_course=1)] + [
+    return [
+        change("visit", visit_id, client_id=client_id, started_at=NOW, location="home", number_in_course=1)
+    ] + [
         change("finding", visit_id=visit_id, region="calf", side="left", tension_found=True, released=True)
-        for _ in range(n)]
+        for _ in range(n)
+    ]
 
 
 def _pages(device, **params):
@@ -37,12 +40,16 @@ def test_each_page_says_how_many_changes_remain_after_it(make_device, practition
     device.pull(cursor=None)
     colleague.push(*_visit_with_findings(client.id, 4))  # five log rows
     assert [(len(ids), remaining, more) for ids, remaining, more in _pages(device, limit=2)] == [
-        (2, 3, True), (2, 1, True), (1, 0, False)]
+        (2, 3, True),
+        (2, 1, True),
+        (1, 0, False),
+    ]
     assert device.pull()["remaining"] == 0
 
 
-def test_the_count_leaves_out_what_the_pull_leaves_out(make_device, practitioner, other_practitioner, clinic,
-                                                       other_clinic):
+def test_the_count_leaves_out_what_the_pull_leaves_out(
+    make_device, practitioner, other_practitioner, clinic, other_clinic
+):
     mine = factories.make_client(clinic, practitioner)
     theirs = factories.make_client(clinic, other_practitioner)
     elsewhere = factories.make_client(other_clinic, factories.make_user(other_clinic, name="Olga Elsewhere"))
@@ -65,8 +72,9 @@ def test_the_count_leaves_out_what_the_pull_leaves_out(make_device, practitioner
     assert body["more"] is True and body["remaining"] == 2
 
 
-def test_a_first_pull_comes_in_pages_when_asked_each_saying_what_remains(make_device, practitioner,
-                                                                         other_practitioner, clinic):
+def test_a_first_pull_comes_in_pages_when_asked_each_saying_what_remains(
+    make_device, practitioner, other_practitioner, clinic
+):
     mine = [factories.make_client(clinic, practitioner) for _ in range(3)]
     for client in mine:
         factories.make_finding(factories.make_visit(client))
@@ -79,8 +87,11 @@ def test_a_first_pull_comes_in_pages_when_asked_each_saying_what_remains(make_de
     assert len(everything) == 9
 
     pages = _pages(make_device(practitioner), cursor=None, paged="1", limit=4)
-    assert [(len(ids), remaining, more) for ids, remaining, more in pages] == [(4, 5, True), (4, 1, True),
-                                                                               (1, 0, False)]
+    assert [(len(ids), remaining, more) for ids, remaining, more in pages] == [
+        (4, 5, True),
+        (4, 1, True),
+        (1, 0, False),
+    ]
     assert set().union(*(ids for ids, _r, _m in pages)) == everything  # each record once, none of theirs
 
     # An older app names no "paged": its first pull is the whole caseload in one answer, as before.
@@ -88,8 +99,9 @@ def test_a_first_pull_comes_in_pages_when_asked_each_saying_what_remains(make_de
     assert {r["id"] for r in old["records"]} == everything and old["more"] is False
 
 
-def test_what_changes_while_a_first_pull_comes_in_pages_arrives_after_it(make_device, practitioner,
-                                                                         other_practitioner, clinic):
+def test_what_changes_while_a_first_pull_comes_in_pages_arrives_after_it(
+    make_device, practitioner, other_practitioner, clinic
+):
     clients = [factories.make_client(clinic, practitioner) for _ in range(4)]
     db.session.commit()
     device = make_device(practitioner)
@@ -116,9 +128,11 @@ def _snapshot_cursor(**data):
 
 def test_a_snapshot_cursor_that_makes_no_sense_is_refused(make_device, practitioner):
     device = make_device(practitioner)
-    for cursor in (_snapshot_cursor(snapshot=[0, 1], entity="elbow", after=None),
-                   _snapshot_cursor(snapshot=[0, -1], entity="client", after=None),
-                   _snapshot_cursor(snapshot=[0, 1], entity="client", after="not a uuid")):
+    for cursor in (
+        _snapshot_cursor(snapshot=[0, 1], entity="elbow", after=None),
+        _snapshot_cursor(snapshot=[0, -1], entity="client", after=None),
+        _snapshot_cursor(snapshot=[0, 1], entity="client", after="not a uuid"),
+    ):
         response = device.http.get("/api/v1/sync/pull", query_string={"cursor": cursor}, headers=device.auth)
         assert response.status_code == 400 and response.get_json()["error"]["code"] == "bad_cursor"
     response = device.http.get("/api/v1/sync/pull", query_string={"paged": "yes"}, headers=device.auth)

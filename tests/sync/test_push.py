@@ -16,9 +16,13 @@ NOW = "2026-11-24T10:00:00Z"
 
 def _visit_with_findings(client_id, n=2):
     visit_id = uuid.uuid4()
-    changes = [change("visit", visit_id, client_id=client_id, started_at=NOW, location="home", number_in_course=1)]
-    changes += [change("finding", visit_id=visit_id, region="calf", side="left", tension_found=True, released=True)
-                for _ in range(n)]
+    changes = [
+        change("visit", visit_id, client_id=client_id, started_at=NOW, location="home", number_in_course=1)
+    ]
+    changes += [
+        change("finding", visit_id=visit_id, region="calf", side="left", tension_found=True, released=True)
+        for _ in range(n)
+    ]
     return visit_id, changes
 
 
@@ -30,7 +34,9 @@ def test_a_session_recorded_on_the_device_is_stored_with_its_findings(make_devic
     assert [r["status"] for r in results] == ["applied"] * 4
     visit = db.session.get(Visit, visit_id)
     assert visit.practitioner_id == practitioner.id and visit.location == "home"
-    assert db.session.scalar(select(func.count()).select_from(Finding).where(Finding.visit_id == visit_id)) == 3
+    assert (
+        db.session.scalar(select(func.count()).select_from(Finding).where(Finding.visit_id == visit_id)) == 3
+    )
     created = results[1]
     assert created["record"] is None  # the device already holds what it sent
     assert created["derived"] == {"client_id": str(client.id)}  # worked out by the server
@@ -63,7 +69,9 @@ def test_a_known_change_id_with_different_content_is_refused(make_device, practi
 def test_the_same_change_twice_in_one_batch_applies_once(make_device, practitioner, clinic):
     client = factories.make_client(clinic, practitioner)
     device = make_device(practitioner)
-    finding_change = change("visit", client_id=client.id, started_at=NOW, location="clinic", number_in_course=1)
+    finding_change = change(
+        "visit", client_id=client.id, started_at=NOW, location="clinic", number_in_course=1
+    )
     results = device.push(finding_change, finding_change)
     assert results[0] == results[1] and results[0]["status"] == "applied"
     assert db.session.scalar(select(func.count()).select_from(Visit)) == 1
@@ -88,7 +96,8 @@ def test_an_edit_to_a_field_changed_since_its_base_is_a_visible_conflict(make_de
     [result] = phone_b.push(change("client", client.id, base, phone="0300", town="Dover"))
     assert result["status"] == "conflict"
     assert [(c["field"], c["server_value"], c["device_value"]) for c in result["conflicts"]] == [
-        ("phone", "0200", "0300")]
+        ("phone", "0200", "0300")
+    ]
     stored = db.session.get(Client, client.id)
     assert stored.phone == "0200" and stored.town == "Dover"  # the other field merged
     # Both sides can see it: it is in the pull of either device.
@@ -100,7 +109,9 @@ def test_resolving_a_conflict_keep_mine_applies_the_device_value(make_device, pr
     base = client.version
     phone_a, phone_b = make_device(practitioner), make_device(practitioner)
     phone_a.push(change("client", client.id, base, phone="0200"))
-    conflict_id = phone_b.push(change("client", client.id, base, phone="0300"))[0]["conflicts"][0]["conflict_id"]
+    conflict_id = phone_b.push(change("client", client.id, base, phone="0300"))[0]["conflicts"][0][
+        "conflict_id"
+    ]
     response = phone_b.resolve(conflict_id, "mine")
     assert response.status_code == 200
     assert response.get_json()["record"]["fields"]["phone"] == "0300"  # no pull needed to see it
@@ -116,7 +127,9 @@ def test_resolving_with_an_edit_is_validated(make_device, practitioner, clinic):
     base = client.version
     phone_a, phone_b = make_device(practitioner), make_device(practitioner)
     phone_a.push(change("client", client.id, base, first_name="Jo"))
-    conflict_id = phone_b.push(change("client", client.id, base, first_name="Joanna"))[0]["conflicts"][0]["conflict_id"]
+    conflict_id = phone_b.push(change("client", client.id, base, first_name="Joanna"))[0]["conflicts"][0][
+        "conflict_id"
+    ]
     assert phone_b.resolve(conflict_id, "edit", "x" * 100).status_code == 400
     assert phone_b.resolve(conflict_id, "edit", "Joanne").status_code == 200
     db.session.expire_all()
@@ -163,15 +176,22 @@ def test_a_deletion_is_a_tombstone_that_pull_delivers(make_device, practitioner,
     assert [(r["id"], r["deleted"]) for r in records] == [(str(finding.id), True)]
 
 
-def test_an_invalid_change_is_rejected_with_reasons_and_the_rest_of_the_batch_applies(make_device, practitioner, clinic):
+def test_an_invalid_change_is_rejected_with_reasons_and_the_rest_of_the_batch_applies(
+    make_device, practitioner, clinic
+):
     client = factories.make_client(clinic, practitioner)
     device = make_device(practitioner)
     visit_id, changes = _visit_with_findings(client.id, 1)
-    bad = change("finding", visit_id=visit_id, region="elbow", side="left", tension_found=True, released="maybe")
+    bad = change(
+        "finding", visit_id=visit_id, region="elbow", side="left", tension_found=True, released="maybe"
+    )
     results = device.push(*changes, bad)
     assert [r["status"] for r in results] == ["applied", "applied", "rejected"]
     assert results[2]["code"] == "invalid"
-    assert results[2]["errors"] == {"region": "Choose region from the list.", "released": "Released must be yes or no."}
+    assert results[2]["errors"] == {
+        "region": "Choose region from the list.",
+        "released": "Released must be yes or no.",
+    }
     assert db.session.get(Finding, uuid.UUID(bad["id"])) is None
 
 
@@ -181,14 +201,18 @@ def test_unknown_record_fields_are_rejected_per_change(make_device, practitioner
     assert result["status"] == "rejected" and result["errors"] == {"shoe_size": "This field is not known."}
 
 
-def test_a_practitioner_cannot_push_to_another_practitioners_records(make_device, practitioner, other_practitioner, clinic):
+def test_a_practitioner_cannot_push_to_another_practitioners_records(
+    make_device, practitioner, other_practitioner, clinic
+):
     theirs = factories.make_client(clinic, other_practitioner, phone="0100")
     their_visit = factories.make_visit(theirs)
     device = make_device(practitioner)
     results = device.push(
         change("client", theirs.id, theirs.version, phone="0666"),
         change("visit", client_id=theirs.id, started_at=NOW, location="clinic", number_in_course=2),
-        change("finding", visit_id=their_visit.id, region="calf", side="left", tension_found=True, released=False),
+        change(
+            "finding", visit_id=their_visit.id, region="calf", side="left", tension_found=True, released=False
+        ),
         change("visit", their_visit.id, their_visit.version, op="delete"),
     )
     assert [r["status"] for r in results] == ["rejected"] * 4
@@ -198,10 +222,19 @@ def test_a_practitioner_cannot_push_to_another_practitioners_records(make_device
     assert db.session.get(Visit, their_visit.id).deleted_at is None
 
 
-def test_a_client_registered_on_a_phone_joins_the_pushers_own_caseload(make_device, practitioner, other_practitioner):
+def test_a_client_registered_on_a_phone_joins_the_pushers_own_caseload(
+    make_device, practitioner, other_practitioner
+):
     client_id = uuid.uuid4()
-    [result] = make_device(practitioner).push(change(
-        "client", client_id, first_name="Nia", last_name="Ward", practitioner_id=str(other_practitioner.id)))
+    [result] = make_device(practitioner).push(
+        change(
+            "client",
+            client_id,
+            first_name="Nia",
+            last_name="Ward",
+            practitioner_id=str(other_practitioner.id),
+        )
+    )
     assert result["status"] == "applied"
     assert db.session.get(Client, client_id).practitioner_id == practitioner.id
 
@@ -209,8 +242,11 @@ def test_a_client_registered_on_a_phone_joins_the_pushers_own_caseload(make_devi
 def test_a_rating_must_join_a_sensation_and_visit_of_the_same_client(make_device, practitioner, clinic):
     one, two = factories.make_client(clinic, practitioner), factories.make_client(clinic, practitioner)
     sensation, visit = factories.make_sensation(one), factories.make_visit(two)
-    [result] = make_device(practitioner).push(change(
-        "sensation_rating", sensation_id=sensation.id, visit_id=visit.id, intensity=5, frequency="daily"))
+    [result] = make_device(practitioner).push(
+        change(
+            "sensation_rating", sensation_id=sensation.id, visit_id=visit.id, intensity=5, frequency="daily"
+        )
+    )
     assert result["status"] == "rejected" and result["code"] == "not_found"
 
 
@@ -218,7 +254,9 @@ def test_a_parent_reference_cannot_be_moved(make_device, practitioner, clinic):
     client = factories.make_client(clinic, practitioner)
     finding = factories.make_finding(factories.make_visit(client))
     other_visit = factories.make_visit(client, number=2)
-    [result] = make_device(practitioner).push(change("finding", finding.id, finding.version, visit_id=other_visit.id))
+    [result] = make_device(practitioner).push(
+        change("finding", finding.id, finding.version, visit_id=other_visit.id)
+    )
     assert result["status"] == "rejected" and "visit_id" in result["errors"]
 
 
@@ -226,8 +264,12 @@ def test_two_devices_taking_the_case_history_merge_into_one(make_device, practit
     client = factories.make_client(clinic, practitioner)
     phone_a, phone_b = make_device(practitioner), make_device(practitioner)
     first_id = uuid.uuid4()
-    phone_a.push(change("case_history", first_id, client_id=client.id, occupation="Nurse", goals="Walk the dog"))
-    [result] = phone_b.push(change("case_history", client_id=client.id, occupation="Nurse", takes_magnesium=True))
+    phone_a.push(
+        change("case_history", first_id, client_id=client.id, occupation="Nurse", goals="Walk the dog")
+    )
+    [result] = phone_b.push(
+        change("case_history", client_id=client.id, occupation="Nurse", takes_magnesium=True)
+    )
     assert result["status"] == "applied" and result["merged_into"] == str(first_id)
     [conflicting] = phone_b.push(change("case_history", client_id=client.id, occupation="Teacher"))
     assert conflicting["status"] == "conflict" and conflicting["conflicts"][0]["field"] == "occupation"
@@ -241,7 +283,9 @@ def test_the_device_reports_what_is_still_waiting(make_device, practitioner, cli
     assert stored.pending_reported == 4 and stored.last_sync_at is not None
 
 
-def test_a_change_id_used_twice_in_one_batch_for_different_content_is_refused(make_device, practitioner, clinic):
+def test_a_change_id_used_twice_in_one_batch_for_different_content_is_refused(
+    make_device, practitioner, clinic
+):
     client = factories.make_client(clinic, practitioner)
     device = make_device(practitioner)
     visit_id, (visit, first, second) = _visit_with_findings(client.id, 2)
@@ -254,7 +298,9 @@ def test_a_change_id_used_twice_in_one_batch_for_different_content_is_refused(ma
     assert db.session.get(Finding, uuid.UUID(second["id"])) is None
 
 
-def test_the_same_change_twice_in_one_batch_is_applied_once_and_answered_twice(make_device, practitioner, clinic):
+def test_the_same_change_twice_in_one_batch_is_applied_once_and_answered_twice(
+    make_device, practitioner, clinic
+):
     client = factories.make_client(clinic, practitioner)
     device = make_device(practitioner)
     _visit_id, (visit, finding) = _visit_with_findings(client.id, 1)

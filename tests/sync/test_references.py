@@ -36,29 +36,68 @@ class Caseload:
 
 def _caseload(clinic, practitioner) -> Caseload:
     client = factories.make_client(clinic, practitioner)
-    return Caseload(clinic, practitioner, client, factories.make_visit(client), factories.make_appointment(client),
-                    factories.make_sensation(client))
+    return Caseload(
+        clinic,
+        practitioner,
+        client,
+        factories.make_visit(client),
+        factories.make_appointment(client),
+        factories.make_sensation(client),
+    )
 
 
 # A valid new record of each entity on ``mine``'s caseload; every entity must have one.
 VALID = {
-    "vocabulary_term": lambda mine: {"kind": "complaint", "code": f"own_{uuid.uuid4().hex[:8]}",
-                                     "label": "Tingling toes"},
+    "vocabulary_term": lambda mine: {
+        "kind": "complaint",
+        "code": f"own_{uuid.uuid4().hex[:8]}",
+        "label": "Tingling toes",
+    },
     "client": lambda mine: {"first_name": "Rosa", "last_name": "Lind"},
-    "case_history": lambda mine: {"client_id": factories.make_client(mine.clinic, mine.practitioner).id,
-                                  "occupation": "Driver"},
-    "acknowledgement": lambda mine: {"client_id": mine.client.id, "acknowledged_on": "2026-11-24",
-                                     "wording_version": "2026-1", "method": "ticked"},
-    "appointment": lambda mine: {"client_id": mine.client.id, "practitioner_id": mine.practitioner.id,
-                                 "starts_at": "2026-12-01T10:00:00Z", "duration_minutes": 30,
-                                 "location": "clinic", "status": "booked"},
-    "visit": lambda mine: {"client_id": mine.client.id, "appointment_id": mine.appointment.id, "started_at": NOW,
-                           "location": "clinic", "number_in_course": 2},
-    "sensation": lambda mine: {"client_id": mine.client.id, "kind": "calf_cramps", "region": "calf", "side": "left"},
-    "finding": lambda mine: {"visit_id": mine.visit.id, "region": "calf", "side": "left", "tension_found": True,
-                             "released": True},
-    "sensation_rating": lambda mine: {"sensation_id": mine.sensation.id, "visit_id": mine.visit.id, "intensity": 5,
-                                      "frequency": "daily"},
+    "case_history": lambda mine: {
+        "client_id": factories.make_client(mine.clinic, mine.practitioner).id,
+        "occupation": "Driver",
+    },
+    "acknowledgement": lambda mine: {
+        "client_id": mine.client.id,
+        "acknowledged_on": "2026-11-24",
+        "wording_version": "2026-1",
+        "method": "ticked",
+    },
+    "appointment": lambda mine: {
+        "client_id": mine.client.id,
+        "practitioner_id": mine.practitioner.id,
+        "starts_at": "2026-12-01T10:00:00Z",
+        "duration_minutes": 30,
+        "location": "clinic",
+        "status": "booked",
+    },
+    "visit": lambda mine: {
+        "client_id": mine.client.id,
+        "appointment_id": mine.appointment.id,
+        "started_at": NOW,
+        "location": "clinic",
+        "number_in_course": 2,
+    },
+    "sensation": lambda mine: {
+        "client_id": mine.client.id,
+        "kind": "calf_cramps",
+        "region": "calf",
+        "side": "left",
+    },
+    "finding": lambda mine: {
+        "visit_id": mine.visit.id,
+        "region": "calf",
+        "side": "left",
+        "tension_found": True,
+        "released": True,
+    },
+    "sensation_rating": lambda mine: {
+        "sensation_id": mine.sensation.id,
+        "visit_id": mine.visit.id,
+        "intensity": 5,
+        "frequency": "daily",
+    },
 }
 
 REFERENCES = [(entity.name, name) for entity in ENTITIES.values() for name in entity.references]
@@ -78,8 +117,11 @@ def _elsewhere(world: dict, table: str, where: str):
 
 @pytest.fixture
 def world(clinic, other_clinic, practitioner, other_practitioner):
-    return {"mine": _caseload(clinic, practitioner), "colleague": _caseload(clinic, other_practitioner),
-            "other_clinic": _caseload(other_clinic, factories.make_user(other_clinic, Role.PRACTITIONER))}
+    return {
+        "mine": _caseload(clinic, practitioner),
+        "colleague": _caseload(clinic, other_practitioner),
+        "other_clinic": _caseload(other_clinic, factories.make_user(other_clinic, Role.PRACTITIONER)),
+    }
 
 
 def _rows(entity: str) -> int:
@@ -101,8 +143,9 @@ def test_a_valid_new_record_of_each_entity_is_applied(make_device, world, entity
 
 @pytest.mark.parametrize("where", OUT_OF_REACH)
 @pytest.mark.parametrize("entity, field", REFERENCES)
-def test_a_new_record_pointing_out_of_reach_is_refused_and_nothing_is_stored(make_device, world, entity, field,
-                                                                             where):
+def test_a_new_record_pointing_out_of_reach_is_refused_and_nothing_is_stored(
+    make_device, world, entity, field, where
+):
     mine = world["mine"]
     fields = VALID[entity](mine)
     fields[field] = _elsewhere(world, ENTITIES[entity].references[field], where)
@@ -115,8 +158,9 @@ def test_a_new_record_pointing_out_of_reach_is_refused_and_nothing_is_stored(mak
 
 @pytest.mark.parametrize("where", OUT_OF_REACH)
 @pytest.mark.parametrize("entity, field", LINKS)
-def test_an_update_pointing_out_of_reach_is_refused_and_the_record_unchanged(make_device, world, entity, field,
-                                                                             where):
+def test_an_update_pointing_out_of_reach_is_refused_and_the_record_unchanged(
+    make_device, world, entity, field, where
+):
     mine = world["mine"]
     device = make_device(mine.practitioner)
     record_id = uuid.uuid4()
@@ -129,13 +173,16 @@ def test_an_update_pointing_out_of_reach_is_refused_and_the_record_unchanged(mak
     assert getattr(record, field) == fields[field]
 
 
-def test_a_visit_may_not_point_at_another_clients_appointment_on_the_same_caseload(make_device, world, clinic):
+def test_a_visit_may_not_point_at_another_clients_appointment_on_the_same_caseload(
+    make_device, world, clinic
+):
     mine = world["mine"]
     sibling = factories.make_appointment(factories.make_client(clinic, mine.practitioner))
     fields = dict(VALID["visit"](mine), appointment_id=sibling.id)
     [result] = make_device(mine.practitioner).push(change("visit", **fields))
     assert result["status"] == "rejected" and result["errors"] == {
-        "appointment_id": "This points to a record that is not on your caseload."}
+        "appointment_id": "This points to a record that is not on your caseload."
+    }
 
 
 def test_a_session_for_an_appointment_deleted_meanwhile_is_still_kept(make_device, world):

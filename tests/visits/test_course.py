@@ -74,9 +74,17 @@ def test_two_sessions_with_the_same_number_do_not_contradict_each_other():
     assert out_of_order(sessions) == set()
 
 
-@pytest.mark.parametrize(("offset", "basis"), [(None, clock.UNKNOWN_OFFSET), (0, clock.PHONE), (600, clock.PHONE),
-                                               (-600, clock.PHONE), (601, clock.CORRECTED),
-                                               (-3 * 86400, clock.CORRECTED)])
+@pytest.mark.parametrize(
+    ("offset", "basis"),
+    [
+        (None, clock.UNKNOWN_OFFSET),
+        (0, clock.PHONE),
+        (600, clock.PHONE),
+        (-600, clock.PHONE),
+        (601, clock.CORRECTED),
+        (-3 * 86400, clock.CORRECTED),
+    ],
+)
 def test_the_basis_of_a_start_follows_the_offset_the_phone_knew(offset, basis):
     assert clock.basis_for_offset(offset) == basis
 
@@ -87,9 +95,16 @@ def test_out_of_order_outranks_the_clocks_own_flags():
     assert clock.clock_flag(clock.DESK, False) is None and clock.clock_flag(None, False) is None
 
 
-@pytest.mark.parametrize(("seconds", "words"), [(3 * 86400, "3 days"), (86400 + 7200, "1 day 2 hours"),
-                                                (3600 * 5 + 60, "5 hours 1 minute"), (2400, "40 minutes"),
-                                                (-40, "40 seconds")])
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (3 * 86400, "3 days"),
+        (86400 + 7200, "1 day 2 hours"),
+        (3600 * 5 + 60, "5 hours 1 minute"),
+        (2400, "40 minutes"),
+        (-40, "40 seconds"),
+    ],
+)
 def test_durations_read_as_a_person_says_them(seconds, words):
     assert clock.duration_words(seconds) == words
 
@@ -104,7 +119,8 @@ def test_a_start_is_refused_only_beyond_the_future_tolerance():
 def test_the_desk_is_told_which_way_the_clock_was_off():
     when = dt.datetime.isoformat
     assert clock.basis_sentence(clock.CORRECTED, -3 * 86400, None, when) == (
-        "The phone's clock was 3 days ahead; the time was corrected using the clinic's clock.")
+        "The phone's clock was 3 days ahead; the time was corrected using the clinic's clock."
+    )
     assert "2 days behind" in clock.basis_sentence(clock.CORRECTED, 2 * 86400, T0, when)
     assert "never reached" in clock.basis_sentence(clock.UNKNOWN_OFFSET, None, T0, when)
     assert "older version" in clock.basis_sentence(clock.UNKNOWN_OFFSET, None, None, when)

@@ -17,26 +17,35 @@ from webapp.auth.models import Role
 from webapp.core.forms import SchemaForm, SchemaSelectField, options
 from webapp.vocab.schemas import VOCABULARY_TERM
 
-ROLE_CHOICES = options([(Role.PRACTITIONER.value, "Practitioner (own caseload, on a phone)"),
-                        (Role.STAFF.value, "Staff (the clinic desk)"),
-                        (Role.ADMIN.value, "Admin (the desk, users and devices)")])
+ROLE_CHOICES = options(
+    [
+        (Role.PRACTITIONER.value, "Practitioner (own caseload, on a phone)"),
+        (Role.STAFF.value, "Staff (the clinic desk)"),
+        (Role.ADMIN.value, "Admin (the desk, users and devices)"),
+    ]
+)
 
 
 class UserForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(message="Enter the person's name."), Length(max=120)])
-    email = EmailField("Email", validators=[DataRequired(message="Enter an email address."),
-                                            # A shape check only: special-use domains (.test, .example)
-                                            # are fine for sign-in names, and nothing is mailed here.
-                                            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-                                                   message="Enter an email address like name@example.org."),
-                                            Length(max=254)])
+    email = EmailField(
+        "Email",
+        validators=[
+            DataRequired(message="Enter an email address."),
+            # A shape check only: special-use domains (.test, .example)
+            # are fine for sign-in names, and nothing is mailed here.
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address like name@example.org."),
+            Length(max=254),
+        ],
+    )
     role = SelectField("Role", choices=ROLE_CHOICES)
     submit = SubmitField("Save")
 
 
 class NewUserForm(UserForm):
-    password = PasswordField("First password", validators=[
-        DataRequired(message="Choose a first password."), AcceptablePassword()])
+    password = PasswordField(
+        "First password", validators=[DataRequired(message="Choose a first password."), AcceptablePassword()]
+    )
     submit = SubmitField("Create user")
     clinic_name = ""  # set by the view
 
@@ -46,25 +55,34 @@ class NewUserForm(UserForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField("New password", validators=[
-        DataRequired(message="Choose a new password."), AcceptablePassword()])
+    password = PasswordField(
+        "New password", validators=[DataRequired(message="Choose a new password."), AcceptablePassword()]
+    )
     submit = SubmitField("Set password")
     personal_words: list[str] = []  # the user's name, email and clinic, set by the view
 
 
 class ClinicSettingsForm(FlaskForm):
-    require_second_factor = BooleanField("Staff and admins sign in with a second factor (an authenticator app "
-                                         "or a passkey)")
-    lock_after_minutes = IntegerField("The phone app locks after this many minutes without use", validators=[
-        InputRequired(message="Choose a number of minutes from 1 to 60."),
-        NumberRange(min=1, max=60, message="Choose a number of minutes from 1 to 60.")])
+    require_second_factor = BooleanField(
+        "Staff and admins sign in with a second factor (an authenticator app or a passkey)"
+    )
+    lock_after_minutes = IntegerField(
+        "The phone app locks after this many minutes without use",
+        validators=[
+            InputRequired(message="Choose a number of minutes from 1 to 60."),
+            NumberRange(min=1, max=60, message="Choose a number of minutes from 1 to 60."),
+        ],
+    )
     staff_may_export = BooleanField("Staff may download a client's whole record, as well as admins")
     submit = SubmitField("Save settings")
 
 
 # The lists a clinic may add to (vocab/defaults.py EXTENSIBLE), in the desk's words.
-TERM_KINDS = [("complaint", "What clients feel (complaints)"), ("region", "Body regions"),
-              ("direction", "Directions of the tension")]
+TERM_KINDS = [
+    ("complaint", "What clients feel (complaints)"),
+    ("region", "Body regions"),
+    ("direction", "Directions of the tension"),
+]
 
 
 class TermForm(SchemaForm):
@@ -77,5 +95,12 @@ class TermForm(SchemaForm):
     fixed_values = {"code": "new"}  # the code is made from the wording: vocab/services.py add_term()
 
 
-__all__ = ["TERM_KINDS", "ClinicSettingsForm", "ConfirmForm", "NewUserForm", "ResetPasswordForm", "TermForm",
-           "UserForm"]
+__all__ = [
+    "TERM_KINDS",
+    "ClinicSettingsForm",
+    "ConfirmForm",
+    "NewUserForm",
+    "ResetPasswordForm",
+    "TermForm",
+    "UserForm",
+]

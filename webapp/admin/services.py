@@ -15,8 +15,11 @@ from webapp.sync.models import Device
 
 
 def clinic_users(admin: User) -> list[User]:
-    return list(db.session.scalars(select(User).where(User.clinic_id == admin.clinic_id)
-                                   .order_by(User.active.desc(), User.name)))
+    return list(
+        db.session.scalars(
+            select(User).where(User.clinic_id == admin.clinic_id).order_by(User.active.desc(), User.name)
+        )
+    )
 
 
 def clinic_user_or_none(admin: User, user_id) -> User | None:
@@ -35,8 +38,14 @@ def email_taken(email: str, except_user: User | None = None) -> bool:
 
 
 def active_admins(clinic_id) -> int:
-    return db.session.scalar(select(func.count()).select_from(User).where(
-        User.clinic_id == clinic_id, User.role == Role.ADMIN, User.active.is_(True))) or 0  # a count: never None
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.clinic_id == clinic_id, User.role == Role.ADMIN, User.active.is_(True))
+        )
+        or 0
+    )  # a count: never None
 
 
 def why_not_deactivate(admin: User, user: User) -> str | None:
@@ -79,9 +88,14 @@ def update_clinic_settings(clinic: Clinic, **settings: bool | int) -> list[str]:
 
 
 def clinic_devices(admin: User) -> list[Device]:
-    return list(db.session.scalars(select(Device).join(User, User.id == Device.user_id)
-                                   .where(User.clinic_id == admin.clinic_id)
-                                   .order_by(Device.revoked_at.is_not(None), Device.last_seen_at.desc())))
+    return list(
+        db.session.scalars(
+            select(Device)
+            .join(User, User.id == Device.user_id)
+            .where(User.clinic_id == admin.clinic_id)
+            .order_by(Device.revoked_at.is_not(None), Device.last_seen_at.desc())
+        )
+    )
 
 
 def clinic_device_or_none(admin: User, device_id) -> Device | None:
@@ -108,7 +122,10 @@ def audit_events(admin: User, subject_id: str | None, page: int, per_page: int =
     if subject_id:
         query = query.where(AuditEvent.subject_id == subject_id)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    events = db.session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                                .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
+    events = db.session.scalars(
+        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(per_page)
+        .offset((max(page, 1) - 1) * per_page)
+    ).all()
     users = {u.id: u for u in db.session.scalars(select(User).where(User.clinic_id == admin.clinic_id))}
     return events, users, total

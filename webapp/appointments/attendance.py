@@ -18,8 +18,12 @@ from webapp.visits.models import Visit
 
 ATTENDED, NO_SHOW, CANCELLED_LATE, CANCELLED = "attended", "no_show", "cancelled_late", "cancelled"
 # The words the desk shows, in the order it offers them.
-OUTCOMES: dict[str, str] = {ATTENDED: "Attended", NO_SHOW: "Did not come", CANCELLED_LATE: "Cancelled late",
-                            CANCELLED: "Cancelled"}
+OUTCOMES: dict[str, str] = {
+    ATTENDED: "Attended",
+    NO_SHOW: "Did not come",
+    CANCELLED_LATE: "Cancelled late",
+    CANCELLED: "Cancelled",
+}
 # Only these can be known before the appointment's time.
 BEFORE_THE_TIME = (CANCELLED_LATE, CANCELLED)
 
@@ -57,5 +61,7 @@ def _mark_attended_on_flush(session: Session, flush_context, instances) -> None:
     """Sessions written through the ORM (a push inserts new ones as plain rows and calls
     ``mark_attended`` itself). First among the flush hooks, so the change log versions the
     outcome and phones pull it."""
-    visits = [v for v in (*session.new, *session.dirty) if isinstance(v, Visit) and _for_an_appointment(session, v)]
+    visits = [
+        v for v in (*session.new, *session.dirty) if isinstance(v, Visit) and _for_an_appointment(session, v)
+    ]
     mark_attended(session, {visit.appointment_id for visit in visits})

@@ -19,7 +19,9 @@ class AppointmentForm(SchemaForm):
     practitioner_id = SchemaSelectField("Practitioner", choices=[])
     day = StringField("Date", render_kw={"type": "date"})
     time = StringField("Time", render_kw={"type": "time", "step": 300})
-    duration_minutes = SchemaSelectField("Length", choices=[(str(m), f"{m} minutes") for m in (20, 30, 45, 60)])
+    duration_minutes = SchemaSelectField(
+        "Length", choices=[(str(m), f"{m} minutes") for m in (20, 30, 45, 60)]
+    )
     location = SchemaSelectField("Where", choices=LOCATIONS)
     address = StringField("Address for the home visit")
     note = TextAreaField("Note")

@@ -35,15 +35,22 @@ def combine_local(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:
 def practitioners_of(user: User) -> list[User]:
     if user.role == Role.PRACTITIONER:
         return [user]
-    return list(db.session.scalars(select(User).where(
-        User.clinic_id == user.clinic_id, User.role == Role.PRACTITIONER, User.active.is_(True)).order_by(User.name)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.clinic_id == user.clinic_id, User.role == Role.PRACTITIONER, User.active.is_(True))
+            .order_by(User.name)
+        )
+    )
 
 
-def appointments_between(user: User, start: dt.datetime, end: dt.datetime,
-                         practitioner_id: uuid.UUID | None) -> list[Appointment]:
+def appointments_between(
+    user: User, start: dt.datetime, end: dt.datetime, practitioner_id: uuid.UUID | None
+) -> list[Appointment]:
     """Appointments ``user`` may see in [start, end), optionally of one practitioner."""
     query = scope_clients(select(Appointment).join(Client, Client.id == Appointment.client_id), user).where(
-        Appointment.starts_at >= start, Appointment.starts_at < end, Appointment.deleted_at.is_(None))
+        Appointment.starts_at >= start, Appointment.starts_at < end, Appointment.deleted_at.is_(None)
+    )
     if user.role == Role.PRACTITIONER:
         query = query.where(Appointment.practitioner_id == user.id)
     elif practitioner_id:
@@ -59,8 +66,11 @@ def check_booking(user: User, values: dict, appointment: Appointment | None = No
         errors["client_id"] = "Choose one of your clients."
     allowed = {p.id for p in practitioners_of(user)}
     if practitioner_id and practitioner_id not in allowed:
-        errors["practitioner_id"] = ("You can only book your own appointments." if user.role == Role.PRACTITIONER
-                                     else "Choose an active practitioner of this clinic.")
+        errors["practitioner_id"] = (
+            "You can only book your own appointments."
+            if user.role == Role.PRACTITIONER
+            else "Choose an active practitioner of this clinic."
+        )
     if values.get("location") == "home" and not values.get("address"):
         errors["address"] = "Enter the address for the home visit."
     return errors
@@ -71,15 +81,20 @@ def overlapping(values: dict, appointment: Appointment | None = None) -> list[Ap
     start = values["starts_at"]
     end = start + dt.timedelta(minutes=values["duration_minutes"])
     query = select(Appointment).where(
-        Appointment.practitioner_id == values["practitioner_id"], Appointment.status == "booked",
-        Appointment.deleted_at.is_(None), Appointment.starts_at < end,
-        Appointment.starts_at > start - dt.timedelta(hours=4))
+        Appointment.practitioner_id == values["practitioner_id"],
+        Appointment.status == "booked",
+        Appointment.deleted_at.is_(None),
+        Appointment.starts_at < end,
+        Appointment.starts_at > start - dt.timedelta(hours=4),
+    )
     if appointment is not None:
         query = query.where(Appointment.id != appointment.id)
     return [a for a in db.session.scalars(query) if a.ends_at > start]
 
 
-def save_appointment(user: User, values: dict, appointment: Appointment | None = None) -> tuple[Appointment, list]:
+def save_appointment(
+    user: User, values: dict, appointment: Appointment | None = None
+) -> tuple[Appointment, list]:
     if values.get("location") != "home":
         values = dict(values, address="")
     if appointment is None:
@@ -112,19 +127,39 @@ class FollowUp:
         return self.suggested < today
 
 
-def follow_ups_due(clinic_id: uuid.UUID, practitioner_id: uuid.UUID | None = None,
-                   now: dt.datetime | None = None, zone: ZoneInfo | None = None) -> list[FollowUp]:
+def follow_ups_due(
+    clinic_id: uuid.UUID,
+    practitioner_id: uuid.UUID | None = None,
+    now: dt.datetime | None = None,
+    zone: ZoneInfo | None = None,
+) -> list[FollowUp]:
     """Clients in their initial course (1 or 2 sessions) with no future session booked."""
     now = now or now_utc()
     zone = zone or ZoneInfo("Europe/London")
-    course = (select(Visit.client_id, func.count().label("done"), func.min(Visit.started_at).label("first"),
-                     func.max(Visit.started_at).label("last"))
-              .where(Visit.deleted_at.is_(None)).group_by(Visit.client_id).subquery())
+    course = (
+        select(
+            Visit.client_id,
+            func.count().label("done"),
+            func.min(Visit.started_at).label("first"),
+            func.max(Visit.started_at).label("last"),
+        )
+        .where(Visit.deleted_at.is_(None))
+        .group_by(Visit.client_id)
+        .subquery()
+    )
     booked = select(Appointment.client_id).where(
-        Appointment.starts_at >= now, Appointment.status == "booked", Appointment.deleted_at.is_(None))
-    query = (select(Client, course.c.done, course.c.first, course.c.last).join(course, course.c.client_id == Client.id)
-             .where(Client.clinic_id == clinic_id, Client.deleted_at.is_(None), course.c.done < INITIAL_COURSE,
-                    Client.id.not_in(booked)))
+        Appointment.starts_at >= now, Appointment.status == "booked", Appointment.deleted_at.is_(None)
+    )
+    query = (
+        select(Client, course.c.done, course.c.first, course.c.last)
+        .join(course, course.c.client_id == Client.id)
+        .where(
+            Client.clinic_id == clinic_id,
+            Client.deleted_at.is_(None),
+            course.c.done < INITIAL_COURSE,
+            Client.id.not_in(booked),
+        )
+    )
     if practitioner_id is not None:
         query = query.where(Client.practitioner_id == practitioner_id)
     due = []

@@ -49,10 +49,18 @@ def day():
     when = _date_arg("date")
     start, end = services.local_day_bounds(when, clinic_zone())
     chosen = _practitioner_arg()
-    return render_template("appointments/day.html", day=when, today=_today(), chosen=chosen, now=now_utc(),
-                           outcomes=attendance.OUTCOMES, before_the_time=attendance.BEFORE_THE_TIME,
-                           appointments=services.appointments_between(current_user, start, end, chosen),
-                           practitioners=services.practitioners_of(current_user), timedelta=dt.timedelta)
+    return render_template(
+        "appointments/day.html",
+        day=when,
+        today=_today(),
+        chosen=chosen,
+        now=now_utc(),
+        outcomes=attendance.OUTCOMES,
+        before_the_time=attendance.BEFORE_THE_TIME,
+        appointments=services.appointments_between(current_user, start, end, chosen),
+        practitioners=services.practitioners_of(current_user),
+        timedelta=dt.timedelta,
+    )
 
 
 @bp.route("/week")
@@ -67,22 +75,38 @@ def week():
     days: list[tuple[dt.date, list[Appointment]]] = [(monday + dt.timedelta(days=n), []) for n in range(7)]
     for appointment in found:
         days[(appointment.starts_at.astimezone(zone).date() - monday).days][1].append(appointment)
-    return render_template("appointments/week.html", outcomes=attendance.OUTCOMES, days=days, monday=monday, today=_today(), chosen=chosen,
-                           practitioners=services.practitioners_of(current_user), timedelta=dt.timedelta)
+    return render_template(
+        "appointments/week.html",
+        outcomes=attendance.OUTCOMES,
+        days=days,
+        monday=monday,
+        today=_today(),
+        chosen=chosen,
+        practitioners=services.practitioners_of(current_user),
+        timedelta=dt.timedelta,
+    )
 
 
 def _form(appointment: Appointment | None = None) -> AppointmentForm:
     form = AppointmentForm(obj=appointment)
     form.zone = clinic_zone()
     form.status = appointment.status if appointment else "booked"
-    clients = db.session.scalars(visible_clients(current_user).order_by(Client.last_name, Client.first_name)).all()
-    form.client_id.choices = options([("", "Choose a client")] + [(str(c.id), f"{c.last_name}, {c.first_name}")
-                                                                  for c in clients])
-    form.practitioner_id.choices = options((str(p.id), p.name) for p in services.practitioners_of(current_user))
+    clients = db.session.scalars(
+        visible_clients(current_user).order_by(Client.last_name, Client.first_name)
+    ).all()
+    form.client_id.choices = options(
+        [("", "Choose a client")] + [(str(c.id), f"{c.last_name}, {c.first_name}") for c in clients]
+    )
+    form.practitioner_id.choices = options(
+        (str(p.id), p.name) for p in services.practitioners_of(current_user)
+    )
     if request.method == "GET":
         if appointment is not None:
             local = appointment.starts_at.astimezone(form.zone)
-            form.client_id.data, form.practitioner_id.data = str(appointment.client_id), str(appointment.practitioner_id)
+            form.client_id.data, form.practitioner_id.data = (
+                str(appointment.client_id),
+                str(appointment.practitioner_id),
+            )
             form.day.data, form.time.data = local.date().isoformat(), local.strftime("%H:%M")
             form.duration_minutes.data = str(appointment.duration_minutes)
         else:
@@ -112,8 +136,13 @@ def _save(form: AppointmentForm, appointment: Appointment | None):
     if problems:
         return None
     saved, changed = services.save_appointment(current_user, form.cleaned, appointment)
-    record_event("appointment.create" if appointment is None else "appointment.update", user=current_user,
-                 subject_type="appointment", subject_id=saved.id, detail={"fields": changed})
+    record_event(
+        "appointment.create" if appointment is None else "appointment.update",
+        user=current_user,
+        subject_type="appointment",
+        subject_id=saved.id,
+        detail={"fields": changed},
+    )
     clashes = services.overlapping(form.cleaned, saved)
     db.session.commit()
     flash("The appointment is saved.", "success")
@@ -137,7 +166,9 @@ def edit(appointment_id):
     form = _form(appointment)
     if request.method == "POST" and form.client_id.data != str(appointment.client_id):
         form.client_id.data = str(appointment.client_id)  # moving never changes whose appointment it is
-    return _save(form, appointment) or render_template("appointments/form.html", form=form, appointment=appointment)
+    return _save(form, appointment) or render_template(
+        "appointments/form.html", form=form, appointment=appointment
+    )
 
 
 @bp.route("/<appointment_id>/cancel", methods=["POST"])
@@ -145,7 +176,9 @@ def edit(appointment_id):
 def cancel(appointment_id):
     appointment = _own_or_404(appointment_id)
     services.cancel(appointment)
-    record_event("appointment.cancel", user=current_user, subject_type="appointment", subject_id=appointment.id)
+    record_event(
+        "appointment.cancel", user=current_user, subject_type="appointment", subject_id=appointment.id
+    )
     db.session.commit()
     flash("The appointment is cancelled.", "success")
     local = appointment.starts_at.astimezone(clinic_zone()).date()
@@ -158,15 +191,22 @@ def outcome(appointment_id):
     """Record what became of an appointment: attended, did not come, cancelled late or cancelled."""
     appointment = _own_or_404(appointment_id)
     local = appointment.starts_at.astimezone(clinic_zone()).date()
-    back = redirect(url_for("appointments.day", date=local.isoformat(), _anchor=f"appointment-{appointment.id}"))
+    back = redirect(
+        url_for("appointments.day", date=local.isoformat(), _anchor=f"appointment-{appointment.id}")
+    )
     chosen = request.form.get("outcome", "")
     try:
         attendance.set_outcome(appointment, chosen, now_utc())
     except attendance.OutcomeRefused as refused:
         flash(str(refused), "error")
         return back
-    record_event("appointment.outcome", user=current_user, subject_type="appointment", subject_id=appointment.id,
-                 detail={"outcome": chosen})
+    record_event(
+        "appointment.outcome",
+        user=current_user,
+        subject_type="appointment",
+        subject_id=appointment.id,
+        detail={"outcome": chosen},
+    )
     db.session.commit()
     flash(f"{appointment.client.full_name}: {attendance.OUTCOMES[chosen].lower()}.", "success")
     return back

@@ -91,5 +91,6 @@ class RedactingGunicornLogger(GunicornLogger):
                 # The stubs' TypedDict lists gunicorn's fixed atoms only; the {name}e and {name}i
                 # ones are as real, and are where a query string also appears.
                 atoms[key] = (  # type: ignore[literal-required]
-                    redact_query(value) if key in ("q", "{query_string}e") else redact_line(value))
+                    redact_query(value) if key in ("q", "{query_string}e") else redact_line(value)
+                )
         return atoms

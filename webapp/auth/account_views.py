@@ -54,8 +54,14 @@ def recent_sign_in_required(view):
 
 def _changed(action: str, **detail) -> None:
     """Audit a change to the person's sign-in and end their other browsers' sessions."""
-    record_event(action, user=current_user, address=address(), subject_type="user", subject_id=current_user.id,
-                 detail=detail)
+    record_event(
+        action,
+        user=current_user,
+        address=address(),
+        subject_type="user",
+        subject_id=current_user.id,
+        detail=detail,
+    )
     sessions.end_other_web_sessions(current_user)
 
 
@@ -88,17 +94,24 @@ def confirm_password():
 
 
 def _safe(target: str | None) -> str:
-    return target if target and target.startswith("/") and not target.startswith("//") else url_for(".security")
+    return (
+        target if target and target.startswith("/") and not target.startswith("//") else url_for(".security")
+    )
 
 
 @bp.get("/security")
 @recent_sign_in_required
 def security():
     factors = second_factor.factors_of(current_user)
-    return render_template("auth/security.html", factors=factors, confirm=ConfirmForm(),
-                           required=second_factor.required_for(current_user),
-                           removable={kind: second_factor.may_remove(current_user, factors, kind)
-                                      for kind in ("totp", "passkey")})
+    return render_template(
+        "auth/security.html",
+        factors=factors,
+        confirm=ConfirmForm(),
+        required=second_factor.required_for(current_user),
+        removable={
+            kind: second_factor.may_remove(current_user, factors, kind) for kind in ("totp", "passkey")
+        },
+    )
 
 
 @bp.route("/security/authenticator", methods=["GET", "POST"])
@@ -132,7 +145,10 @@ def remove_totp():
     if not ConfirmForm().validate_on_submit() or factors.totp is None:
         abort(400)
     if not second_factor.may_remove(current_user, factors, "totp"):
-        flash("The clinic requires a second factor: add a passkey before removing your authenticator app.", "error")
+        flash(
+            "The clinic requires a second factor: add a passkey before removing your authenticator app.",
+            "error",
+        )
         return redirect(url_for(".security"))
     db.session.execute(delete(TotpFactor).where(TotpFactor.user_id == current_user.id))
     _changed("second_factor.remove", kind="totp")
@@ -158,8 +174,9 @@ def add_passkey():
     try:
         if challenge is None or not isinstance(body.get("credential"), dict):
             raise PasskeyRefused("Please try adding the passkey again.")
-        passkey = passkeys.register(current_user, body["credential"], challenge, relying_party(),
-                                    str(body.get("name") or ""))
+        passkey = passkeys.register(
+            current_user, body["credential"], challenge, relying_party(), str(body.get("name") or "")
+        )
     except PasskeyRefused as refused:
         return json_error(400, str(refused), "passkey_refused")
     _changed("second_factor.enrol", kind="passkey", passkey=str(passkey.id))
@@ -172,14 +189,17 @@ def add_passkey():
 @recent_sign_in_required
 def remove_passkey(passkey_id):
     try:
-        passkey = db.session.scalar(select(Passkey).where(Passkey.id == uuid.UUID(passkey_id),
-                                                          Passkey.user_id == current_user.id))
+        passkey = db.session.scalar(
+            select(Passkey).where(Passkey.id == uuid.UUID(passkey_id), Passkey.user_id == current_user.id)
+        )
     except ValueError:
         passkey = None
     if passkey is None or not ConfirmForm().validate_on_submit():
         abort(404)
     if not second_factor.may_remove(current_user, second_factor.factors_of(current_user), "passkey"):
-        flash("The clinic requires a second factor: keep this passkey until you have set up another.", "error")
+        flash(
+            "The clinic requires a second factor: keep this passkey until you have set up another.", "error"
+        )
         return redirect(url_for(".security"))
     db.session.delete(passkey)
     _changed("second_factor.remove", kind="passkey", passkey=str(passkey.id))
@@ -207,4 +227,3 @@ def recovery_codes():
         _changed("second_factor.recovery_codes_renewed")
     db.session.commit()
     return render_template("auth/recovery_codes.html", codes=codes, next_url=owed or url_for(".security"))
-

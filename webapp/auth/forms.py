@@ -45,8 +45,11 @@ class ConfirmPasswordForm(FlaskForm):
 
 class CodeForm(FlaskForm):
     # Text, not a number: a recovery code has letters, and leading zeros of a code matter.
-    code = StringField("Code", validators=[DataRequired(message="Enter the code.")],
-                       render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"})
+    code = StringField(
+        "Code",
+        validators=[DataRequired(message="Enter the code.")],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
+    )
     submit = SubmitField("Continue")
 
 

@@ -45,6 +45,12 @@ def knows(email: str) -> bool:
 def remember(response: Response, email: str) -> Response:
     """Add the account to this browser's cookie (the most recent few accounts are kept)."""
     keys = [_key(email)] + [k for k in _known() if k != _key(email)]
-    response.set_cookie(COOKIE, _serializer().dumps(keys[:MAX_ACCOUNTS]), max_age=MAX_AGE_S, httponly=True,
-                        samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+    response.set_cookie(
+        COOKIE,
+        _serializer().dumps(keys[:MAX_ACCOUNTS]),
+        max_age=MAX_AGE_S,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"] or request.is_secure,
+    )
     return response

@@ -117,7 +117,6 @@ class WebSession(Base):
     address: Mapped[str] = mapped_column(String(64), default="")
 
 
-
 class TotpFactor(Base):
     """A person's authenticator app: the shared secret, sealed under SECRET_KEY
     (``webapp.auth.sealing``), so a copy of the database alone cannot make codes."""

@@ -31,8 +31,12 @@ def hold(user: User, next_url: str) -> None:
     """Remember that ``user`` gave the right password here and still owes a second factor
     (whether they must set one up first is asked of the database at each step)."""
     session.pop(CHALLENGE, None)
-    session[PENDING] = {"user": str(user.id), "generation": user.session_generation or 0, "at": int(time.time()),
-                        "next": next_url}
+    session[PENDING] = {
+        "user": str(user.id),
+        "generation": user.session_generation or 0,
+        "at": int(time.time()),
+        "next": next_url,
+    }
 
 
 def _state() -> dict | None:

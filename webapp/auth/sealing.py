@@ -20,8 +20,9 @@ NONCE_BYTES = 12
 
 
 def _key(secret_key: str, purpose: str) -> AESGCM:
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                   info=f"fieldbook {purpose} v1".encode()).derive(secret_key.encode())
+    derived = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=f"fieldbook {purpose} v1".encode()
+    ).derive(secret_key.encode())
     return AESGCM(derived)
 
 

@@ -30,9 +30,13 @@ def factors_of(user: User) -> Factors:
 
 def has_factor(user: User) -> bool:
     """Whether ``user`` has a confirmed authenticator app or a passkey (then it is always asked for)."""
-    return db.session.scalar(select(TotpFactor.id).where(TotpFactor.user_id == user.id,
-                                                         TotpFactor.confirmed_at.is_not(None))) is not None or \
-        db.session.scalar(select(Passkey.id).where(Passkey.user_id == user.id).limit(1)) is not None
+    return (
+        db.session.scalar(
+            select(TotpFactor.id).where(TotpFactor.user_id == user.id, TotpFactor.confirmed_at.is_not(None))
+        )
+        is not None
+        or db.session.scalar(select(Passkey.id).where(Passkey.user_id == user.id).limit(1)) is not None
+    )
 
 
 def required_for(user: User) -> bool:
@@ -54,9 +58,13 @@ def may_remove(user: User, factors: Factors, kind: str) -> bool:
 def reset(user: User) -> dict:
     """Remove every second factor of ``user`` and their recovery codes (an admin's reset);
     they set one up again at their next sign-in. Returns what was removed, for the audit."""
-    removed = {"totp": db.session.scalar(select(TotpFactor.id).where(TotpFactor.user_id == user.id,
-                                                                   TotpFactor.confirmed_at.is_not(None))) is not None,
-               "passkeys": len(passkeys.passkeys_of(user))}
+    removed = {
+        "totp": db.session.scalar(
+            select(TotpFactor.id).where(TotpFactor.user_id == user.id, TotpFactor.confirmed_at.is_not(None))
+        )
+        is not None,
+        "passkeys": len(passkeys.passkeys_of(user)),
+    }
     for model in (TotpFactor, Passkey, RecoveryCode):
         db.session.execute(delete(model).where(model.user_id == user.id))
     db.session.flush()

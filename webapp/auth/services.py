@@ -52,9 +52,13 @@ class ThrottleRules:
 
     @classmethod
     def from_config(cls, config) -> ThrottleRules:
-        return cls(window_s=config["LOGIN_WINDOW_SECONDS"], per_source=config["LOGIN_FREE_FAILURES_PER_SOURCE"],
-                   per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
-                   per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"], max_delay_s=config["LOGIN_MAX_DELAY_SECONDS"])
+        return cls(
+            window_s=config["LOGIN_WINDOW_SECONDS"],
+            per_source=config["LOGIN_FREE_FAILURES_PER_SOURCE"],
+            per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+            per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+            max_delay_s=config["LOGIN_MAX_DELAY_SECONDS"],
+        )
 
 
 def _wait(rules: ThrottleRules, failures: int, last: dt.datetime | None, free: int, now: dt.datetime) -> int:
@@ -73,13 +77,33 @@ def seconds_to_wait(email: str, address: str, *, known_source: bool, rules: Thro
     """How long this try must wait before its password is even checked (0: go ahead)."""
     now = now_utc()
     since, account = now - dt.timedelta(seconds=rules.window_s), normalise_email(email)
-    waits = [_wait(rules, *_failures(LoginFailure.account_key == account, LoginFailure.address == address,
-                                     LoginFailure.at >= since), rules.per_source, now)]
+    waits = [
+        _wait(
+            rules,
+            *_failures(
+                LoginFailure.account_key == account, LoginFailure.address == address, LoginFailure.at >= since
+            ),
+            rules.per_source,
+            now,
+        )
+    ]
     if not known_source:
-        waits.append(_wait(rules, *_failures(LoginFailure.account_key == account, LoginFailure.at >= since),
-                           rules.per_account, now))
-        waits.append(_wait(rules, *_failures(LoginFailure.address == address, LoginFailure.at >= since),
-                           rules.per_address, now))
+        waits.append(
+            _wait(
+                rules,
+                *_failures(LoginFailure.account_key == account, LoginFailure.at >= since),
+                rules.per_account,
+                now,
+            )
+        )
+        waits.append(
+            _wait(
+                rules,
+                *_failures(LoginFailure.address == address, LoginFailure.at >= since),
+                rules.per_address,
+                now,
+            )
+        )
     return max(waits)
 
 
@@ -87,9 +111,20 @@ def has_signed_in_from(email: str, address: str, within_days: int = 180) -> bool
     """Whether the account with ``email`` has signed in from ``address`` before (the audit says)."""
     from webapp.audit.models import AuditEvent
 
-    return db.session.scalar(select(AuditEvent.id).join(User, User.id == AuditEvent.user_id).where(
-        User.email == normalise_email(email), AuditEvent.action == "sign_in", AuditEvent.address == address,
-        AuditEvent.at >= now_utc() - dt.timedelta(days=within_days)).limit(1)) is not None
+    return (
+        db.session.scalar(
+            select(AuditEvent.id)
+            .join(User, User.id == AuditEvent.user_id)
+            .where(
+                User.email == normalise_email(email),
+                AuditEvent.action == "sign_in",
+                AuditEvent.address == address,
+                AuditEvent.at >= now_utc() - dt.timedelta(days=within_days),
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def record_failure(email: str, address: str) -> None:
@@ -98,8 +133,11 @@ def record_failure(email: str, address: str) -> None:
 
 def clear_failures(email: str, address: str) -> None:
     """A success clears this source's failures; the account's others still count."""
-    db.session.execute(delete(LoginFailure).where(LoginFailure.account_key == normalise_email(email),
-                                                  LoginFailure.address == address))
+    db.session.execute(
+        delete(LoginFailure).where(
+            LoginFailure.account_key == normalise_email(email), LoginFailure.address == address
+        )
+    )
 
 
 # Checked against when the account does not exist, so both paths cost one scrypt check
@@ -148,8 +186,10 @@ def seconds_to_wait_for_code(user: User, rules: ThrottleRules) -> int:
     new address buys nothing. Past the free failures each try waits twice as long as the last.
     """
     now = now_utc()
-    failures = _failures(LoginFailure.account_key == _code_key(user),
-                         LoginFailure.at >= now - dt.timedelta(seconds=rules.window_s))
+    failures = _failures(
+        LoginFailure.account_key == _code_key(user),
+        LoginFailure.at >= now - dt.timedelta(seconds=rules.window_s),
+    )
     return _wait(rules, *failures, rules.per_source, now)
 
 

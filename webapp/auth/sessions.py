@@ -49,10 +49,20 @@ def _lifetime() -> dt.timedelta:
 def begin(user: User, address: str) -> None:
     """Start a web session for ``user`` in this browser (after the password was checked)."""
     token = secrets.token_urlsafe(32)
-    db.session.execute(delete(WebSession).where(WebSession.user_id == user.id,
-                                                WebSession.created_at < now_utc() - _lifetime()))
-    db.session.add(WebSession(id=uuid.uuid4(), token_hash=_hash(token), user_id=user.id, address=address[:64],
-                              created_at=now_utc()))
+    db.session.execute(
+        delete(WebSession).where(
+            WebSession.user_id == user.id, WebSession.created_at < now_utc() - _lifetime()
+        )
+    )
+    db.session.add(
+        WebSession(
+            id=uuid.uuid4(),
+            token_hash=_hash(token),
+            user_id=user.id,
+            address=address[:64],
+            created_at=now_utc(),
+        )
+    )
     session[TOKEN], session[SEEN] = token, int(time.time())
 
 
@@ -74,9 +84,15 @@ def signed_in_user(user_id: uuid.UUID) -> User | None:
         return None
     if now - seen > current_app.config["WEB_SESSION_IDLE_SECONDS"]:
         return None
-    user = db.session.scalar(select(User).join(WebSession, WebSession.user_id == User.id).where(
-        WebSession.token_hash == _hash(token), User.id == user_id,
-        WebSession.created_at > now_utc() - _lifetime()))
+    user = db.session.scalar(
+        select(User)
+        .join(WebSession, WebSession.user_id == User.id)
+        .where(
+            WebSession.token_hash == _hash(token),
+            User.id == user_id,
+            WebSession.created_at > now_utc() - _lifetime(),
+        )
+    )
     if user is not None and now - seen > TOUCH_SECONDS:
         session[SEEN] = int(now)
     return user

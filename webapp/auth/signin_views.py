@@ -20,7 +20,9 @@ from webapp.extensions import db
 
 bp = Blueprint("second_factor", __name__, static_folder="static", static_url_path="/auth/static")
 
-WRONG_CODE = "That code is not right, or it was used already. Type the code your app shows now, or a recovery code."
+WRONG_CODE = (
+    "That code is not right, or it was used already. Type the code your app shows now, or a recovery code."
+)
 LAPSED = "Please sign in again: the second step was not finished in time."
 
 
@@ -56,8 +58,12 @@ def code_wait(user) -> int:
 
 def refuse_code(user, kind: str, enrolling: bool = False) -> None:
     services.record_code_failure(user, address())
-    record_event("second_factor.failed", user=user, address=address(),
-                 detail={"kind": kind, **({"enrolling": True} if enrolling else {})})
+    record_event(
+        "second_factor.failed",
+        user=user,
+        address=address(),
+        detail={"kind": kind, **({"enrolling": True} if enrolling else {})},
+    )
     db.session.commit()
 
 
@@ -91,8 +97,12 @@ def challenge():
                 return answer
             add_error(form.code, WRONG_CODE)
             form.code.data = ""  # a wrong code is no use to correct: type the next one
-    page = render_template("auth/second_factor.html", form=form, factors=second_factor.factors_of(user),
-                           wait=wait and _in_words(wait))
+    page = render_template(
+        "auth/second_factor.html",
+        form=form,
+        factors=second_factor.factors_of(user),
+        wait=wait and _in_words(wait),
+    )
     return (page, 429, {"Retry-After": str(wait)}) if wait else page
 
 
@@ -109,8 +119,10 @@ def _check_code(user, typed: str):
         return None
     record_event("second_factor.recovery_code_used", user=user, address=address(), detail={"left": left})
     if left <= 3:
-        flash(f"You have {left} recovery code{'s' * (left != 1)} left. Make new ones under Sign-in security.",
-              "info")
+        flash(
+            f"You have {left} recovery code{'s' * (left != 1)} left. Make new ones under Sign-in security.",
+            "info",
+        )
     return _signed_in(user, "recovery_code")
 
 
@@ -124,7 +136,9 @@ def _signed_in(user, kind: str, codes_owed: bool = False):
         session[pending.CODES_OWED] = target
     db.session.commit()
     then = url_for("account.recovery_codes") if codes_owed else target
-    return known_browsers.remember(jsonify(ok=True, redirect=then) if request.is_json else redirect(then), user.email)
+    return known_browsers.remember(
+        jsonify(ok=True, redirect=then) if request.is_json else redirect(then), user.email
+    )
 
 
 @bp.post("/login/verify/passkey/options")
@@ -144,8 +158,12 @@ def passkey_verify():
         return _json_lapsed()
     wait = code_wait(user)
     if wait:
-        return json_error(429, f"Too many failed attempts. Please wait {_in_words(wait)}, then try again.",
-                          "rate_limited", retry_after=wait)
+        return json_error(
+            429,
+            f"Too many failed attempts. Please wait {_in_words(wait)}, then try again.",
+            "rate_limited",
+            retry_after=wait,
+        )
     body = request.get_json(silent=True)
     credential = body.get("credential") if isinstance(body, dict) else None
     challenge_bytes = pending.take_challenge("sign-in")
@@ -180,16 +198,20 @@ def enrol():
             form.code.data = ""
     secret = totp.pending_secret(user, secret_key) or totp.start_totp(user, secret_key)
     db.session.commit()
-    page = render_template("auth/enrol.html", form=form, user=user, wait=wait and _in_words(wait),
-                           **totp_setup(user, secret))
+    page = render_template(
+        "auth/enrol.html", form=form, user=user, wait=wait and _in_words(wait), **totp_setup(user, secret)
+    )
     return (page, 429, {"Retry-After": str(wait)}) if wait else page
 
 
 def totp_setup(user, secret: str) -> dict:
     """What a page needs to show for setting up an authenticator app."""
     uri = totp.provisioning_uri(secret, user, current_app.config["TOTP_ISSUER"])
-    return {"secret_groups": [secret[i:i + 4] for i in range(0, len(secret), 4)], "otpauth_uri": uri,
-            "qr_svg": Markup(totp.qr_svg(uri))}  # segno's drawing: paths only, none of the text
+    return {
+        "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+        "otpauth_uri": uri,
+        "qr_svg": Markup(totp.qr_svg(uri)),
+    }  # segno's drawing: paths only, none of the text
 
 
 @bp.post("/login/set-up/passkey/options")
@@ -213,10 +235,15 @@ def enrol_passkey():
     try:
         if challenge_bytes is None or not isinstance(body.get("credential"), dict):
             raise PasskeyRefused("Please try adding the passkey again.")
-        passkey = passkeys.register(user, body["credential"], challenge_bytes, relying_party(),
-                                    str(body.get("name") or ""))
+        passkey = passkeys.register(
+            user, body["credential"], challenge_bytes, relying_party(), str(body.get("name") or "")
+        )
     except PasskeyRefused as refused:
         return json_error(400, str(refused), "passkey_refused")
-    record_event("second_factor.enrol", user=user, address=address(), detail={"kind": "passkey",
-                                                                              "passkey": str(passkey.id)})
+    record_event(
+        "second_factor.enrol",
+        user=user,
+        address=address(),
+        detail={"kind": "passkey", "passkey": str(passkey.id)},
+    )
     return _signed_in(user, "passkey", codes_owed=True)

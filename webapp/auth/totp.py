@@ -38,8 +38,9 @@ def _unsealed(factor: TotpFactor, secret_key: str) -> str | None:
 
 def confirmed_totp(user: User) -> TotpFactor | None:
     """The person's authenticator app, if set up and confirmed."""
-    return db.session.scalar(select(TotpFactor).where(TotpFactor.user_id == user.id,
-                                                      TotpFactor.confirmed_at.is_not(None)))
+    return db.session.scalar(
+        select(TotpFactor).where(TotpFactor.user_id == user.id, TotpFactor.confirmed_at.is_not(None))
+    )
 
 
 def start_totp(user: User, secret_key: str) -> str:
@@ -49,7 +50,9 @@ def start_totp(user: User, secret_key: str) -> str:
     """
     secret = pyotp.random_base32()  # 32 characters: 160 bits from the system's CSPRNG
     db.session.execute(delete(TotpFactor).where(TotpFactor.user_id == user.id))
-    db.session.add(TotpFactor(user_id=user.id, secret_sealed=seal(secret.encode(), secret_key, PURPOSE, str(user.id))))
+    db.session.add(
+        TotpFactor(user_id=user.id, secret_sealed=seal(secret.encode(), secret_key, PURPOSE, str(user.id)))
+    )
     db.session.flush()
     return secret
 
@@ -57,8 +60,11 @@ def start_totp(user: User, secret_key: str) -> str:
 def set_up_totp(user: User, secret: str, secret_key: str) -> TotpFactor:
     """Give ``user`` a confirmed authenticator app with a known ``secret`` (the demo clinic's
     published one; tests). People set theirs up through ``start_totp`` and a first code."""
-    factor = TotpFactor(user_id=user.id, secret_sealed=seal(secret.encode(), secret_key, PURPOSE, str(user.id)),
-                        confirmed_at=now_utc())
+    factor = TotpFactor(
+        user_id=user.id,
+        secret_sealed=seal(secret.encode(), secret_key, PURPOSE, str(user.id)),
+        confirmed_at=now_utc(),
+    )
     db.session.add(factor)
     db.session.flush()
     return factor
@@ -66,8 +72,9 @@ def set_up_totp(user: User, secret: str, secret_key: str) -> TotpFactor:
 
 def pending_secret(user: User, secret_key: str) -> str | None:
     """The secret of an authenticator app being set up (to show it again), if any."""
-    factor = db.session.scalar(select(TotpFactor).where(TotpFactor.user_id == user.id,
-                                                        TotpFactor.confirmed_at.is_(None)))
+    factor = db.session.scalar(
+        select(TotpFactor).where(TotpFactor.user_id == user.id, TotpFactor.confirmed_at.is_(None))
+    )
     return _unsealed(factor, secret_key) if factor is not None else None
 
 
@@ -99,20 +106,25 @@ def _digits(code: str) -> str:
     return "".join(code.split())
 
 
-def check_totp(user: User, code: str, secret_key: str, *, confirming: bool = False,
-               at: float | None = None) -> bool:
+def check_totp(
+    user: User, code: str, secret_key: str, *, confirming: bool = False, at: float | None = None
+) -> bool:
     """Whether ``code`` is a fresh code of the person's app; marks it used when it is.
 
     ``confirming`` checks the app being set up instead, and confirms it on success.
     """
     query = select(TotpFactor).where(TotpFactor.user_id == user.id)
-    query = query.where(TotpFactor.confirmed_at.is_(None) if confirming else TotpFactor.confirmed_at.is_not(None))
+    query = query.where(
+        TotpFactor.confirmed_at.is_(None) if confirming else TotpFactor.confirmed_at.is_not(None)
+    )
     factor = db.session.scalar(query)
     code = _digits(code)
     if factor is None or not (code.isdigit() and len(code) == 6):
         return False
     secret = _unsealed(factor, secret_key)
-    step = _matches(secret, code, factor.last_used_step, time.time() if at is None else at) if secret else None
+    step = (
+        _matches(secret, code, factor.last_used_step, time.time() if at is None else at) if secret else None
+    )
     if step is None:
         return False
     factor.last_used_step = step
@@ -143,8 +155,9 @@ def use_recovery_code(user: User, code: str) -> int | None:
     typed = _normalised(code)
     if len(typed) != 10:
         return None
-    unused = db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id,
-                                                           RecoveryCode.used_at.is_(None))).all()
+    unused = db.session.scalars(
+        select(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+    ).all()
     for row in unused:
         if check_password_hash(row.code_hash, typed):
             row.used_at = now_utc()
@@ -154,6 +167,11 @@ def use_recovery_code(user: User, code: str) -> int | None:
 
 
 def recovery_codes_left(user: User) -> int:
-    return db.session.scalar(select(func.count()).select_from(RecoveryCode).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))) or 0  # a count has a row: never None
-
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(RecoveryCode)
+            .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+        )
+        or 0
+    )  # a count has a row: never None

@@ -47,11 +47,15 @@ def login():
     if form.validate_on_submit():
         email, address = required_value(form.email), _client_address()
         known = known_browsers.knows(email) or services.has_signed_in_from(email, address)
-        wait = services.seconds_to_wait(email, address, known_source=known,
-                                        rules=services.ThrottleRules.from_config(current_app.config))
+        wait = services.seconds_to_wait(
+            email, address, known_source=known, rules=services.ThrottleRules.from_config(current_app.config)
+        )
         if wait:
-            record_event("sign_in_throttled", address=address, detail={"email": services.normalise_email(email),
-                                                                      "wait_seconds": wait})
+            record_event(
+                "sign_in_throttled",
+                address=address,
+                detail={"email": services.normalise_email(email), "wait_seconds": wait},
+            )
             db.session.commit()
             page = render_template("auth/login.html", form=form, wait=_in_words(wait))
             return page, 429, {"Retry-After": str(wait)}
@@ -103,7 +107,10 @@ def change_password():
             record_event("password_changed", user=current_user, address=_client_address())
             login_user(current_user)  # the generation moved on: keep this session alive
             db.session.commit()
-            flash("Your password has been changed. You are signed out everywhere else, your phones must "
-                  "sign in again, and reminders must be turned on again where you want them.", "success")
+            flash(
+                "Your password has been changed. You are signed out everywhere else, your phones must "
+                "sign in again, and reminders must be turned on again where you want them.",
+                "success",
+            )
             return redirect(url_for("core.home"))
     return render_template("auth/password.html", form=form)

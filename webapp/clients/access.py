@@ -49,9 +49,9 @@ def client_or_404(user: User, client_id) -> Client:
 
 def record_of_visible_client_or_404(user: User, model, record_id):
     """A client-scoped record (visit, appointment, ...) if its client is visible to ``user``."""
-    query = scope_clients(
-        select(model).join(Client, Client.id == model.client_id), user
-    ).where(model.id == parse_uuid_or_404(record_id), model.deleted_at.is_(None))
+    query = scope_clients(select(model).join(Client, Client.id == model.client_id), user).where(
+        model.id == parse_uuid_or_404(record_id), model.deleted_at.is_(None)
+    )
     record = db.session.scalars(query).first()
     if record is None:
         abort(404)

@@ -39,7 +39,9 @@ def _history_label(name: str) -> str:
 class CaseHistoryForm(SchemaForm):
     schema = CASE_HISTORY
     occupation = StringField(_history_label("occupation"))
-    sitting_hours_per_day = StringField(_history_label("sitting_hours_per_day"), render_kw={"inputmode": "decimal"})
+    sitting_hours_per_day = StringField(
+        _history_label("sitting_hours_per_day"), render_kw={"inputmode": "decimal"}
+    )
     driving = TextAreaField(_history_label("driving"))
     exercise_and_sport = TextAreaField(_history_label("exercise_and_sport"))
     posture_habits = TextAreaField(_history_label("posture_habits"))
@@ -47,7 +49,9 @@ class CaseHistoryForm(SchemaForm):
     reported_diagnoses = TextAreaField(_history_label("reported_diagnoses"))
     reported_medication = TextAreaField(_history_label("reported_medication"))
     concurrent_care = TextAreaField(_history_label("concurrent_care"))
-    water_litres_per_day = StringField(_history_label("water_litres_per_day"), render_kw={"inputmode": "decimal"})
+    water_litres_per_day = StringField(
+        _history_label("water_litres_per_day"), render_kw={"inputmode": "decimal"}
+    )
     takes_magnesium = SchemaSelectField(_history_label("takes_magnesium"), choices=YES_NO_UNKNOWN)
     goals = TextAreaField(_history_label("goals"))
     submit = SubmitField("Save case history")
@@ -62,5 +66,7 @@ class AcknowledgementForm(SchemaForm):
     schema = ACKNOWLEDGEMENT
     acknowledged_on = StringField("Date acknowledged", render_kw={"type": "date"})
     wording_version = SchemaSelectField("Wording version", choices=[])
-    method = SchemaSelectField("How it was given", choices=[("signed", "Signed on paper"), ("ticked", "Ticked on a device")])
+    method = SchemaSelectField(
+        "How it was given", choices=[("signed", "Signed on paper"), ("ticked", "Ticked on a device")]
+    )
     submit = SubmitField("Record acknowledgement")

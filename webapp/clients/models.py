@@ -85,8 +85,6 @@ class Acknowledgement(SyncedRecord, Base):
     wording_version: Mapped[str] = mapped_column(String(20))
     # "signed" on paper, or "ticked" on the practitioner's device.
     method: Mapped[str] = mapped_column(String(20), default="ticked")
-    recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey("user_account.id")
-    )
+    recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("user_account.id"))
 
     recorded_by: Mapped[User | None] = relationship()

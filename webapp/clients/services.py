@@ -15,9 +15,13 @@ def assignable_practitioners(user: User) -> list[User]:
     """Whom ``user`` may put a client with: any active practitioner (desk), or themself."""
     if user.role == Role.PRACTITIONER:
         return [user]
-    return list(db.session.scalars(select(User).where(
-        User.clinic_id == user.clinic_id, User.role == Role.PRACTITIONER, User.active.is_(True))
-        .order_by(User.name)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.clinic_id == user.clinic_id, User.role == Role.PRACTITIONER, User.active.is_(True))
+            .order_by(User.name)
+        )
+    )
 
 
 def check_practitioner(user: User, practitioner_id: uuid.UUID | None) -> dict[str, str]:
@@ -50,8 +54,9 @@ def save_client(user: User, values: dict, client: Client | None = None) -> tuple
 
 
 def case_history_of(client: Client) -> CaseHistory | None:
-    return db.session.scalars(select(CaseHistory).where(
-        CaseHistory.client_id == client.id, CaseHistory.deleted_at.is_(None))).first()
+    return db.session.scalars(
+        select(CaseHistory).where(CaseHistory.client_id == client.id, CaseHistory.deleted_at.is_(None))
+    ).first()
 
 
 def save_case_history(client: Client, values: dict) -> tuple[CaseHistory, list[str]]:
@@ -80,9 +85,13 @@ def _differs(current, new) -> bool:
 
 
 def acknowledgements_of(client: Client) -> list[Acknowledgement]:
-    return list(db.session.scalars(select(Acknowledgement).where(
-        Acknowledgement.client_id == client.id, Acknowledgement.deleted_at.is_(None))
-        .order_by(Acknowledgement.acknowledged_on.desc())))
+    return list(
+        db.session.scalars(
+            select(Acknowledgement)
+            .where(Acknowledgement.client_id == client.id, Acknowledgement.deleted_at.is_(None))
+            .order_by(Acknowledgement.acknowledged_on.desc())
+        )
+    )
 
 
 def record_acknowledgement(client: Client, recorded_by: User, values: dict) -> Acknowledgement:

@@ -25,8 +25,11 @@ def _client_form(client=None) -> ClientForm:
     choices += [(str(p.id), p.name) for p in services.assignable_practitioners(current_user)]
     form.practitioner_id.choices = options(choices)
     if request.method == "GET":
-        form.practitioner_id.data = str(client.practitioner_id) if client and client.practitioner_id else (
-            "" if current_user.is_desk else str(current_user.id))
+        form.practitioner_id.data = (
+            str(client.practitioner_id)
+            if client and client.practitioner_id
+            else ("" if current_user.is_desk else str(current_user.id))
+        )
         if client and client.date_of_birth:
             form.date_of_birth.data = client.date_of_birth.isoformat()
     return form
@@ -39,8 +42,13 @@ def _save(form: ClientForm, client=None):
             form[name].errors = [*form[name].errors, message]
         if not problems:
             saved, changed = services.save_client(current_user, form.cleaned, client)
-            record_event("client.create" if client is None else "client.update", user=current_user,
-                         subject_type="client", subject_id=saved.id, detail={"fields": changed})
+            record_event(
+                "client.create" if client is None else "client.update",
+                user=current_user,
+                subject_type="client",
+                subject_id=saved.id,
+                detail={"fields": changed},
+            )
             audit_consent_changes(db.session(), current_user, request.remote_addr)
             db.session.commit()
             flash(f"{saved.full_name} is saved.", "success")
@@ -83,8 +91,13 @@ def case_history(client_id):
         form.takes_magnesium.data = "yes" if history.takes_magnesium else "no"
     if form.validate_on_submit():
         saved, changed = services.save_case_history(client, form.cleaned)
-        record_event("case_history.update", user=current_user, subject_type="client", subject_id=client.id,
-                     detail={"fields": changed})
+        record_event(
+            "case_history.update",
+            user=current_user,
+            subject_type="client",
+            subject_id=client.id,
+            detail={"fields": changed},
+        )
         db.session.commit()
         flash("The case history is saved.", "success")
         return redirect(url_for("records.client_record", client_id=client.id))
@@ -104,10 +117,21 @@ def acknowledge(client_id):
         form.method.data = "signed"
     if form.validate_on_submit():
         ack = services.record_acknowledgement(client, current_user, form.cleaned)
-        record_event("acknowledgement.create", user=current_user, subject_type="client", subject_id=client.id,
-                     detail={"acknowledgement": str(ack.id)})
+        record_event(
+            "acknowledgement.create",
+            user=current_user,
+            subject_type="client",
+            subject_id=client.id,
+            detail={"acknowledgement": str(ack.id)},
+        )
         db.session.commit()
         flash("The acknowledgement is recorded.", "success")
         return redirect(url_for("records.client_record", client_id=client.id))
-    return _read_page("acknowledgement.view", client, "clients/acknowledgement.html", form=form,
-                      wordings=ACKNOWLEDGEMENT_WORDINGS, acknowledgements=services.acknowledgements_of(client))
+    return _read_page(
+        "acknowledgement.view",
+        client,
+        "clients/acknowledgement.html",
+        form=form,
+        wordings=ACKNOWLEDGEMENT_WORDINGS,
+        acknowledgements=services.acknowledgements_of(client),
+    )

@@ -41,8 +41,15 @@ class ApiError(Exception):
 
 def ok(**body: Any) -> Response:
     """A success answer. ``server_time`` (UTC, ISO 8601) lets the phone keep its clock offset."""
-    return jsonify({"ok": True, "api_version": API_VERSION, "rules_revision": current_app.config.get("RULES_REVISION"),
-                    "server_time": now_utc().isoformat(), **body})
+    return jsonify(
+        {
+            "ok": True,
+            "api_version": API_VERSION,
+            "rules_revision": current_app.config.get("RULES_REVISION"),
+            "server_time": now_utc().isoformat(),
+            **body,
+        }
+    )
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,10 @@ SPACES = re.compile(r"^[\s\ufeff]+|[\s\ufeff]+$")
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
-                      r"(?P<zone>Z|[+-](?P<hours>[0-9]{2}):(?P<minutes>[0-9]{2}))?")
+DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+    r"(?P<zone>Z|[+-](?P<hours>[0-9]{2}):(?P<minutes>[0-9]{2}))?"
+)
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
@@ -57,7 +59,12 @@ class FieldSpec:
     hint: str = ""
 
     def to_json(self) -> RuleJSON:
-        data: RuleJSON = {"name": self.name, "label": self.label, "kind": self.kind, "required": self.required}
+        data: RuleJSON = {
+            "name": self.name,
+            "label": self.label,
+            "kind": self.kind,
+            "required": self.required,
+        }
         for key in ("max_length", "minimum", "maximum", "vocabulary"):
             value = getattr(self, key)
             if value is not None:
@@ -80,8 +87,9 @@ class Validated:
 class RecordSchema:
     """The settable fields of one record type, and how to check them."""
 
-    def __init__(self, entity: str, fields: list[FieldSpec], *,
-                 default_vocabulary: VocabularyLookup | None = None) -> None:
+    def __init__(
+        self, entity: str, fields: list[FieldSpec], *, default_vocabulary: VocabularyLookup | None = None
+    ) -> None:
         """``default_vocabulary`` gives a vocabulary's codes when validate() is given no lookup."""
         self.entity = entity
         self.fields = {spec.name: spec for spec in fields}
@@ -90,8 +98,9 @@ class RecordSchema:
         if unresolved:
             raise TypeError(f"{entity}: {', '.join(unresolved)} take a vocabulary; pass default_vocabulary.")
 
-    def validate(self, data: Mapping[str, object], *, partial: bool = False,
-                 vocabulary: VocabularyLookup | None = None) -> Validated:
+    def validate(
+        self, data: Mapping[str, object], *, partial: bool = False, vocabulary: VocabularyLookup | None = None
+    ) -> Validated:
         """Check ``data``; with ``partial`` only the fields present are checked (an update)."""
         result = Validated()
         vocabulary = vocabulary or self.default_vocabulary
@@ -124,8 +133,11 @@ def _blank(value: object) -> bool:
 def _clean(spec: FieldSpec, value: object, vocabulary: VocabularyLookup | None) -> object:
     if _blank(value):
         if spec.required:
-            raise ValueError(f"Enter {spec.label.lower()}." if spec.kind not in ("choice", "choices", "bool")
-                             else f"Choose {spec.label.lower()}.")
+            raise ValueError(
+                f"Enter {spec.label.lower()}."
+                if spec.kind not in ("choice", "choices", "bool")
+                else f"Choose {spec.label.lower()}."
+            )
         return _empty(spec)
     cleaner = _CLEANERS[spec.kind]
     return cleaner(spec, value, vocabulary)
@@ -274,6 +286,14 @@ def _uuid(spec: FieldSpec, value: object, _vocab: VocabularyLookup | None) -> uu
 Cleaner = Callable[[FieldSpec, object, VocabularyLookup | None], object]
 
 _CLEANERS: dict[str, Cleaner] = {
-    "text": _text, "longtext": _text, "date": _date, "datetime": _datetime, "int": _int,
-    "decimal": _decimal, "bool": _bool, "choice": _choice, "choices": _choices, "uuid": _uuid,
+    "text": _text,
+    "longtext": _text,
+    "date": _date,
+    "datetime": _datetime,
+    "int": _int,
+    "decimal": _decimal,
+    "bool": _bool,
+    "choice": _choice,
+    "choices": _choices,
+    "uuid": _uuid,
 }

@@ -34,8 +34,9 @@ class SchemaForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no types: 
         data.update(self.fixed_values or {})
         return data
 
-    def validate(self, extra_validators: dict[str, list[Any]] | None = None,
-                 vocabulary: VocabularyLookup | None = None) -> bool:
+    def validate(
+        self, extra_validators: dict[str, list[Any]] | None = None, vocabulary: VocabularyLookup | None = None
+    ) -> bool:
         basic_ok: bool = super().validate(extra_validators)
         result: Validated = self.schema.validate(self.schema_data(), vocabulary=vocabulary)
         for name, message in result.errors.items():

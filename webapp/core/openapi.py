@@ -44,19 +44,40 @@ def with_envelope(paths: Schema) -> Schema:
 def envelope_schemas(error_codes: list[str]) -> Schema:
     """The success and error envelopes (webapp/core/api.py), with every error code there is."""
     return {
-        "Success": {"type": "object", "required": ["ok", "api_version", "rules_revision", "server_time"],
+        "Success": {
+            "type": "object",
+            "required": ["ok", "api_version", "rules_revision", "server_time"],
+            "properties": {
+                "ok": {"const": True},
+                "api_version": {"type": "integer"},
+                "rules_revision": {"type": "string"},
+                "server_time": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "The server's clock (UTC) as it answered: the phone keeps "
+                    "server_time minus its own clock as its offset "
+                    "(docs/sync-protocol.md, Time)",
+                },
+            },
+        },
+        "Error": {
+            "type": "object",
+            "required": ["ok", "error"],
+            "properties": {
+                "ok": {"const": False},
+                "error": {
+                    "type": "object",
+                    "required": ["code", "message"],
                     "properties": {
-                        "ok": {"const": True}, "api_version": {"type": "integer"},
-                        "rules_revision": {"type": "string"},
-                        "server_time": {"type": "string", "format": "date-time",
-                                        "description": "The server's clock (UTC) as it answered: the phone keeps "
-                                                       "server_time minus its own clock as its offset "
-                                                       "(docs/sync-protocol.md, Time)"}}},
-        "Error": {"type": "object", "required": ["ok", "error"], "properties": {
-            "ok": {"const": False},
-            "error": {"type": "object", "required": ["code", "message"], "properties": {
-                "code": {"type": "string", "enum": error_codes},
-                "message": {"type": "string"},
-                "reason": {"type": "string", "description": "more precise than the code, where it helps "
-                                                            "(lapsed, stale_sign_in)"}}}}},
+                        "code": {"type": "string", "enum": error_codes},
+                        "message": {"type": "string"},
+                        "reason": {
+                            "type": "string",
+                            "description": "more precise than the code, where it helps "
+                            "(lapsed, stale_sign_in)",
+                        },
+                    },
+                },
+            },
+        },
     }

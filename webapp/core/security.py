@@ -76,8 +76,9 @@ def refuse_nul_characters() -> tuple[Response | str, int] | None:
     sources = [request.args] + ([request.form] if request.mimetype in FORM_TYPES else [])
     for source in sources:
         if any("\x00" in key or "\x00" in value for key, value in source.items(multi=True)):
-            return error_response(400, "The request contains a character that cannot be stored (NUL).",
-                                  code="invalid_request")
+            return error_response(
+                400, "The request contains a character that cannot be stored (NUL).", code="invalid_request"
+            )
     return None
 
 

@@ -58,8 +58,11 @@ M = TypeVar("M", bound=Body)
 def read(model: type[M], payload: Any) -> M:
     """``payload`` (parsed JSON) as ``model``; ApiError for anything the document does not allow."""
     if not isinstance(payload, dict):
-        raise ApiError(400, "bad_json" if payload is None else "invalid_request",
-                       "The body must be a JSON object." if payload is None else "The body must be an object.")
+        raise ApiError(
+            400,
+            "bad_json" if payload is None else "invalid_request",
+            "The body must be a JSON object." if payload is None else "The body must be an object.",
+        )
     try:
         return model.model_validate(payload)
     except ValidationError as invalid:
@@ -69,8 +72,11 @@ def read(model: type[M], payload: Any) -> M:
             raise ApiError(400, "unknown_fields", f"Unknown field in the request: {where}.") from None
         if problem["type"] == "too_long":
             status, code = model.too_long
-            raise ApiError(status, code, f"{where} has more items than allowed "
-                                         f"({problem['ctx'].get('max_length')} at most).") from None
+            raise ApiError(
+                status,
+                code,
+                f"{where} has more items than allowed ({problem['ctx'].get('max_length')} at most).",
+            ) from None
         raise ApiError(400, model.invalid_code, f"{where}: {problem['msg'].rstrip('.')}.") from None
 
 
@@ -78,8 +84,10 @@ def schemas(*models: type[BaseModel]) -> dict[str, Any]:
     """The JSON schemas of ``models`` and of every model they use, as OpenAPI components."""
     components: dict[str, Any] = {}
     for model in models:
-        schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode="validation"
-                                         if issubclass(model, Body) else "serialization")
+        schema = model.model_json_schema(
+            ref_template="#/components/schemas/{model}",
+            mode="validation" if issubclass(model, Body) else "serialization",
+        )
         components.update(schema.pop("$defs", {}))
         components[model.__name__] = schema
     return components

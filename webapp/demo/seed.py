@@ -33,10 +33,16 @@ DEMO_LOGINS = [
 # The demo's desk logins come with an authenticator app already set up, so that a newcomer
 # sees the second factor a clinic would use. These secrets are published (README.md): they
 # are for the demo clinic only. A code: python -c "import pyotp; print(pyotp.TOTP('<secret>').now())"
-DEMO_TOTP_SECRETS = {"admin@riverside.example": "DEMOADMINFIELDBOOKRIVERSIDEGRACE",
-                     "reception@riverside.example": "DEMOSTAFFFIELDBOOKRIVERSIDERITAA"}
-NAMES = {"admin@riverside.example": "Grace Admin", "reception@riverside.example": "Rita Reception",
-         "helen@riverside.example": "Helen Marsh", "tom@riverside.example": "Tom Okafor"}
+DEMO_TOTP_SECRETS = {
+    "admin@riverside.example": "DEMOADMINFIELDBOOKRIVERSIDEGRACE",
+    "reception@riverside.example": "DEMOSTAFFFIELDBOOKRIVERSIDERITAA",
+}
+NAMES = {
+    "admin@riverside.example": "Grace Admin",
+    "reception@riverside.example": "Rita Reception",
+    "helen@riverside.example": "Helen Marsh",
+    "tom@riverside.example": "Tom Okafor",
+}
 ZONE = ZoneInfo("Europe/London")
 
 
@@ -71,13 +77,17 @@ def load_demo_data(today: dt.date | None = None, seed: int = 2026) -> Clinic:
 def _add_client(clinic, practitioner, person, today, rng, receptionist) -> None:
     profile = PROFILES[person["profile"]]
     client = Client(
-        clinic_id=clinic.id, practitioner_id=practitioner.id if practitioner else None,
-        first_name=person["first"], last_name=person["last"], phone=f"07700 900{rng.randrange(100, 999)}",
+        clinic_id=clinic.id,
+        practitioner_id=practitioner.id if practitioner else None,
+        first_name=person["first"],
+        last_name=person["last"],
+        phone=f"07700 900{rng.randrange(100, 999)}",
         email=f"{person['first'].lower()}.{person['last'].lower()}@example.com",
         date_of_birth=dt.date(today.year - person["age"], rng.randrange(1, 13), rng.randrange(1, 28)),
-        address_line=f"{rng.randrange(1, 120)} {person['street']}", town=person["town"],
-        postcode=person["postcode"], heard_about=rng.choice(["A friend", "Their GP's noticeboard", "Web search",
-                                                              "A running club"]),
+        address_line=f"{rng.randrange(1, 120)} {person['street']}",
+        town=person["town"],
+        postcode=person["postcode"],
+        heard_about=rng.choice(["A friend", "Their GP's noticeboard", "Web search", "A running club"]),
     )
     db.session.add(client)
     db.session.flush()
@@ -88,9 +98,15 @@ def _add_client(clinic, practitioner, person, today, rng, receptionist) -> None:
         return
     first_day = today - dt.timedelta(days=person.get("started_days_ago", 0))
     if done:
-        db.session.add(Acknowledgement(client_id=client.id, acknowledged_on=first_day,
-                                       wording_version=CURRENT_ACKNOWLEDGEMENT_VERSION,
-                                       method="ticked", recorded_by_id=practitioner.id))
+        db.session.add(
+            Acknowledgement(
+                client_id=client.id,
+                acknowledged_on=first_day,
+                wording_version=CURRENT_ACKNOWLEDGEMENT_VERSION,
+                method="ticked",
+                recorded_by_id=practitioner.id,
+            )
+        )
         _add_course(client, practitioner, profile, first_day, done, rng)
     _add_bookings(client, practitioner, person, first_day, done, today, rng)
 
@@ -101,17 +117,25 @@ def _add_course(client, practitioner, profile, first_day, done, rng) -> None:
     for number in range(1, done + 1):
         # The initial course's rhythm, then a session a fortnight.
         initial = len(INITIAL_COURSE_DAYS)
-        offset = (INITIAL_COURSE_DAYS[number - 1] if number <= initial
-                  else INITIAL_COURSE_DAYS[-1] + 14 * (number - initial))
+        offset = (
+            INITIAL_COURSE_DAYS[number - 1]
+            if number <= initial
+            else INITIAL_COURSE_DAYS[-1] + 14 * (number - initial)
+        )
         when = at_local(first_day + dt.timedelta(days=offset), rng.choice([9, 10, 11, 14, 15, 16]))
         home = client.address_line and rng.random() < 0.3
         visit = Visit(
-            id=uuid.uuid4(), client_id=client.id, practitioner_id=practitioner.id, started_at=when,
-            location="home" if home else "clinic", address=client.address if home else "",
+            id=uuid.uuid4(),
+            client_id=client.id,
+            practitioner_id=practitioner.id,
+            started_at=when,
+            location="home" if home else "clinic",
+            address=client.address if home else "",
             number_in_course=number,
             reactions=[] if number == 1 else rng.sample(["tiredness", "thirst", "more_pain", "none"], 1),
             notes=profile["notes"][min(number, len(profile["notes"])) - 1],
-            advice=profile["advice"], referred=profile.get("referred", False) and number == 1,
+            advice=profile["advice"],
+            referred=profile.get("referred", False) and number == 1,
             referral_reason=profile.get("referral_reason", "") if number == 1 else "",
             next_step="Next session as planned" if number < 3 else "Review in two weeks",
         )
@@ -120,23 +144,46 @@ def _add_course(client, practitioner, profile, first_day, done, rng) -> None:
         for sensation, spec in zip(sensations, profile["sensations"], strict=True):
             start = spec["baseline"]
             eased = max(0, start - round(spec["eases_by"] * (number - 1) + rng.choice([-1, 0, 0, 1])))
-            db.session.add(SensationRating(
-                sensation=sensation, visit=visit, client_id=client.id,
-                intensity=start if number == 1 else min(10, eased),
-                times_of_day=spec["when"], frequency=spec["often"] if number < 3 else spec.get("later", spec["often"])))
+            db.session.add(
+                SensationRating(
+                    sensation=sensation,
+                    visit=visit,
+                    client_id=client.id,
+                    intensity=start if number == 1 else min(10, eased),
+                    times_of_day=spec["when"],
+                    frequency=spec["often"] if number < 3 else spec.get("later", spec["often"]),
+                )
+            )
 
 
 def _add_findings(visit, profile, number, rng) -> None:
     line = uuid.uuid4()
     for position, (region, side) in enumerate(profile["line"]):
-        db.session.add(Finding(visit=visit, client_id=visit.client_id, region=region, side=side,
-                               tension_found=True, released=rng.random() > 0.1 * number,
-                               tension_line_id=line, position=position))
+        db.session.add(
+            Finding(
+                visit=visit,
+                client_id=visit.client_id,
+                region=region,
+                side=side,
+                tension_found=True,
+                released=rng.random() > 0.1 * number,
+                tension_line_id=line,
+                position=position,
+            )
+        )
     for region in ("lumbar_l4", "lumbar_l5", "sacrum"):
         if rng.random() < 0.6:
-            db.session.add(Finding(visit=visit, client_id=visit.client_id, region=region,
-                                   side=rng.choice(["left", "right", "both"]), tension_found=rng.random() > 0.2,
-                                   released=True, muscle_or_test=rng.choice(["", "pelvic tilt test", ""])))
+            db.session.add(
+                Finding(
+                    visit=visit,
+                    client_id=visit.client_id,
+                    region=region,
+                    side=rng.choice(["left", "right", "both"]),
+                    tension_found=rng.random() > 0.2,
+                    released=True,
+                    muscle_or_test=rng.choice(["", "pelvic tilt test", ""]),
+                )
+            )
 
 
 def _add_bookings(client, practitioner, person, first_day, done, today, rng) -> None:
@@ -144,9 +191,17 @@ def _add_bookings(client, practitioner, person, first_day, done, today, rng) -> 
         if day.weekday() == 6:  # the clinic is closed on Sundays
             day += dt.timedelta(days=1)
         home = person.get("home")
-        db.session.add(Appointment(clinic_id=client.clinic_id, client_id=client.id, practitioner_id=practitioner.id,
-                                   starts_at=at_local(day, hour, rng.choice([0, 30])), duration_minutes=minutes,
-                                   location="home" if home else "clinic", address=client.address if home else ""))
+        db.session.add(
+            Appointment(
+                clinic_id=client.clinic_id,
+                client_id=client.id,
+                practitioner_id=practitioner.id,
+                starts_at=at_local(day, hour, rng.choice([0, 30])),
+                duration_minutes=minutes,
+                location="home" if home else "clinic",
+                address=client.address if home else "",
+            )
+        )
 
     if person.get("booked_first"):
         book(today + dt.timedelta(days=person["booked_first"]), rng.choice([9, 11, 14]), 45)

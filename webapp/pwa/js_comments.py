@@ -16,8 +16,22 @@ from __future__ import annotations
 
 # After one of these (or at the start), a "/" begins a regular expression, not a division.
 _BEFORE_REGEX = set("(,=:[!&|?{};+-*%<>~^")
-_KEYWORDS_BEFORE_REGEX = {"return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void",
-                          "throw", "await", "yield", "instanceof"}
+_KEYWORDS_BEFORE_REGEX = {
+    "return",
+    "typeof",
+    "case",
+    "do",
+    "else",
+    "in",
+    "of",
+    "new",
+    "delete",
+    "void",
+    "throw",
+    "await",
+    "yield",
+    "instanceof",
+}
 
 
 def _regex_may_start(code: str, out: list[str]) -> bool:
@@ -51,7 +65,7 @@ def strip_comments(source: str) -> str:
         char = source[i]
         if in_template_text:
             if char == "\\":
-                out.append(source[i:i + 2])
+                out.append(source[i : i + 2])
                 i += 2
             elif char == "`":
                 out.append(char)
@@ -71,7 +85,7 @@ def strip_comments(source: str) -> str:
             end = i + 1
             while end < n and source[end] != char:
                 end += 2 if source[end] == "\\" else 1
-            out.append(source[i:end + 1])
+            out.append(source[i : end + 1])
             i = end + 1
         elif char == "`":
             out.append(char)
@@ -111,7 +125,7 @@ def strip_comments(source: str) -> str:
                 elif source[end] == "]":
                     in_class = False
                 end += 1
-            out.append(source[i:end + 1])
+            out.append(source[i : end + 1])
             i = end + 1
         else:
             out.append(char)

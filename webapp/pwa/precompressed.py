@@ -20,8 +20,13 @@ from flask import Flask, Response, request
 from webapp.pwa.shell import Shell, current_shell, revision, static_folder
 
 # Types worth compressing (images are compressed already).
-COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/manifest+json",
-                "image/svg+xml")
+COMPRESSIBLE = (
+    "text/",
+    "application/javascript",
+    "application/json",
+    "application/manifest+json",
+    "image/svg+xml",
+)
 mimetypes.add_type("text/javascript", ".js")
 mimetypes.add_type("application/manifest+json", ".webmanifest")
 
@@ -38,8 +43,11 @@ def encoded_body(shell: Shell, url: str, body: bytes, encoding: str | None) -> b
         return body
     key = (url, encoding)
     if key not in shell.encoded:
-        shell.encoded[key] = (brotli.compress(body, quality=11) if encoding == "br"
-                              else gzip.compress(body, compresslevel=9, mtime=0))
+        shell.encoded[key] = (
+            brotli.compress(body, quality=11)
+            if encoding == "br"
+            else gzip.compress(body, compresslevel=9, mtime=0)
+        )
     return shell.encoded[key]
 
 

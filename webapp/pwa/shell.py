@@ -23,9 +23,16 @@ SCOPE = "/app/"
 SHELL_URL = "/app/shell.html"
 MANIFEST_URL = "/manifest.webmanifest"
 # Shell files under the static folder, as glob patterns.
-STATIC_PATTERNS = ("js/*.js", "js/ui/*.js", "vendor/*/*.js", "vendor/*/*.css", "css/app.css", "css/tokens.css",
-                   "css/body-chart.css",
-                   "icons/*.png")
+STATIC_PATTERNS = (
+    "js/*.js",
+    "js/ui/*.js",
+    "vendor/*/*.js",
+    "vendor/*/*.css",
+    "css/app.css",
+    "css/tokens.css",
+    "css/body-chart.css",
+    "icons/*.png",
+)
 # The service worker's own source: not precached, but part of the version.
 WORKER_FILES = ("sw.js", "sw/strategies.js")
 # The app's colours are written once, as CSS custom properties; the installed app's theme
@@ -83,8 +90,12 @@ def web_manifest(colours: dict[str, str]) -> dict:
         "icons": [
             {"src": icons + "icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any"},
             {"src": icons + "icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any"},
-            {"src": icons + "icon-maskable-512.png", "sizes": "512x512", "type": "image/png",
-             "purpose": "maskable"},
+            {
+                "src": icons + "icon-maskable-512.png",
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
         ],
     }
 
@@ -133,8 +144,9 @@ def build_shell(app: Flask) -> Shell:
             files[f"{app.static_url_path}/{name}"] = body
     colours = colour_tokens(static)
     with app.test_request_context(SCOPE):
-        page = render_template("pwa/shell.html", theme_colour=colours["accent"],
-                               preload=startup_modules(static)).encode()
+        page = render_template(
+            "pwa/shell.html", theme_colour=colours["accent"], preload=startup_modules(static)
+        ).encode()
     manifest = json.dumps(web_manifest(colours), indent=1).encode()
     files[SHELL_URL] = page
     files[MANIFEST_URL] = manifest
@@ -147,10 +159,16 @@ def build_shell(app: Flask) -> Shell:
     for source in listeners:
         digest.update(source)
     version = digest.hexdigest()[:16]
-    config = {"version": version, "scope": SCOPE, "shell": SHELL_URL, "assets": [
-        {"url": a.url, "revision": a.revision} for a in assets]}
-    preamble = ("// Written by the server (webapp/pwa/shell.py): this version's shell files.\n"
-                f"self.FIELDBOOK_SHELL = {json.dumps(config)};\n\n").encode()
+    config = {
+        "version": version,
+        "scope": SCOPE,
+        "shell": SHELL_URL,
+        "assets": [{"url": a.url, "revision": a.revision} for a in assets],
+    }
+    preamble = (
+        "// Written by the server (webapp/pwa/shell.py): this version's shell files.\n"
+        f"self.FIELDBOOK_SHELL = {json.dumps(config)};\n\n"
+    ).encode()
     shell = Shell(version, assets, page, manifest, preamble + listeners[0], bodies=files)
     app.extensions["fieldbook_shell"] = shell
     return shell

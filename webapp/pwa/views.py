@@ -52,8 +52,9 @@ def precached_shell():
 @bp.get("/manifest.webmanifest")
 def manifest():
     shell = current_shell(current_app)
-    return shell_file_response(shell, MANIFEST_URL, shell.manifest, "application/manifest+json",
-                               _revision(MANIFEST_URL))
+    return shell_file_response(
+        shell, MANIFEST_URL, shell.manifest, "application/manifest+json", _revision(MANIFEST_URL)
+    )
 
 
 @bp.get("/sw.js")

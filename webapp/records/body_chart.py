@@ -81,8 +81,11 @@ def _rect_path(x: float, y: float, w: float, h: float, r: float = 0) -> str:
 
     def arc(tx: float, ty: float) -> str:
         return f"A{fmt(r)} {fmt(r)} 0 0 1 {fmt(tx)} {fmt(ty)}"
-    return (f"M{fmt(x + r)} {fmt(y)} H{fmt(x + w - r)} {arc(x + w, y + r)} V{fmt(y + h - r)} {arc(x + w - r, y + h)}"
-            f" H{fmt(x + r)} {arc(x, y + h - r)} V{fmt(y + r)} {arc(x + r, y)} Z")
+
+    return (
+        f"M{fmt(x + r)} {fmt(y)} H{fmt(x + w - r)} {arc(x + w, y + r)} V{fmt(y + h - r)} {arc(x + w - r, y + h)}"
+        f" H{fmt(x + r)} {arc(x, y + h - r)} V{fmt(y + r)} {arc(x + r, y)} Z"
+    )
 
 
 def path_of(shape: dict[str, Any]) -> str:
@@ -98,8 +101,10 @@ def path_of(shape: dict[str, Any]) -> str:
     if "rect" in shape:
         return _rect_path(*shape["rect"])
     cx, cy, rx, ry = shape["ellipse"]
-    return (f"M{fmt(cx - rx)} {fmt(cy)} A{fmt(rx)} {fmt(ry)} 0 1 0 {fmt(cx + rx)} {fmt(cy)} "
-            f"A{fmt(rx)} {fmt(ry)} 0 1 0 {fmt(cx - rx)} {fmt(cy)} Z")
+    return (
+        f"M{fmt(cx - rx)} {fmt(cy)} A{fmt(rx)} {fmt(ry)} 0 1 0 {fmt(cx + rx)} {fmt(cy)} "
+        f"A{fmt(rx)} {fmt(ry)} 0 1 0 {fmt(cx - rx)} {fmt(cy)} Z"
+    )
 
 
 def outline_path(view: str) -> str:
@@ -119,12 +124,27 @@ def placements(view: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for entry in data["views"][view]["regions"]:
         if entry["frame"] == "inset":
-            out.append({"region": entry["region"], "side": None, "entry": entry, "mirrored": False, "at": entry["at"]})
+            out.append(
+                {
+                    "region": entry["region"],
+                    "side": None,
+                    "entry": entry,
+                    "mirrored": False,
+                    "at": entry["at"],
+                }
+            )
             continue
 
         def place(side: str | None, mirrored: bool, entry: dict = entry) -> dict[str, Any]:
             x = midline + (-entry["at"][0] if mirrored else entry["at"][0])
-            return {"region": entry["region"], "side": side, "entry": entry, "mirrored": mirrored, "at": [x, entry["at"][1]]}
+            return {
+                "region": entry["region"],
+                "side": side,
+                "entry": entry,
+                "mirrored": mirrored,
+                "at": [x, entry["at"][1]],
+            }
+
         if not entry.get("paired"):
             out.append(place(None, False))
             continue
@@ -134,7 +154,9 @@ def placements(view: str) -> list[dict[str, Any]]:
 
 
 def covers(finding: FindingLike, place: dict[str, Any]) -> bool:
-    return finding.region == place["region"] and (place["side"] is None or finding.side in (place["side"], "both"))
+    return finding.region == place["region"] and (
+        place["side"] is None or finding.side in (place["side"], "both")
+    )
 
 
 def state_of(findings: Sequence[FindingLike]) -> str:
@@ -162,20 +184,29 @@ def arrow_paths(code: str, at: list[float], flip: bool = False) -> tuple[str, st
     """(shaft, head) of a direction's arrow centred on ``at`` (body-diagram.js arrowPaths)."""
     x, y = at
     if code == "rotation":
-        return (f"M{fmt(x - 8)} {fmt(y)} A8 8 0 1 1 {fmt(x)} {fmt(y + 8)}",
-                f"M{fmt(x - 5)} {fmt(y + 8)} L{fmt(x + 2)} {fmt(y + 3)} L{fmt(x + 2)} {fmt(y + 13)} Z")
+        return (
+            f"M{fmt(x - 8)} {fmt(y)} A8 8 0 1 1 {fmt(x)} {fmt(y + 8)}",
+            f"M{fmt(x - 5)} {fmt(y + 8)} L{fmt(x + 2)} {fmt(y + 3)} L{fmt(x + 2)} {fmt(y + 13)} Z",
+        )
     vector = chart()["directions"].get(code)
     if not vector:
-        return "", f"M{fmt(x)} {fmt(y - 6)} L{fmt(x + 6)} {fmt(y)} L{fmt(x)} {fmt(y + 6)} L{fmt(x - 6)} {fmt(y)} Z"
+        return (
+            "",
+            f"M{fmt(x)} {fmt(y - 6)} L{fmt(x + 6)} {fmt(y)} L{fmt(x)} {fmt(y + 6)} L{fmt(x - 6)} {fmt(y)} Z",
+        )
     dx, dy = vector[0] * (-1 if flip else 1), vector[1]
     tip = (x + dx * 11, y + dy * 11)
     base = (tip[0] - dx * 8, tip[1] - dy * 8)
-    return (f"M{fmt(x - dx * 11)} {fmt(y - dy * 11)} L{fmt(base[0])} {fmt(base[1])}",
-            f"M{fmt(tip[0])} {fmt(tip[1])} L{fmt(base[0] - dy * 6)} {fmt(base[1] + dx * 6)} "
-            f"L{fmt(base[0] + dy * 6)} {fmt(base[1] - dx * 6)} Z")
+    return (
+        f"M{fmt(x - dx * 11)} {fmt(y - dy * 11)} L{fmt(base[0])} {fmt(base[1])}",
+        f"M{fmt(tip[0])} {fmt(tip[1])} L{fmt(base[0] - dy * 6)} {fmt(base[1] + dx * 6)} "
+        f"L{fmt(base[0] + dy * 6)} {fmt(base[1] - dx * 6)} Z",
+    )
 
 
-def arrows_at(place: dict[str, Any], here: Sequence[FindingLike], view: str) -> list[tuple[str, list[float], bool]]:
+def arrows_at(
+    place: dict[str, Any], here: Sequence[FindingLike], view: str
+) -> list[tuple[str, list[float], bool]]:
     """(code, centre, flip) of each arrow on ``place``: one per direction its findings have."""
     x, y = place["entry"]["at"]
     wanted: list[tuple[str, str | None]] = []
@@ -183,7 +214,13 @@ def arrows_at(place: dict[str, Any], here: Sequence[FindingLike], view: str) -> 
         code = getattr(f, "direction", None)
         if not code:
             continue
-        halves = [None] if place["side"] is not None else [f.side] if f.side in ("left", "right") else ["left", "right"]
+        halves = (
+            [None]
+            if place["side"] is not None
+            else [f.side]
+            if f.side in ("left", "right")
+            else ["left", "right"]
+        )
         for half in halves:
             if (code, half) not in wanted:
                 wanted.append((code, half))
@@ -226,7 +263,9 @@ def line_points(view: str, members: list[Any]) -> list[list[float]]:
 
 
 def _path(d: str, cls: str, **extra: str) -> str:
-    attributes = "".join(f' {name.replace("_", "-")}={quoteattr(value)}' for name, value in extra.items() if value)
+    attributes = "".join(
+        f" {name.replace('_', '-')}={quoteattr(value)}" for name, value in extra.items() if value
+    )
     return f'<path d="{d}" class="{cls}"{attributes}/>'
 
 
@@ -234,7 +273,9 @@ def _state_layers(prefix: str, shape: dict[str, Any], state: str, at: list[float
     d = path_of(shape)
     out = _path(d, "shape")
     if state:
-        out += _path(d, "hatch", fill=f"url(#{prefix}-{state})") + _path(mark_path(state, at), f"mark ink-{state}")
+        out += _path(d, "hatch", fill=f"url(#{prefix}-{state})") + _path(
+            mark_path(state, at), f"mark ink-{state}"
+        )
     return out
 
 
@@ -247,12 +288,16 @@ def _drawing(view: str, findings: Sequence[FindingLike]) -> str:
             parts.append(_path(path_of(detail), "detail", transform=transform_of(view, True)))
     for small in data.get("mini", []):
         state = state_of([f for f in findings if f.region == small["region"]])
-        parts.append(f'<g class="{" ".join(filter(None, ("mini", state)))}" transform="{transform_of(view, False)}">'
-                     f'{_path(path_of(small["shape"]), "shape")}</g>')
+        parts.append(
+            f'<g class="{" ".join(filter(None, ("mini", state)))}" transform="{transform_of(view, False)}">'
+            f"{_path(path_of(small['shape']), 'shape')}</g>"
+        )
     if "inset" in data:
         x, y, w, h, r = data["inset"]["box"]
-        parts.append(f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="{r}" class="inset"/>'
-                     f'<text x="{fmt(x + w / 2)}" y="{y + 16}" class="inset-title">{escape(data["inset"]["title"])}</text>')
+        parts.append(
+            f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="{r}" class="inset"/>'
+            f'<text x="{fmt(x + w / 2)}" y="{y + 16}" class="inset-title">{escape(data["inset"]["title"])}</text>'
+        )
         for (x1, y1), (x2, y2) in data["inset"]["callout"]:
             parts.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" class="callout"/>')
     letters = ("L", "R") if chart()["viewerLeft"][view] == "left" else ("R", "L")
@@ -267,25 +312,34 @@ def _legend(prefix: str) -> str:
     parts = ['<g class="legend">']
     for i, (state, spec) in enumerate(data["states"].items()):
         x = 4 + i * 110
-        parts.append(f'<g class="legend-key {state}">{_state_layers(prefix, {"rect": [x, top, 24, 18, 3]}, state, [x + 12, top + 9])}</g>'
-                     f'<text x="{x + 30}" y="{top + 14}">{escape(spec["label"])}</text>')
+        parts.append(
+            f'<g class="legend-key {state}">{_state_layers(prefix, {"rect": [x, top, 24, 18, 3]}, state, [x + 12, top + 9])}</g>'
+            f'<text x="{x + 30}" y="{top + 14}">{escape(spec["label"])}</text>'
+        )
     y = top + 32
     shaft, head = arrow_paths("up", [140, y - 2])
-    parts.append(_path(smooth_path([[4, y], [14, y - 8], [24, y], [34, y - 6]]), "legend-line")
-                 + f'<text x="40" y="{y + 2}">Line of tension</text>'
-                 + _path(shaft, "arrow") + _path(head, "arrow-head")
-                 + f'<text x="152" y="{y + 2}">Direction of tension</text></g>')
+    parts.append(
+        _path(smooth_path([[4, y], [14, y - 8], [24, y], [34, y - 6]]), "legend-line")
+        + f'<text x="40" y="{y + 2}">Line of tension</text>'
+        + _path(shaft, "arrow")
+        + _path(head, "arrow-head")
+        + f'<text x="152" y="{y + 2}">Direction of tension</text></g>'
+    )
     return "".join(parts)
 
 
 def body_chart_svg(view: str, findings: Sequence[FindingLike], prefix: str, title: str) -> str:
     """SVG markup of ``findings`` on the chart seen from ``view``; ``prefix`` keeps its ids apart."""
     data = chart()
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {data["width"]} {data["height"]}" '
-             f'class="body-chart" role="img" aria-label={quoteattr(title)}><title>{escape(title)}</title><defs>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {data["width"]} {data["height"]}" '
+        f'class="body-chart" role="img" aria-label={quoteattr(title)}><title>{escape(title)}</title><defs>'
+    ]
     for state, spec in data["states"].items():
-        parts.append(f'<pattern id="{prefix}-{state}" width="6" height="6" patternUnits="userSpaceOnUse" '
-                     f'patternTransform="rotate(45)"><path d="{spec["hatch"]}" class="ink-{state}"/></pattern>')
+        parts.append(
+            f'<pattern id="{prefix}-{state}" width="6" height="6" patternUnits="userSpaceOnUse" '
+            f'patternTransform="rotate(45)"><path d="{spec["hatch"]}" class="ink-{state}"/></pattern>'
+        )
     parts.append("</defs>" + _drawing(view, findings))
     for place in placements(view):
         entry = place["entry"]
@@ -293,16 +347,27 @@ def body_chart_svg(view: str, findings: Sequence[FindingLike], prefix: str, titl
         state = state_of(here)
         arrows = arrows_at(place, here, view)
         mark_at = [entry["at"][0], entry["at"][1] - 11] if arrows else entry["at"]
-        transform = "" if entry["frame"] == "inset" else f' transform="{transform_of(view, place["mirrored"])}"'
-        parts.append(f'<g class="{" ".join(filter(None, ("region", state)))}" data-region={quoteattr(place["region"])} '
-                     f'data-side="{place["side"] or ""}"{transform}>' + _state_layers(prefix, entry["shape"], state, mark_at))
+        transform = (
+            "" if entry["frame"] == "inset" else f' transform="{transform_of(view, place["mirrored"])}"'
+        )
+        parts.append(
+            f'<g class="{" ".join(filter(None, ("region", state)))}" data-region={quoteattr(place["region"])} '
+            f'data-side="{place["side"] or ""}"{transform}>'
+            + _state_layers(prefix, entry["shape"], state, mark_at)
+        )
         parts += [f'<path d="M-7 {y} H7" class="tick"/>' for y in entry.get("ticks", [])]
         if entry.get("label"):
-            parts.append(f'<text x="{fmt(entry["at"][0] - 25)}" y="{fmt(entry["at"][1] - 4)}" class="level">{escape(entry["label"])}</text>')
+            parts.append(
+                f'<text x="{fmt(entry["at"][0] - 25)}" y="{fmt(entry["at"][1] - 4)}" class="level">{escape(entry["label"])}</text>'
+            )
         for code, at, flip in arrows:
             shaft, head = arrow_paths(code, at, flip)
-            parts.append(f'<g class="direction" data-direction={quoteattr(code)}>'
-                         + (_path(shaft, "arrow") if shaft else "") + _path(head, "arrow-head") + "</g>")
+            parts.append(
+                f'<g class="direction" data-direction={quoteattr(code)}>'
+                + (_path(shaft, "arrow") if shaft else "")
+                + _path(head, "arrow-head")
+                + "</g>"
+            )
         parts.append("</g>")
     for members in tension_lines(findings):
         points = line_points(view, members)

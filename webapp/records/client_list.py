@@ -39,22 +39,56 @@ def search_clients(user: User, text: str, page: int, per_page: int) -> ClientPag
     query = visible_clients(user)
     for word in text.split():
         pattern = f"%{word.lower()}%"
-        query = query.where(or_(*(func.lower(column).like(pattern) for column in (
-            Client.first_name, Client.last_name, Client.phone, Client.email, Client.postcode))))
+        query = query.where(
+            or_(
+                *(
+                    func.lower(column).like(pattern)
+                    for column in (
+                        Client.first_name,
+                        Client.last_name,
+                        Client.phone,
+                        Client.email,
+                        Client.postcode,
+                    )
+                )
+            )
+        )
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0  # a count: never None
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
-    clients = db.session.scalars(query.order_by(func.lower(Client.last_name), func.lower(Client.first_name))
-                                 .limit(per_page).offset((page - 1) * per_page)).all()
+    clients = db.session.scalars(
+        query.order_by(func.lower(Client.last_name), func.lower(Client.first_name))
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
     ids = [c.id for c in clients]
-    next_at = dict(db.session.execute(
-        select(Appointment.client_id, func.min(Appointment.starts_at))
-        .where(Appointment.client_id.in_(ids), Appointment.starts_at >= now_utc(),
-               Appointment.status == "booked", Appointment.deleted_at.is_(None))
-        .group_by(Appointment.client_id)).all()) if ids else {}
-    last_at = dict(db.session.execute(
-        select(Visit.client_id, func.max(Visit.started_at))
-        .where(Visit.client_id.in_(ids), Visit.deleted_at.is_(None)).group_by(Visit.client_id)).all()) if ids else {}
+    next_at = (
+        dict(
+            db.session.execute(
+                select(Appointment.client_id, func.min(Appointment.starts_at))
+                .where(
+                    Appointment.client_id.in_(ids),
+                    Appointment.starts_at >= now_utc(),
+                    Appointment.status == "booked",
+                    Appointment.deleted_at.is_(None),
+                )
+                .group_by(Appointment.client_id)
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    last_at = (
+        dict(
+            db.session.execute(
+                select(Visit.client_id, func.max(Visit.started_at))
+                .where(Visit.client_id.in_(ids), Visit.deleted_at.is_(None))
+                .group_by(Visit.client_id)
+            ).all()
+        )
+        if ids
+        else {}
+    )
     rows = [ClientRow(c, _aware(next_at.get(c.id)), _aware(last_at.get(c.id))) for c in clients]
     return ClientPage(rows, page, pages, total)
 

@@ -84,7 +84,9 @@ def client_records(session: Session, client: Client) -> dict[str, list[dict[str,
             continue
         model = entity.model
         column = attribute(model, "id" if entity.name == "client" else "client_id")
-        rows = session.scalars(select(model).where(column == client.id).order_by(model.created_at, attribute(model, "id")))
+        rows = session.scalars(
+            select(model).where(column == client.id).order_by(model.created_at, attribute(model, "id"))
+        )
         records[entity.name] = [_record(entity.name, row) for row in rows]
     return records
 
@@ -92,22 +94,42 @@ def client_records(session: Session, client: Client) -> dict[str, list[dict[str,
 def _changes(session: Session, client: Client) -> list[dict[str, Any]]:
     """The audit trail of the client's record: who, what, when; field names, never values."""
     events = session.execute(
-        select(AuditEvent, User.name).outerjoin(User, User.id == AuditEvent.user_id)
+        select(AuditEvent, User.name)
+        .outerjoin(User, User.id == AuditEvent.user_id)
         .where(AuditEvent.subject_type == "client", AuditEvent.subject_id == str(client.id))
-        .order_by(AuditEvent.at, AuditEvent.id))
-    return [{"at": to_wire(event.at), "action": event.action, "by": name,
-             "fields": (event.detail or {}).get("fields", [])} for event, name in events]
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+    return [
+        {
+            "at": to_wire(event.at),
+            "action": event.action,
+            "by": name,
+            "fields": (event.detail or {}).get("fields", []),
+        }
+        for event, name in events
+    ]
 
 
 def _reminders(session: Session, client: Client) -> list[dict[str, Any]]:
     """Reminders that named the client: home visits (keyed by appointment) and sync notices."""
     appointment_ids = session.scalars(select(Appointment.id).where(Appointment.client_id == client.id))
-    naming = [Notification.dedupe_key.startswith(f"home:{appointment_id}:") for appointment_id in appointment_ids]
+    naming = [
+        Notification.dedupe_key.startswith(f"home:{appointment_id}:") for appointment_id in appointment_ids
+    ]
     naming.append(Notification.dedupe_key.endswith(f":{client.id}"))
     rows = session.scalars(select(Notification).where(or_(*naming)).order_by(Notification.due_at))
-    return [{"kind": row.kind, "due_at": to_wire(row.due_at), "sent_at": to_wire(row.sent_at),
-             "status": row.status, "title": row.payload.get("title"), "body": row.payload.get("body")}
-            for row in rows if row.status in SENT_OR_MAYBE]
+    return [
+        {
+            "kind": row.kind,
+            "due_at": to_wire(row.due_at),
+            "sent_at": to_wire(row.sent_at),
+            "status": row.status,
+            "title": row.payload.get("title"),
+            "body": row.payload.get("body"),
+        }
+        for row in rows
+        if row.status in SENT_OR_MAYBE
+    ]
 
 
 # A reminder a sender stopped in the middle of may have reached the phone: it counts as sent.
@@ -145,7 +167,9 @@ def build(session: Session, client: Client, record_html: str, now: dt.datetime) 
     data = client_data(session, client, now)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("README.txt", README.format(name=client.full_name, when=now.strftime("%d %b %Y %H:%M")))
+        archive.writestr(
+            "README.txt", README.format(name=client.full_name, when=now.strftime("%d %b %Y %H:%M"))
+        )
         archive.writestr("record.json", json.dumps(data, ensure_ascii=False, indent=2))
         archive.writestr("record.html", record_html)
     return Export(_filename(client, now), buffer.getvalue())

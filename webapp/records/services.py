@@ -33,8 +33,11 @@ class RegionRow:
 
 
 # What each clock flag is called on the record.
-FLAG_TITLES = {clock.OUT_OF_ORDER: "Out of order", clock.CORRECTED: "Clock corrected",
-               clock.UNKNOWN_OFFSET: "Clock not checked"}
+FLAG_TITLES = {
+    clock.OUT_OF_ORDER: "Out of order",
+    clock.CORRECTED: "Clock corrected",
+    clock.UNKNOWN_OFFSET: "Clock not checked",
+}
 
 
 @dataclass
@@ -87,12 +90,20 @@ def body_charts(visit: Visit, findings: list[Finding]) -> list[str]:
     """The session's findings drawn on the body chart from the back and the front; none without findings."""
     if not findings:
         return []
-    return [body_chart_svg(view, findings, f"bc-{visit.id.hex[:12]}-{view}",
-                           f"Findings of session {visit.number_in_course} on the body seen from the {view}")
-            for view in VIEWS]
+    return [
+        body_chart_svg(
+            view,
+            findings,
+            f"bc-{visit.id.hex[:12]}-{view}",
+            f"Findings of session {visit.number_in_course} on the body seen from the {view}",
+        )
+        for view in VIEWS
+    ]
 
 
-def _time_notes(visit: Visit, found: course.Contradiction | None, when: Callable[[dt.datetime], str]) -> list[str]:
+def _time_notes(
+    visit: Visit, found: course.Contradiction | None, when: Callable[[dt.datetime], str]
+) -> list[str]:
     notes = [course.order_sentence(visit, found, when)] if found else []
     basis = clock.basis_sentence(visit.start_basis, visit.clock_offset_seconds, visit.device_started_at, when)
     return notes + ([basis] if basis else [])
@@ -136,41 +147,67 @@ def client_record(client: Client, label, when: Callable[[dt.datetime], str] = dt
     # In course order (visits/course.py): by number within a course, by start between courses.
     # The order and its flags are worked out here rather than read from clock_flag, so that
     # sessions recorded before clocks were checked are shown in order (and flagged) too.
-    courses = course.courses(db.session.scalars(select(Visit).where(Visit.client_id == client.id,
-                                                                    Visit.deleted_at.is_(None))))
+    courses = course.courses(
+        db.session.scalars(select(Visit).where(Visit.client_id == client.id, Visit.deleted_at.is_(None)))
+    )
     visits = [v for c in courses for v in c]
     position = {v.id: n for n, v in enumerate(visits, 1)}
     contradictions = {v.id: course.contradiction(v, c) for c in courses for v in c}
     findings: dict[uuid.UUID, list[Finding]] = defaultdict(list)
-    for finding in db.session.scalars(select(Finding).where(Finding.client_id == client.id,
-                                                             Finding.deleted_at.is_(None))):
+    for finding in db.session.scalars(
+        select(Finding).where(Finding.client_id == client.id, Finding.deleted_at.is_(None))
+    ):
         findings[finding.visit_id].append(finding)
     by_visit = {v.id: v for v in visits}
-    sensations = list(db.session.scalars(select(Sensation).where(
-        Sensation.client_id == client.id, Sensation.deleted_at.is_(None)).order_by(Sensation.created_at)))
+    sensations = list(
+        db.session.scalars(
+            select(Sensation)
+            .where(Sensation.client_id == client.id, Sensation.deleted_at.is_(None))
+            .order_by(Sensation.created_at)
+        )
+    )
     ratings: dict[uuid.UUID, list] = defaultdict(list)
-    for rating in db.session.scalars(select(SensationRating).where(
-            SensationRating.client_id == client.id, SensationRating.deleted_at.is_(None))):
+    for rating in db.session.scalars(
+        select(SensationRating).where(
+            SensationRating.client_id == client.id, SensationRating.deleted_at.is_(None)
+        )
+    ):
         if rating.visit_id in by_visit:
             ratings[rating.sensation_id].append((by_visit[rating.visit_id], rating))
     progress = []
     for sensation in sensations:
         rated = sorted(ratings[sensation.id], key=lambda pair: position[pair[0].id])
-        title = f"{sensation.client_words or label('complaint', sensation.kind)}, {label('side', sensation.side).lower()} " \
-                f"{label('region', sensation.region).lower()}"
-        chart = intensity_chart(title, [Point(v.number_in_course, r.intensity, position[v.id]) for v, r in rated])
+        title = (
+            f"{sensation.client_words or label('complaint', sensation.kind)}, {label('side', sensation.side).lower()} "
+            f"{label('region', sensation.region).lower()}"
+        )
+        chart = intensity_chart(
+            title, [Point(v.number_in_course, r.intensity, position[v.id]) for v, r in rated]
+        )
         progress.append(SensationProgress(sensation, rated, chart))
     history = case_history_of(client)
-    conflicts = list(db.session.scalars(select(SyncConflict).where(
-        SyncConflict.client_id == client.id, SyncConflict.resolved_at.is_(None)).order_by(SyncConflict.created_at)))
+    conflicts = list(
+        db.session.scalars(
+            select(SyncConflict)
+            .where(SyncConflict.client_id == client.id, SyncConflict.resolved_at.is_(None))
+            .order_by(SyncConflict.created_at)
+        )
+    )
     return {
         "history": history,
         "history_answers": history_answers(history) if history else [],
         "acknowledgements": acknowledgements_of(client),
-        "visits": [VisitRecord(v, side_by_side(findings[v.id]), tension_lines(findings[v.id]),
-                               clock.clock_flag(v.start_basis, contradictions[v.id] is not None),
-                               _time_notes(v, contradictions[v.id], when), body_charts(v, findings[v.id]))
-                   for v in visits],
+        "visits": [
+            VisitRecord(
+                v,
+                side_by_side(findings[v.id]),
+                tension_lines(findings[v.id]),
+                clock.clock_flag(v.start_basis, contradictions[v.id] is not None),
+                _time_notes(v, contradictions[v.id], when),
+                body_charts(v, findings[v.id]),
+            )
+            for v in visits
+        ],
         "progress": progress,
         "conflicts": conflicts,
     }

@@ -42,21 +42,30 @@ def _record_page(client, exporting: bool = False) -> str:
         item.chart_svg = Markup(item.chart_svg)  # built by chart.py with every text escaped
     for item in record["visits"]:
         item.body_charts = [Markup(svg) for svg in item.body_charts]  # built by body_chart.py, text escaped
-    parked = [(row, *parking.describe(row, vocab))
-              for row in parking.parked_for(db.session(), client)]
+    parked = [(row, *parking.describe(row, vocab)) for row in parking.parked_for(db.session(), client)]
     styles = Markup(_export_styles()) if exporting else None
-    return render_template("records/client.html", client=client, confirm=ConfirmForm(), start_form=StartTimeForm(),
-                           desk_resolvable=DESK_RESOLVABLE, parked=parked,
-                           exporting=exporting, export_styles=styles,
-                           may_export=export.may_export(current_user, current_user.clinic), **record)
+    return render_template(
+        "records/client.html",
+        client=client,
+        confirm=ConfirmForm(),
+        start_form=StartTimeForm(),
+        desk_resolvable=DESK_RESOLVABLE,
+        parked=parked,
+        exporting=exporting,
+        export_styles=styles,
+        may_export=export.may_export(current_user, current_user.clinic),
+        **record,
+    )
 
 
 def _export_styles() -> str:
     """The desk's styles as printed, for a record file that opens with no server behind it."""
     folder = static_folder(current_app) / "css"
     # What desk.css imports first (an import cannot reach out of the file), then the rest.
-    sheets = [(folder / name).read_text(encoding="utf-8")
-              for name in ("tokens.css", "body-chart.css", "desk.css", "print.css")]
+    sheets = [
+        (folder / name).read_text(encoding="utf-8")
+        for name in ("tokens.css", "body-chart.css", "desk.css", "print.css")
+    ]
     return "\n".join(re.sub(r"@import[^;]*;", "", sheet) for sheet in sheets)
 
 
@@ -81,11 +90,19 @@ def client_export(client_id):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    archive = export.build(db.session(), client, _record_page(client, exporting=True), dt.datetime.now(dt.UTC))
+    archive = export.build(
+        db.session(), client, _record_page(client, exporting=True), dt.datetime.now(dt.UTC)
+    )
     record_client_read("client.export", user=current_user, client_id=client.id, address=request.remote_addr)
     db.session.commit()
-    return Response(archive.content, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{archive.filename}"', "Cache-Control": "no-store"})
+    return Response(
+        archive.content,
+        mimetype="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{archive.filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 # What the desk may settle: staff keep client details and the diary; a session's findings,
@@ -111,8 +128,13 @@ def resolve_conflict(client_id, conflict_id):
         db.session.rollback()
         flash(str(refused), "error")
         return redirect(url_for("records.client_record", client_id=client.id))
-    record_event("conflict.resolve", user=current_user, subject_type="client", subject_id=client.id,
-                 detail={"entity": conflict.entity, "field": conflict.field, "choice": choice})
+    record_event(
+        "conflict.resolve",
+        user=current_user,
+        subject_type="client",
+        subject_id=client.id,
+        detail={"entity": conflict.entity, "field": conflict.field, "choice": choice},
+    )
     db.session.commit()
     flash("Decided: the record now shows the value you chose.", "success")
     return redirect(url_for("records.client_record", client_id=client.id))
@@ -127,8 +149,13 @@ def parked_handled(client_id, change_id):
         abort(400)
     if not parking.mark_handled(db.session(), current_user, client, change_id):
         abort(404)
-    record_event("sync.park_handled", user=current_user, subject_type="client", subject_id=client.id,
-                 detail={"change_id": str(change_id)})
+    record_event(
+        "sync.park_handled",
+        user=current_user,
+        subject_type="client",
+        subject_id=client.id,
+        detail={"change_id": str(change_id)},
+    )
     db.session.commit()
     flash("Marked as dealt with.", "success")
     return redirect(url_for("records.client_record", client_id=client.id))
@@ -159,8 +186,14 @@ def correct_start(client_id, visit_id):
         db.session.rollback()
         flash(str(refused), "error")
         return back
-    record_event("visit.start_corrected", user=current_user, subject_type="client", subject_id=client.id,
-                 address=request.remote_addr, detail={"visit": str(visit.id), "field": "started_at", "flag": flag})
+    record_event(
+        "visit.start_corrected",
+        user=current_user,
+        subject_type="client",
+        subject_id=client.id,
+        address=request.remote_addr,
+        detail={"visit": str(visit.id), "field": "started_at", "flag": flag},
+    )
     db.session.commit()
     flash(f"Session {visit.number_in_course} now starts on {local(visit.started_at)}.", "success")
     return back

@@ -58,11 +58,17 @@ def plan_command() -> None:
 
 
 @reminders_cli.command("send")
-@click.option("--plan/--no-plan", "also_plan", default=True, show_default=True,
-              help="Plan what is due before sending.")
+@click.option(
+    "--plan/--no-plan", "also_plan", default=True, show_default=True, help="Plan what is due before sending."
+)
 @click.option("--loop", is_flag=True, help="Keep running: plan and send every --interval seconds.")
-@click.option("--interval", default=60, show_default=True, type=click.IntRange(min=1),
-              help="Seconds between runs in --loop mode.")
+@click.option(
+    "--interval",
+    default=60,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Seconds between runs in --loop mode.",
+)
 def send_command(also_plan: bool, loop: bool, interval: int) -> None:
     """Send every notification that is due, once, and exit (or keep going with --loop)."""
     stop = _stop_on_signal() if loop else threading.Event()

@@ -32,7 +32,8 @@ class PushSubscription(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
     device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("device.id"), index=True)
     web_session_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("web_session.id", ondelete="SET NULL"), index=True)
+        ForeignKey("web_session.id", ondelete="SET NULL"), index=True
+    )
     endpoint: Mapped[str] = mapped_column(String(2000), unique=True)
     p256dh: Mapped[str] = mapped_column(String(200))
     auth: Mapped[str] = mapped_column(String(100))
@@ -65,12 +66,12 @@ class PushPreference(Base):
 
 
 class NotificationStatus:
-    PENDING = "pending"      # waiting for its time, or for a retry
-    SENDING = "sending"      # claimed by a sender until ``claimed_until``
-    SENT = "sent"            # at least one of the person's browsers accepted it
-    FAILED = "failed"        # no browser took it after the last try, or none to send to
-    EXPIRED = "expired"      # its time to live ran out before it could go
-    UNKNOWN = "unknown"      # a sender stopped mid-send: it may have arrived; never sent again
+    PENDING = "pending"  # waiting for its time, or for a retry
+    SENDING = "sending"  # claimed by a sender until ``claimed_until``
+    SENT = "sent"  # at least one of the person's browsers accepted it
+    FAILED = "failed"  # no browser took it after the last try, or none to send to
+    EXPIRED = "expired"  # its time to live ran out before it could go
+    UNKNOWN = "unknown"  # a sender stopped mid-send: it may have arrived; never sent again
 
 
 class Notification(Base):
@@ -105,10 +106,10 @@ class Notification(Base):
 
 class AttemptOutcome:
     SENDING = "sending"  # recorded before the request; still so if the sender stopped mid-send
-    SENT = "sent"        # the push service took it (201/202)
-    RETRY = "retry"      # a passing failure (5xx, 429, no connection): try again later
-    GONE = "gone"        # 404/410: the browser unsubscribed; the subscription was removed
-    FAILED = "failed"    # any other answer: not tried again
+    SENT = "sent"  # the push service took it (201/202)
+    RETRY = "retry"  # a passing failure (5xx, 429, no connection): try again later
+    GONE = "gone"  # 404/410: the browser unsubscribed; the subscription was removed
+    FAILED = "failed"  # any other answer: not tried again
     UNKNOWN = "unknown"  # found still "sending" after the claim ran out: may have arrived
 
     # Outcomes after which this browser must not be sent this notification again.
@@ -122,7 +123,8 @@ class DeliveryAttempt(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     notification_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("notification.id", ondelete="CASCADE"), index=True)
+        ForeignKey("notification.id", ondelete="CASCADE"), index=True
+    )
     # Kept (as the id only) after the subscription is removed, to show what happened.
     subscription_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)

@@ -53,8 +53,13 @@ class SenderSettings:
 
     @classmethod
     def from_config(cls, config) -> SenderSettings:
-        return cls(config["VAPID_PRIVATE_KEY"], config["VAPID_SUBJECT"], int(config["PUSH_MAX_ATTEMPTS"]),
-                   int(config["PUSH_RETRY_BASE_SECONDS"]), int(config["PUSH_LEASE_SECONDS"]))
+        return cls(
+            config["VAPID_PRIVATE_KEY"],
+            config["VAPID_SUBJECT"],
+            int(config["PUSH_MAX_ATTEMPTS"]),
+            int(config["PUSH_RETRY_BASE_SECONDS"]),
+            int(config["PUSH_LEASE_SECONDS"]),
+        )
 
 
 @dataclass
@@ -80,9 +85,15 @@ class PushFailed(Exception):
 def post(subscription_info: dict, data: bytes, ttl: int, urgency: str, vapid: Vapid, subject: str) -> int:
     """Encrypt ``data`` for one browser and POST it to its push service; the HTTP status."""
     try:
-        response = webpush(subscription_info, data.decode(), vapid_private_key=vapid,
-                           vapid_claims={"sub": subject},  # a new dict each time: pywebpush adds aud and exp
-                           ttl=ttl, headers={"Urgency": urgency}, timeout=REQUEST_TIMEOUT)
+        response = webpush(
+            subscription_info,
+            data.decode(),
+            vapid_private_key=vapid,
+            vapid_claims={"sub": subject},  # a new dict each time: pywebpush adds aud and exp
+            ttl=ttl,
+            headers={"Urgency": urgency},
+            timeout=REQUEST_TIMEOUT,
+        )
     except WebPushException as error:
         raise PushFailed(error.status_code, error.message, error.retry_after) from error
     except requests.RequestException as error:
@@ -109,8 +120,13 @@ def worker_name() -> str:
 Clock = Callable[[], dt.datetime]
 
 
-def send_due(session: Session, settings: SenderSettings, clock: Clock = now_utc, limit: int = 100,
-             only: uuid.UUID | None = None) -> SendReport:
+def send_due(
+    session: Session,
+    settings: SenderSettings,
+    clock: Clock = now_utc,
+    limit: int = 100,
+    only: uuid.UUID | None = None,
+) -> SendReport:
     """Send every notification due now (or just ``only``), once; commits as it goes."""
     report = SendReport(recovered=recover_abandoned(session, clock()))
     worker = worker_name()
@@ -127,65 +143,124 @@ def recover_abandoned(session: Session, now: dt.datetime) -> int:
     The notification goes back to "pending" so that browsers never tried still get it; the
     next claim finishes it as sent or unknown if nobody is left to try.
     """
-    stuck = session.scalars(select(Notification.id).where(
-        Notification.status == NotificationStatus.SENDING, Notification.claimed_until < now)).all()
+    stuck = session.scalars(
+        select(Notification.id).where(
+            Notification.status == NotificationStatus.SENDING, Notification.claimed_until < now
+        )
+    ).all()
     recovered = 0
     for notification_id in stuck:
-        taken = rows_changed(session, update(Notification).where(
-            Notification.id == notification_id, Notification.status == NotificationStatus.SENDING,
-            Notification.claimed_until < now).values(
-            status=NotificationStatus.PENDING, claimed_by=None, claimed_until=None, next_attempt_at=now))
+        taken = rows_changed(
+            session,
+            update(Notification)
+            .where(
+                Notification.id == notification_id,
+                Notification.status == NotificationStatus.SENDING,
+                Notification.claimed_until < now,
+            )
+            .values(
+                status=NotificationStatus.PENDING, claimed_by=None, claimed_until=None, next_attempt_at=now
+            ),
+        )
         if taken:
-            session.execute(update(DeliveryAttempt).where(
-                DeliveryAttempt.notification_id == notification_id,
-                DeliveryAttempt.outcome == AttemptOutcome.SENDING).values(
-                outcome=AttemptOutcome.UNKNOWN, error="The sender stopped before it recorded the answer."))
-            log.warning("push: notification %s was abandoned mid-send; its in-flight browsers are not retried",
-                        notification_id)
+            session.execute(
+                update(DeliveryAttempt)
+                .where(
+                    DeliveryAttempt.notification_id == notification_id,
+                    DeliveryAttempt.outcome == AttemptOutcome.SENDING,
+                )
+                .values(
+                    outcome=AttemptOutcome.UNKNOWN, error="The sender stopped before it recorded the answer."
+                )
+            )
+            log.warning(
+                "push: notification %s was abandoned mid-send; its in-flight browsers are not retried",
+                notification_id,
+            )
             recovered += 1
         session.commit()
     return recovered
 
 
-def claim(session: Session, worker: str, now: dt.datetime, limit: int, lease_seconds: int,
-          only: uuid.UUID | None = None) -> list[Notification]:
+def claim(
+    session: Session,
+    worker: str,
+    now: dt.datetime,
+    limit: int,
+    lease_seconds: int,
+    only: uuid.UUID | None = None,
+) -> list[Notification]:
     """Take up to ``limit`` due notifications for ``worker`` with one atomic UPDATE.
 
     The ``status = 'pending'`` test inside the UPDATE is what makes two senders safe: the
     second to reach a row finds it no longer pending and skips it. On PostgreSQL the inner
     SELECT also skips rows another sender has locked, rather than waiting for them.
     """
-    ready = (select(Notification.id).where(
-        Notification.status == NotificationStatus.PENDING, Notification.due_at <= now,
-        or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now),
-        or_(Notification.claimed_until.is_(None), Notification.claimed_until < now))
-        .order_by(Notification.due_at).limit(limit).with_for_update(skip_locked=True))
+    ready = (
+        select(Notification.id)
+        .where(
+            Notification.status == NotificationStatus.PENDING,
+            Notification.due_at <= now,
+            or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now),
+            or_(Notification.claimed_until.is_(None), Notification.claimed_until < now),
+        )
+        .order_by(Notification.due_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
     if only is not None:
         ready = ready.where(Notification.id == only)
-    session.execute(update(Notification).where(
-        Notification.id.in_(ready.scalar_subquery()), Notification.status == NotificationStatus.PENDING).values(
-        status=NotificationStatus.SENDING, claimed_by=worker, claimed_until=now + dt.timedelta(seconds=lease_seconds),
-        attempts=Notification.attempts + 1).execution_options(synchronize_session=False))
+    session.execute(
+        update(Notification)
+        .where(
+            Notification.id.in_(ready.scalar_subquery()), Notification.status == NotificationStatus.PENDING
+        )
+        .values(
+            status=NotificationStatus.SENDING,
+            claimed_by=worker,
+            claimed_until=now + dt.timedelta(seconds=lease_seconds),
+            attempts=Notification.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
     session.commit()
-    return list(session.scalars(select(Notification).where(
-        Notification.claimed_by == worker, Notification.status == NotificationStatus.SENDING)
-        .order_by(Notification.due_at)))
+    return list(
+        session.scalars(
+            select(Notification)
+            .where(Notification.claimed_by == worker, Notification.status == NotificationStatus.SENDING)
+            .order_by(Notification.due_at)
+        )
+    )
 
 
 def _targets(session: Session, notification: Notification) -> list[PushSubscription]:
     """The person's browsers that have not had (or may have had) this notification."""
     done = select(DeliveryAttempt.subscription_id).where(
-        DeliveryAttempt.notification_id == notification.id, DeliveryAttempt.outcome.in_(AttemptOutcome.FINAL))
+        DeliveryAttempt.notification_id == notification.id, DeliveryAttempt.outcome.in_(AttemptOutcome.FINAL)
+    )
     # A person deactivated since the reminder was planned gets nothing more.
-    query = select(PushSubscription).join(User, User.id == PushSubscription.user_id).where(
-        PushSubscription.user_id == notification.user_id, User.active.is_(True), PushSubscription.id.not_in(done))
+    query = (
+        select(PushSubscription)
+        .join(User, User.id == PushSubscription.user_id)
+        .where(
+            PushSubscription.user_id == notification.user_id,
+            User.active.is_(True),
+            PushSubscription.id.not_in(done),
+        )
+    )
     if notification.subscription_id is not None:
         query = query.where(PushSubscription.id == notification.subscription_id)
     return list(session.scalars(query.order_by(PushSubscription.created_at)))
 
 
-def deliver(session: Session, notification: Notification, worker: str, settings: SenderSettings,
-            vapid: Vapid, clock: Clock = now_utc) -> str:
+def deliver(
+    session: Session,
+    notification: Notification,
+    worker: str,
+    settings: SenderSettings,
+    vapid: Vapid,
+    clock: Clock = now_utc,
+) -> str:
     """Send one claimed notification to each of its browsers; the notification's new status."""
     data = encode_payload(notification.payload)
     retry_after: list[str | None] = []
@@ -197,21 +272,38 @@ def deliver(session: Session, notification: Notification, worker: str, settings:
         # Renew the claim and record the attempt in one commit, before the request: if the
         # claim was lost to a recovery, stop; if this process dies after the request, the
         # attempt is found "sending" and that browser is never sent this again.
-        renewed = rows_changed(session, update(Notification).where(
-            Notification.id == notification.id, Notification.claimed_by == worker,
-            Notification.status == NotificationStatus.SENDING).values(
-            claimed_until=now + dt.timedelta(seconds=settings.lease_seconds)))
+        renewed = rows_changed(
+            session,
+            update(Notification)
+            .where(
+                Notification.id == notification.id,
+                Notification.claimed_by == worker,
+                Notification.status == NotificationStatus.SENDING,
+            )
+            .values(claimed_until=now + dt.timedelta(seconds=settings.lease_seconds)),
+        )
         if not renewed:
             session.rollback()
             log.warning("push: lost the claim on notification %s; leaving it", notification.id)
             return "lost"
         attempt_id = uuid.uuid4()
-        session.add(DeliveryAttempt(id=attempt_id, notification_id=notification.id, subscription_id=subscription_id,
-                                    at=now, outcome=AttemptOutcome.SENDING))
+        session.add(
+            DeliveryAttempt(
+                id=attempt_id,
+                notification_id=notification.id,
+                subscription_id=subscription_id,
+                at=now,
+                outcome=AttemptOutcome.SENDING,
+            )
+        )
         session.commit()
         status: int | None  # None: no push service answered
         try:
-            status, error, after = post(info, data, ttl, notification.urgency, vapid, settings.vapid_subject), "", None
+            status, error, after = (
+                post(info, data, ttl, notification.urgency, vapid, settings.vapid_subject),
+                "",
+                None,
+            )
         except PushFailed as failed:
             status, error, after = failed.status, str(failed), failed.retry_after
         outcome = outcome_for(status)
@@ -221,14 +313,25 @@ def deliver(session: Session, notification: Notification, worker: str, settings:
     return _finish(session, notification, worker, settings, retry_after, clock())
 
 
-def _record_outcome(session: Session, attempt_id: uuid.UUID, subscription_id: uuid.UUID, outcome: str,
-                    status: int | None, error: str, now: dt.datetime) -> None:
+def _record_outcome(
+    session: Session,
+    attempt_id: uuid.UUID,
+    subscription_id: uuid.UUID,
+    outcome: str,
+    status: int | None,
+    error: str,
+    now: dt.datetime,
+) -> None:
     """Store the push service's answer; a browser that unsubscribed (404/410) is forgotten."""
-    session.execute(update(DeliveryAttempt).where(DeliveryAttempt.id == attempt_id).values(
-        outcome=outcome, status_code=status, error=error[:2000]))
+    session.execute(
+        update(DeliveryAttempt)
+        .where(DeliveryAttempt.id == attempt_id)
+        .values(outcome=outcome, status_code=status, error=error[:2000])
+    )
     if outcome == AttemptOutcome.SENT:
-        session.execute(update(PushSubscription).where(PushSubscription.id == subscription_id)
-                        .values(last_success_at=now))
+        session.execute(
+            update(PushSubscription).where(PushSubscription.id == subscription_id).values(last_success_at=now)
+        )
     elif outcome == AttemptOutcome.GONE:
         session.execute(delete(PushSubscription).where(PushSubscription.id == subscription_id))
         log.info("push: subscription %s is gone (%s); removed", subscription_id, status)
@@ -246,19 +349,36 @@ def _backoff(attempts: int, base_seconds: int, retry_after: list[str | None]) ->
     return min(delay, MAX_BACKOFF)
 
 
-def _finish(session: Session, notification: Notification, worker: str, settings: SenderSettings,
-            retry_after: list[str | None], now: dt.datetime) -> str:
+def _finish(
+    session: Session,
+    notification: Notification,
+    worker: str,
+    settings: SenderSettings,
+    retry_after: list[str | None],
+    now: dt.datetime,
+) -> str:
     """Release the claim: back to pending for a retry, or a final status from the attempts."""
-    outcomes = set(session.scalars(select(DeliveryAttempt.outcome).where(
-        DeliveryAttempt.notification_id == notification.id)))
+    outcomes = set(
+        session.scalars(
+            select(DeliveryAttempt.outcome).where(DeliveryAttempt.notification_id == notification.id)
+        )
+    )
     values: dict = {"claimed_by": None, "claimed_until": None}
     if retry_after and notification.attempts < settings.max_attempts and now < notification.expires_at:
-        values.update(status=NotificationStatus.PENDING,
-                      next_attempt_at=now + _backoff(notification.attempts, settings.retry_base_seconds, retry_after))
+        values.update(
+            status=NotificationStatus.PENDING,
+            next_attempt_at=now + _backoff(notification.attempts, settings.retry_base_seconds, retry_after),
+        )
     elif AttemptOutcome.SENT in outcomes:
-        first_sent = session.scalar(select(DeliveryAttempt.at).where(
-            DeliveryAttempt.notification_id == notification.id, DeliveryAttempt.outcome == AttemptOutcome.SENT)
-            .order_by(DeliveryAttempt.at).limit(1))
+        first_sent = session.scalar(
+            select(DeliveryAttempt.at)
+            .where(
+                DeliveryAttempt.notification_id == notification.id,
+                DeliveryAttempt.outcome == AttemptOutcome.SENT,
+            )
+            .order_by(DeliveryAttempt.at)
+            .limit(1)
+        )
         values.update(status=NotificationStatus.SENT, sent_at=first_sent)
     elif now >= notification.expires_at and AttemptOutcome.UNKNOWN not in outcomes:
         values.update(status=NotificationStatus.EXPIRED)
@@ -266,9 +386,16 @@ def _finish(session: Session, notification: Notification, worker: str, settings:
         values.update(status=NotificationStatus.UNKNOWN)
     else:
         values.update(status=NotificationStatus.FAILED)
-    released = rows_changed(session, update(Notification).where(
-        Notification.id == notification.id, Notification.claimed_by == worker,
-        Notification.status == NotificationStatus.SENDING).values(**values))
+    released = rows_changed(
+        session,
+        update(Notification)
+        .where(
+            Notification.id == notification.id,
+            Notification.claimed_by == worker,
+            Notification.status == NotificationStatus.SENDING,
+        )
+        .values(**values),
+    )
     session.commit()
     return values["status"] if released else "lost"
 
@@ -276,10 +403,23 @@ def _finish(session: Session, notification: Notification, worker: str, settings:
 def send_test(session: Session, settings: SenderSettings, subscription: PushSubscription) -> str:
     """Send a test notification to one browser now; the notification's status afterwards."""
     key = f"test:{subscription.id}:{uuid.uuid4().hex}"
-    payload = payload_json("Test notification", f"Fieldbook reminders reach {subscription.label or 'this browser'}.",
-                           "/settings/notifications")
-    plan(session, Planned(subscription.user_id, "test", key, payload, due_at=now_utc(), ttl=600,
-                          subscription_id=subscription.id))
+    payload = payload_json(
+        "Test notification",
+        f"Fieldbook reminders reach {subscription.label or 'this browser'}.",
+        "/settings/notifications",
+    )
+    plan(
+        session,
+        Planned(
+            subscription.user_id,
+            "test",
+            key,
+            payload,
+            due_at=now_utc(),
+            ttl=600,
+            subscription_id=subscription.id,
+        ),
+    )
     session.commit()
     notification_id = session.scalar(select(Notification.id).where(Notification.dedupe_key == key))
     report = send_due(session, settings, only=notification_id, limit=1)

@@ -74,9 +74,16 @@ def label_for(user_agent: str) -> str:
     else:
         system = ""
     # Order matters: Edge and Opera say "Chrome" too, and Chrome says "Safari".
-    for marker, name in (("Edg/", "Edge"), ("OPR/", "Opera"), ("SamsungBrowser", "Samsung Internet"),
-                         ("Firefox/", "Firefox"), ("FxiOS", "Firefox"), ("CriOS", "Chrome"),
-                         ("Chrome/", "Chrome"), ("Safari/", "Safari")):
+    for marker, name in (
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("SamsungBrowser", "Samsung Internet"),
+        ("Firefox/", "Firefox"),
+        ("FxiOS", "Firefox"),
+        ("CriOS", "Chrome"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ):
         if marker in ua:
             browser = name
             break
@@ -90,14 +97,24 @@ def check_subscription(body: object, allow_insecure: bool = False) -> tuple[str,
     if not isinstance(body, dict):
         raise InvalidSubscription("Send the subscription as a JSON object.")
     endpoint, keys = body.get("endpoint"), body.get("keys")
-    if (not isinstance(endpoint, str) or not endpoint or len(endpoint) > 2000 or not endpoint.isascii()
-            or not endpoint.isprintable() or " " in endpoint):
+    if (
+        not isinstance(endpoint, str)
+        or not endpoint
+        or len(endpoint) > 2000
+        or not endpoint.isascii()
+        or not endpoint.isprintable()
+        or " " in endpoint
+    ):
         raise InvalidSubscription("The subscription has no usable endpoint.")
     parts = urlsplit(endpoint)
     schemes = ("https", "http") if allow_insecure else ("https",)
     if parts.scheme not in schemes or not parts.hostname:
         raise InvalidSubscription("The push endpoint must be an https address.")
-    if not isinstance(keys, dict) or not isinstance(keys.get("p256dh"), str) or not isinstance(keys.get("auth"), str):
+    if (
+        not isinstance(keys, dict)
+        or not isinstance(keys.get("p256dh"), str)
+        or not isinstance(keys.get("auth"), str)
+    ):
         raise InvalidSubscription("The subscription's keys are missing.")
     if not all(BASE64URL.fullmatch(keys[name]) for name in ("p256dh", "auth")):
         raise InvalidSubscription("The subscription's keys are not base64url.")
@@ -114,8 +131,17 @@ class EndpointTaken(Exception):
     """The browser's endpoint already brings someone else their reminders."""
 
 
-def subscribe(session: Session, user: User, endpoint: str, p256dh: str, auth: str, label: str, *,
-              device_id: uuid.UUID | None = None, web_session_id: uuid.UUID | None = None) -> PushSubscription:
+def subscribe(
+    session: Session,
+    user: User,
+    endpoint: str,
+    p256dh: str,
+    auth: str,
+    label: str,
+    *,
+    device_id: uuid.UUID | None = None,
+    web_session_id: uuid.UUID | None = None,
+) -> PushSubscription:
     """Save a browser's subscription for ``user`` (one row per endpoint), made through the
     phone's device or the browser's web session; EndpointTaken if it is someone else's.
 
@@ -154,8 +180,13 @@ def _forget_the_sessions_subscriptions(web_session_id: uuid.UUID, **_) -> None:
 
 
 def subscriptions_of(session: Session, user: User) -> list[PushSubscription]:
-    return list(session.scalars(select(PushSubscription).where(PushSubscription.user_id == user.id)
-                                .order_by(PushSubscription.created_at)))
+    return list(
+        session.scalars(
+            select(PushSubscription)
+            .where(PushSubscription.user_id == user.id)
+            .order_by(PushSubscription.created_at)
+        )
+    )
 
 
 def subscription_of(session: Session, user: User, subscription_id) -> PushSubscription | None:
@@ -164,8 +195,9 @@ def subscription_of(session: Session, user: User, subscription_id) -> PushSubscr
         wanted = uuid.UUID(str(subscription_id))
     except ValueError:
         return None
-    return session.scalars(select(PushSubscription).where(
-        PushSubscription.id == wanted, PushSubscription.user_id == user.id)).first()
+    return session.scalars(
+        select(PushSubscription).where(PushSubscription.id == wanted, PushSubscription.user_id == user.id)
+    ).first()
 
 
 def unsubscribe(session: Session, user: User, *, subscription_id=None, endpoint: str | None = None) -> bool:
@@ -187,8 +219,15 @@ def preferences_of(session: Session, user_id: uuid.UUID) -> PushPreference:
     """The person's preferences; an unsaved row of defaults if they never chose."""
     found = session.get(PushPreference, user_id)
     if found is None:
-        found = PushPreference(user_id=user_id, evening_before=True, evening_hour=18, home_visit_minutes=60,
-                               sync_notices=True, morning_follow_ups=True, stale_devices=True)
+        found = PushPreference(
+            user_id=user_id,
+            evening_before=True,
+            evening_hour=18,
+            home_visit_minutes=60,
+            sync_notices=True,
+            morning_follow_ups=True,
+            stale_devices=True,
+        )
     return found
 
 
@@ -223,19 +262,37 @@ def plan(session: Session, planned: Planned) -> bool:
     """
     assert planned.urgency in URGENCIES
     assert len(encode_payload(planned.payload)) <= MAX_PAYLOAD_BYTES
-    values = {"id": uuid.uuid4(), "user_id": planned.user_id, "kind": planned.kind,
-              "dedupe_key": planned.dedupe_key[:200], "payload": planned.payload, "due_at": planned.due_at,
-              "ttl": max(int(planned.ttl), 0), "urgency": planned.urgency, "status": "pending", "attempts": 0,
-              "subscription_id": planned.subscription_id, "created_at": now_utc()}
+    values = {
+        "id": uuid.uuid4(),
+        "user_id": planned.user_id,
+        "kind": planned.kind,
+        "dedupe_key": planned.dedupe_key[:200],
+        "payload": planned.payload,
+        "due_at": planned.due_at,
+        "ttl": max(int(planned.ttl), 0),
+        "urgency": planned.urgency,
+        "status": "pending",
+        "attempts": 0,
+        "subscription_id": planned.subscription_id,
+        "created_at": now_utc(),
+    }
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (dialect.insert(Notification).values(**values)
-                 .on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Notification.id))
+    statement = (
+        dialect.insert(Notification)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(Notification.id)
+    )
     # RETURNING, not rowcount: psycopg reports no rowcount for this statement.
     return session.execute(statement).first() is not None
 
 
-FINISHED = (NotificationStatus.SENT, NotificationStatus.FAILED, NotificationStatus.EXPIRED,
-            NotificationStatus.UNKNOWN)
+FINISHED = (
+    NotificationStatus.SENT,
+    NotificationStatus.FAILED,
+    NotificationStatus.EXPIRED,
+    NotificationStatus.UNKNOWN,
+)
 
 
 def prune_finished(session: Session, now: dt.datetime, keep_days: int) -> int:
@@ -243,7 +300,8 @@ def prune_finished(session: Session, now: dt.datetime, keep_days: int) -> int:
     delivery attempts; how many went. Every reminder's key names its day (or its visit), and
     nothing is planned for a day that far back, so none of them can be planned again.
     """
-    old = select(Notification.id).where(Notification.status.in_(FINISHED),
-                                        Notification.due_at < now - dt.timedelta(days=keep_days))
+    old = select(Notification.id).where(
+        Notification.status.in_(FINISHED), Notification.due_at < now - dt.timedelta(days=keep_days)
+    )
     session.execute(delete(DeliveryAttempt).where(DeliveryAttempt.notification_id.in_(old)))
     return rows_changed(session, delete(Notification).where(Notification.id.in_(old)))

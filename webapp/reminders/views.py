@@ -32,8 +32,11 @@ TEST_RESULTS = {
     "pending": ("error", "{label}'s push service is busy; Fieldbook will try the test again in a minute."),
     "failed": ("error", "{label}'s push service refused the test notification."),
     "lost": ("error", "The test notification could not be sent; please try again."),
-    "gone": ("error", "{label} has stopped accepting notifications, so it was removed. "
-                      "Turn reminders on again in the app on that device."),
+    "gone": (
+        "error",
+        "{label} has stopped accepting notifications, so it was removed. "
+        "Turn reminders on again in the app on that device.",
+    ),
 }
 
 
@@ -46,9 +49,13 @@ def _settings() -> SenderSettings:
 
 
 def _wire(subscription: PushSubscription) -> dict:
-    return {"id": str(subscription.id), "label": subscription.label, "endpoint": subscription.endpoint,
-            "created_at": subscription.created_at.isoformat(),
-            "last_success_at": subscription.last_success_at.isoformat() if subscription.last_success_at else None}
+    return {
+        "id": str(subscription.id),
+        "label": subscription.label,
+        "endpoint": subscription.endpoint,
+        "created_at": subscription.created_at.isoformat(),
+        "last_success_at": subscription.last_success_at.isoformat() if subscription.last_success_at else None,
+    }
 
 
 def _test(subscription: PushSubscription) -> str:
@@ -70,9 +77,13 @@ def settings():
         db.session.commit()
         flash("Your reminder settings are saved.", "success")
         return redirect(url_for("reminders.settings"))
-    return render_template("reminders/settings.html", form=form, fields=fields,
-                           subscriptions=services.subscriptions_of(db.session(), current_user),
-                           vapid_public_key=current_app.config["VAPID_PUBLIC_KEY"])
+    return render_template(
+        "reminders/settings.html",
+        form=form,
+        fields=fields,
+        subscriptions=services.subscriptions_of(db.session(), current_user),
+        vapid_public_key=current_app.config["VAPID_PUBLIC_KEY"],
+    )
 
 
 @bp.route("/<subscription_id>/test", methods=["POST"])
@@ -92,7 +103,9 @@ def test(subscription_id):
 def remove(subscription_id):
     if not services.unsubscribe(db.session(), current_user, subscription_id=subscription_id):
         return error_response(404)
-    record_event("push.unsubscribe", user=current_user, subject_type="push_subscription", subject_id=subscription_id)
+    record_event(
+        "push.unsubscribe", user=current_user, subject_type="push_subscription", subject_id=subscription_id
+    )
     db.session.commit()
     flash("That device will no longer get reminders.", "success")
     return redirect(url_for("reminders.settings"))
@@ -116,21 +129,38 @@ def subscribe():
     body = read(SubscriptionBody, request.get_json(silent=True))
     try:  # the shape is the model's; whether the keys are a real P-256 point, and the address, are the rules'
         endpoint, p256dh, auth = services.check_subscription(
-            body.model_dump(), allow_insecure=current_app.config["PUSH_ALLOW_HTTP_ENDPOINTS"])
+            body.model_dump(), allow_insecure=current_app.config["PUSH_ALLOW_HTTP_ENDPOINTS"]
+        )
     except services.InvalidSubscription as problem:
         return error_response(400, str(problem), code="invalid_subscription")
     known = {s.endpoint for s in services.subscriptions_of(db.session(), g.caller)}
     label = services.label_for(request.user_agent.string)
     try:
-        subscription = services.subscribe(db.session(), g.caller, endpoint, p256dh, auth, label,
-                                          device_id=g.caller_device.id if g.caller_device else None,
-                                          web_session_id=None if g.caller_device else web_sessions.current_id())
+        subscription = services.subscribe(
+            db.session(),
+            g.caller,
+            endpoint,
+            p256dh,
+            auth,
+            label,
+            device_id=g.caller_device.id if g.caller_device else None,
+            web_session_id=None if g.caller_device else web_sessions.current_id(),
+        )
     except services.EndpointTaken:
         db.session.rollback()
-        return error_response(409, "This browser already receives another person's reminders. They can turn them "
-                              "off (or sign out) on it first.", code="endpoint_taken")
-    record_event("push.subscribe", user=g.caller, subject_type="push_subscription", subject_id=subscription.id,
-                 detail={"label": label, **({"device": str(g.caller_device.id)} if g.caller_device else {})})
+        return error_response(
+            409,
+            "This browser already receives another person's reminders. They can turn them "
+            "off (or sign out) on it first.",
+            code="endpoint_taken",
+        )
+    record_event(
+        "push.subscribe",
+        user=g.caller,
+        subject_type="push_subscription",
+        subject_id=subscription.id,
+        detail={"label": label, **({"device": str(g.caller_device.id)} if g.caller_device else {})},
+    )
     db.session.commit()
     return ok(subscription=_wire(subscription)), 200 if endpoint in known else 201
 
@@ -152,7 +182,9 @@ def unsubscribe_endpoint():
 def unsubscribe(subscription_id):
     if not services.unsubscribe(db.session(), g.caller, subscription_id=subscription_id):
         return error_response(404, "You have no such subscription.", code="not_found")
-    record_event("push.unsubscribe", user=g.caller, subject_type="push_subscription", subject_id=subscription_id)
+    record_event(
+        "push.unsubscribe", user=g.caller, subject_type="push_subscription", subject_id=subscription_id
+    )
     db.session.commit()
     return ok()
 

@@ -12,9 +12,16 @@ from webapp.core.wire import Body
 
 class SubscriptionKeys(Body):
     model_config = ConfigDict(extra="ignore")
-    p256dh: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{87}=?$",
-                                 description="base64url of an uncompressed P-256 point (65 bytes)")]
-    auth: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{22}(==)?$", description="base64url of 16 random bytes")]
+    p256dh: Annotated[
+        str,
+        Field(
+            pattern=r"^[A-Za-z0-9_-]{87}=?$",
+            description="base64url of an uncompressed P-256 point (65 bytes)",
+        ),
+    ]
+    auth: Annotated[
+        str, Field(pattern=r"^[A-Za-z0-9_-]{22}(==)?$", description="base64url of 16 random bytes")
+    ]
 
 
 class SubscriptionBody(Body):

@@ -61,13 +61,17 @@ def _period(moment: dt.datetime, filters: Filters) -> str:
 
 def _visits(user: User, filters: Filters) -> Select:
     query = scope_clients(select(Visit).join(Client, Client.id == Visit.client_id), user).where(
-        Visit.deleted_at.is_(None), Visit.started_at >= filters.start, Visit.started_at < filters.end)
+        Visit.deleted_at.is_(None), Visit.started_at >= filters.start, Visit.started_at < filters.end
+    )
     return _of_practitioner(query, Visit.practitioner_id, user, filters)
 
 
 def _appointments(user: User, filters: Filters) -> Select:
     query = scope_clients(select(Appointment).join(Client, Client.id == Appointment.client_id), user).where(
-        Appointment.deleted_at.is_(None), Appointment.starts_at >= filters.start, Appointment.starts_at < filters.end)
+        Appointment.deleted_at.is_(None),
+        Appointment.starts_at >= filters.start,
+        Appointment.starts_at < filters.end,
+    )
     return _of_practitioner(query, Appointment.practitioner_id, user, filters)
 
 
@@ -92,34 +96,49 @@ def _percent(part: int, whole: int) -> str:
 
 
 def sessions_held(session: Session, user: User, filters: Filters) -> Figures:
-    rows = session.execute(_visits(user, filters).with_only_columns(Visit.started_at, Visit.practitioner_id)).all()
+    rows = session.execute(
+        _visits(user, filters).with_only_columns(Visit.started_at, Visit.practitioner_id)
+    ).all()
     counts = Counter((_period(started, filters), who) for started, who in rows)
     names = _names(session, (who for _, who in counts))
-    table = [[period, names[who], n] for (period, who), n in sorted(counts.items(), key=lambda i: (i[0][0], names[i[0][1]]))]
+    table = [
+        [period, names[who], n]
+        for (period, who), n in sorted(counts.items(), key=lambda i: (i[0][0], names[i[0][1]]))
+    ]
     by_period = Counter(_period(started, filters) for started, _ in rows)
-    return Figures("Sessions held", ["Period", "Practitioner", "Sessions"], table,
-                   bars=sorted(by_period.items()))
+    return Figures(
+        "Sessions held", ["Period", "Practitioner", "Sessions"], table, bars=sorted(by_period.items())
+    )
 
 
 def new_clients(session: Session, user: User, filters: Filters) -> Figures:
     """Clients whose first session fell in the range: new to the practice, not just registered."""
-    scoped = scope_clients(select(Visit.client_id, Visit.started_at, Visit.practitioner_id)
-                           .join(Client, Client.id == Visit.client_id), user).where(Visit.deleted_at.is_(None))
+    scoped = scope_clients(
+        select(Visit.client_id, Visit.started_at, Visit.practitioner_id).join(
+            Client, Client.id == Visit.client_id
+        ),
+        user,
+    ).where(Visit.deleted_at.is_(None))
     scoped = _of_practitioner(scoped, Visit.practitioner_id, user, filters)
     first: dict[uuid.UUID, tuple[dt.datetime, uuid.UUID]] = {}
     for client_id, started, who in session.execute(scoped.where(Visit.started_at < filters.end)):
         if client_id not in first or started < first[client_id][0]:
             first[client_id] = (started, who)
     counts = Counter(_period(started, filters) for started, _ in first.values() if started >= filters.start)
-    return Figures("New clients", ["Period", "New clients"], [[p, n] for p, n in sorted(counts.items())],
-                   note="A client counts as new in the period of their first session.",
-                   bars=sorted(counts.items()))
+    return Figures(
+        "New clients",
+        ["Period", "New clients"],
+        [[p, n] for p, n in sorted(counts.items())],
+        note="A client counts as new in the period of their first session.",
+        bars=sorted(counts.items()),
+    )
 
 
 def attendance(session: Session, user: User, filters: Filters) -> Figures:
     """No-shows and late cancellations among appointments whose outcome is known."""
-    rows = session.execute(_appointments(user, filters).with_only_columns(
-        Appointment.practitioner_id, Appointment.outcome)).all()
+    rows = session.execute(
+        _appointments(user, filters).with_only_columns(Appointment.practitioner_id, Appointment.outcome)
+    ).all()
     by_who: dict[uuid.UUID, Counter] = {}
     for who, outcome in rows:
         by_who.setdefault(who, Counter())[outcome] += 1
@@ -127,12 +146,31 @@ def attendance(session: Session, user: User, filters: Filters) -> Figures:
     table = []
     for who, counts in sorted(by_who.items(), key=lambda i: names[i[0]]):
         known = sum(n for outcome, n in counts.items() if outcome in OUTCOMES)
-        table.append([names[who], sum(counts.values()), known, counts[NO_SHOW], _percent(counts[NO_SHOW], known),
-                      counts[CANCELLED_LATE], _percent(counts[CANCELLED_LATE], known)])
-    return Figures("No-shows and late cancellations",
-                   ["Practitioner", "Appointments", "Outcome recorded", "Did not come", "No-show rate",
-                    "Cancelled late", "Late-cancellation rate"], table,
-                   note="Rates are of the appointments whose outcome was recorded.")
+        table.append(
+            [
+                names[who],
+                sum(counts.values()),
+                known,
+                counts[NO_SHOW],
+                _percent(counts[NO_SHOW], known),
+                counts[CANCELLED_LATE],
+                _percent(counts[CANCELLED_LATE], known),
+            ]
+        )
+    return Figures(
+        "No-shows and late cancellations",
+        [
+            "Practitioner",
+            "Appointments",
+            "Outcome recorded",
+            "Did not come",
+            "No-show rate",
+            "Cancelled late",
+            "Late-cancellation rate",
+        ],
+        table,
+        note="Rates are of the appointments whose outcome was recorded.",
+    )
 
 
 def where_sessions_happen(session: Session, user: User, filters: Filters) -> Figures:
@@ -141,9 +179,15 @@ def where_sessions_happen(session: Session, user: User, filters: Filters) -> Fig
     periods = sorted({period for period, _ in counts})
     home = {p: counts[(p, "home")] for p in periods}
     clinic = {p: counts[(p, "clinic")] for p in periods}
-    table: list[list[Any]] = [[p, home[p], clinic[p], _percent(home[p], home[p] + clinic[p])] for p in periods]
-    return Figures("Home visits and clinic visits", ["Period", "Home visits", "At the clinic", "Home share"], table,
-                   bars=[("Home visits", sum(home.values())), ("At the clinic", sum(clinic.values()))])
+    table: list[list[Any]] = [
+        [p, home[p], clinic[p], _percent(home[p], home[p] + clinic[p])] for p in periods
+    ]
+    return Figures(
+        "Home visits and clinic visits",
+        ["Period", "Home visits", "At the clinic", "Home share"],
+        table,
+        bars=[("Home visits", sum(home.values())), ("At the clinic", sum(clinic.values()))],
+    )
 
 
 def referrals(session: Session, user: User, filters: Filters) -> Figures:
@@ -152,8 +196,12 @@ def referrals(session: Session, user: User, filters: Filters) -> Figures:
     sessions = Counter(_period(started, filters) for started, _ in rows)
     referred = Counter(_period(started, filters) for started, was in rows if was)
     table = [[p, sessions[p], referred[p], _percent(referred[p], sessions[p])] for p in sorted(sessions)]
-    return Figures("Referrals to a medical practitioner", ["Period", "Sessions", "Referred", "Share"], table,
-                   bars=sorted(referred.items()))
+    return Figures(
+        "Referrals to a medical practitioner",
+        ["Period", "Sessions", "Referred", "Share"],
+        table,
+        bars=sorted(referred.items()),
+    )
 
 
 @dataclass(frozen=True)
@@ -166,8 +214,12 @@ class _Session:
 def _sessions_by_client(session: Session, user: User, filters: Filters, client_ids=None) -> dict:
     """Every live session of the clients in scope (of ``client_ids`` when given), by client:
     courses need a client's whole history, not only the range."""
-    query = scope_clients(select(Visit.client_id, Visit.id, Visit.number_in_course, Visit.started_at)
-                          .join(Client, Client.id == Visit.client_id), user).where(Visit.deleted_at.is_(None))
+    query = scope_clients(
+        select(Visit.client_id, Visit.id, Visit.number_in_course, Visit.started_at).join(
+            Client, Client.id == Visit.client_id
+        ),
+        user,
+    ).where(Visit.deleted_at.is_(None))
     query = _of_practitioner(query, Visit.practitioner_id, user, filters)
     if client_ids is not None:
         query = query.where(Visit.client_id.in_(client_ids))
@@ -197,12 +249,17 @@ def course_completion(session: Session, user: User, filters: Filters) -> Figures
             if third is not None:
                 reached[period] += 1
                 days.setdefault(period, []).append((third.started_at - first.started_at).days)
-    table = [[p, begun[p], reached[p], _percent(reached[p], begun[p]), _median(days.get(p, []))]
-             for p in sorted(begun)]
-    return Figures("Course completion", ["Period begun", "Courses begun", "Reached session 3", "Share",
-                                         "Median days from session 1 to 3"], table,
-                   note="A course begun recently may not have had time to reach its third session.",
-                   bars=[(p, reached[p]) for p in sorted(begun)])
+    table = [
+        [p, begun[p], reached[p], _percent(reached[p], begun[p]), _median(days.get(p, []))]
+        for p in sorted(begun)
+    ]
+    return Figures(
+        "Course completion",
+        ["Period begun", "Courses begun", "Reached session 3", "Share", "Median days from session 1 to 3"],
+        table,
+        note="A course begun recently may not have had time to reach its third session.",
+        bars=[(p, reached[p]) for p in sorted(begun)],
+    )
 
 
 REBOOKED_WITHIN = dt.timedelta(days=7)
@@ -210,13 +267,21 @@ REBOOKED_WITHIN = dt.timedelta(days=7)
 
 def rebooking(session: Session, user: User, filters: Filters) -> Figures:
     """Sessions after which the client's next appointment was booked within a week."""
-    visits = session.execute(_visits(user, filters).with_only_columns(Visit.client_id, Visit.started_at)).all()
+    visits = session.execute(
+        _visits(user, filters).with_only_columns(Visit.client_id, Visit.started_at)
+    ).all()
     clients = {client_id for client_id, _ in visits}
     booked: dict[uuid.UUID, list[tuple[dt.datetime, dt.datetime]]] = {}
     if clients:
-        rows = session.execute(select(Appointment.client_id, Appointment.starts_at, Appointment.created_at).where(
-            Appointment.client_id.in_(clients), Appointment.deleted_at.is_(None),
-            or_(Appointment.outcome.is_(None), Appointment.outcome.not_in(("cancelled", "cancelled_late")))))
+        rows = session.execute(
+            select(Appointment.client_id, Appointment.starts_at, Appointment.created_at).where(
+                Appointment.client_id.in_(clients),
+                Appointment.deleted_at.is_(None),
+                or_(
+                    Appointment.outcome.is_(None), Appointment.outcome.not_in(("cancelled", "cancelled_late"))
+                ),
+            )
+        )
         for client_id, starts, created in rows:
             booked.setdefault(client_id, []).append((starts, created))
     held: Counter = Counter()
@@ -224,30 +289,52 @@ def rebooking(session: Session, user: User, filters: Filters) -> Figures:
     for client_id, started in visits:
         period = _period(started, filters)
         held[period] += 1
-        if any(starts > started and created <= started + REBOOKED_WITHIN for starts, created in booked.get(client_id, ())):
+        if any(
+            starts > started and created <= started + REBOOKED_WITHIN
+            for starts, created in booked.get(client_id, ())
+        ):
             rebooked[period] += 1
     table = [[p, held[p], rebooked[p], _percent(rebooked[p], held[p])] for p in sorted(held)]
-    return Figures("Rebooking", ["Period", "Sessions", "Next appointment booked", "Rebooking rate"], table,
-                   note="A session counts as rebooked when the client's next appointment was booked within "
-                        "7 days after it.")
+    return Figures(
+        "Rebooking",
+        ["Period", "Sessions", "Next appointment booked", "Rebooking rate"],
+        table,
+        note="A session counts as rebooked when the client's next appointment was booked within "
+        "7 days after it.",
+    )
 
 
-FREQUENCY_STEPS = {code: n for n, (code, _label) in enumerate(reversed(FREQUENCIES))}  # occasionally 0 … constant 4
+FREQUENCY_STEPS = {
+    code: n for n, (code, _label) in enumerate(reversed(FREQUENCIES))
+}  # occasionally 0 … constant 4
 
 
 def outcomes_by_complaint(session: Session, user: User, filters: Filters) -> Figures:
     """For each kind of complaint, the clients' own ratings: baseline against latest."""
-    query = scope_clients(select(Sensation.id, Sensation.kind, Sensation.client_id, SensationRating.intensity,
-                                 SensationRating.frequency, Visit.id, Visit.number_in_course, Visit.started_at)
-                          .join(SensationRating, SensationRating.sensation_id == Sensation.id)
-                          .join(Visit, Visit.id == SensationRating.visit_id)
-                          .join(Client, Client.id == Sensation.client_id), user).where(
-        Sensation.deleted_at.is_(None), SensationRating.deleted_at.is_(None), Visit.deleted_at.is_(None))
+    query = scope_clients(
+        select(
+            Sensation.id,
+            Sensation.kind,
+            Sensation.client_id,
+            SensationRating.intensity,
+            SensationRating.frequency,
+            Visit.id,
+            Visit.number_in_course,
+            Visit.started_at,
+        )
+        .join(SensationRating, SensationRating.sensation_id == Sensation.id)
+        .join(Visit, Visit.id == SensationRating.visit_id)
+        .join(Client, Client.id == Sensation.client_id),
+        user,
+    ).where(Sensation.deleted_at.is_(None), SensationRating.deleted_at.is_(None), Visit.deleted_at.is_(None))
     query = _of_practitioner(query, Visit.practitioner_id, user, filters)
     ratings: dict[uuid.UUID, tuple[str, list]] = {}
-    for sensation_id, kind, _client, intensity, frequency, visit_id, number, started in session.execute(query):
+    for sensation_id, kind, _client, intensity, frequency, visit_id, number, started in session.execute(
+        query
+    ):
         ratings.setdefault(sensation_id, (kind, []))[1].append(
-            (_Session(visit_id, number, started), intensity, frequency))
+            (_Session(visit_id, number, started), intensity, frequency)
+        )
     by_kind: dict[str, dict[str, list[float]]] = {}
     for kind, rated in ratings.values():
         order = {s.id: n for n, s in enumerate(in_course_order(s for s, _, _ in rated))}
@@ -261,15 +348,33 @@ def outcomes_by_complaint(session: Session, user: User, filters: Filters) -> Fig
         found["change"].append(latest[1] - baseline[1])
         if baseline[2] in FREQUENCY_STEPS and latest[2] in FREQUENCY_STEPS:
             found["often"].append(FREQUENCY_STEPS[latest[2]] - FREQUENCY_STEPS[baseline[2]])
-    table = [[kind, len(f["change"]), _median(f["before"]), _median(f["after"]), _median(f["change"]),
-              _median(f["often"])] for kind, f in sorted(by_kind.items())]
-    return Figures("Outcomes by complaint", ["Complaint", "Clients (n)", "Median baseline intensity",
-                                            "Median latest intensity", "Median change in intensity",
-                                            "Median change in how often (steps)"], table,
-                   note="These are the clients' own ratings of how they feel (0 to 10, and how often it happens, "
-                        "from occasionally to constant), not a clinical measure. Counted for sensations baselined "
-                        "in the range and rated again at least once; a negative change means less.",
-                   bars=[(kind, len(f["change"])) for kind, f in sorted(by_kind.items())])
+    table = [
+        [
+            kind,
+            len(f["change"]),
+            _median(f["before"]),
+            _median(f["after"]),
+            _median(f["change"]),
+            _median(f["often"]),
+        ]
+        for kind, f in sorted(by_kind.items())
+    ]
+    return Figures(
+        "Outcomes by complaint",
+        [
+            "Complaint",
+            "Clients (n)",
+            "Median baseline intensity",
+            "Median latest intensity",
+            "Median change in intensity",
+            "Median change in how often (steps)",
+        ],
+        table,
+        note="These are the clients' own ratings of how they feel (0 to 10, and how often it happens, "
+        "from occasionally to constant), not a clinical measure. Counted for sensations baselined "
+        "in the range and rated again at least once; a negative change means less.",
+        bars=[(kind, len(f["change"])) for kind, f in sorted(by_kind.items())],
+    )
 
 
 @dataclass(frozen=True)
@@ -280,14 +385,28 @@ class Report:
     figures: Callable[[Session, User, Filters], Figures]
 
 
-REPORTS: dict[str, Report] = {r.slug: r for r in [
-    Report("sessions", "Sessions held", "by week or month and practitioner", sessions_held),
-    Report("new-clients", "New clients", "clients whose first session fell in the period", new_clients),
-    Report("attendance", "No-shows and late cancellations", "by practitioner", attendance),
-    Report("locations", "Home visits and clinic visits", "where sessions took place", where_sessions_happen),
-    Report("referrals", "Referrals", "sessions where a medical practitioner was suggested", referrals),
-    Report("courses", "Course completion", "courses that reached their first three sessions", course_completion),
-    Report("rebooking", "Rebooking", "sessions followed by a booking within a week", rebooking),
-    Report("outcomes", "Outcomes by complaint", "the clients' own ratings, baseline against latest",
-           outcomes_by_complaint),
-]}
+REPORTS: dict[str, Report] = {
+    r.slug: r
+    for r in [
+        Report("sessions", "Sessions held", "by week or month and practitioner", sessions_held),
+        Report("new-clients", "New clients", "clients whose first session fell in the period", new_clients),
+        Report("attendance", "No-shows and late cancellations", "by practitioner", attendance),
+        Report(
+            "locations", "Home visits and clinic visits", "where sessions took place", where_sessions_happen
+        ),
+        Report("referrals", "Referrals", "sessions where a medical practitioner was suggested", referrals),
+        Report(
+            "courses",
+            "Course completion",
+            "courses that reached their first three sessions",
+            course_completion,
+        ),
+        Report("rebooking", "Rebooking", "sessions followed by a booking within a week", rebooking),
+        Report(
+            "outcomes",
+            "Outcomes by complaint",
+            "the clients' own ratings, baseline against latest",
+            outcomes_by_complaint,
+        ),
+    ]
+}

@@ -77,8 +77,16 @@ def show(slug):
         return _csv(slug, figures, shown)
     chart = Markup(bar_chart(figures.title, figures.bars)) if figures.bars else None  # every text escaped
     csv_url = url_for("reports.show", slug=slug, format="csv", **{k: v for k, v in shown.items() if v})
-    return render_template("reports/report.html", report=report, figures=figures, chart=chart, shown=shown,
-                           problems=problems, practitioners=practitioners_of(current_user), csv_url=csv_url)
+    return render_template(
+        "reports/report.html",
+        report=report,
+        figures=figures,
+        chart=chart,
+        shown=shown,
+        problems=problems,
+        practitioners=practitioners_of(current_user),
+        csv_url=csv_url,
+    )
 
 
 def _inert(cell: object) -> object:
@@ -100,5 +108,8 @@ def _csv(slug: str, figures, shown: dict) -> Response:
     for row in figures.rows:
         writer.writerow([_inert(cell) for cell in row])
     name = f"fieldbook-{slug}-{shown['from']}-to-{shown['to']}.csv"
-    return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )

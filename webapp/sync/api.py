@@ -46,7 +46,9 @@ def _as_api_error(refused: devices.DeviceRefused) -> ApiError:
 def _device_authority(token: str | None) -> DeviceCaller:
     """Who a bearer token belongs to (core/api.py asks): a live, unlapsed, unrevoked device."""
     try:
-        device = devices.device_for_token(db.session(), token, lapse_days=current_app.config["DEVICE_TOKEN_DAYS"])
+        device = devices.device_for_token(
+            db.session(), token, lapse_days=current_app.config["DEVICE_TOKEN_DAYS"]
+        )
     except devices.DeviceRefused as refused:
         raise _as_api_error(refused) from None
     devices.note_contact(device)
@@ -63,9 +65,16 @@ def _hand_core_what_it_needs(state: BlueprintSetupState) -> None:
 @session_user_required
 def session_info() -> ResponseReturnValue:
     user = current_user
-    return ok(user={"id": str(user.id), "name": user.name, "role": user.role.value,
-                    "clinic_id": str(user.clinic_id)},
-              csrf_token=generate_csrf(), vapid_public_key=current_app.config["VAPID_PUBLIC_KEY"])
+    return ok(
+        user={
+            "id": str(user.id),
+            "name": user.name,
+            "role": user.role.value,
+            "clinic_id": str(user.clinic_id),
+        },
+        csrf_token=generate_csrf(),
+        vapid_public_key=current_app.config["VAPID_PUBLIC_KEY"],
+    )
 
 
 @bp.post("/devices")
@@ -75,10 +84,16 @@ def register_device() -> ResponseReturnValue:
         return error_response(403, "Only practitioners keep client records on a device.", code="forbidden")
     body = read(DeviceBody, request.get_json(silent=True) if request.content_length else {})
     label = _printable(body.label or request.user_agent.string or "Browser")[:120]
-    device, token, escrow_key = devices.register_device(db.session(), current_user, label,
-                                                        current_app.config["SECRET_KEY"])
-    record_event("device.register", user=current_user, subject_type="device", subject_id=device.id,
-                 address=request.remote_addr)
+    device, token, escrow_key = devices.register_device(
+        db.session(), current_user, label, current_app.config["SECRET_KEY"]
+    )
+    record_event(
+        "device.register",
+        user=current_user,
+        subject_type="device",
+        subject_id=device.id,
+        address=request.remote_addr,
+    )
     db.session.commit()
     return ok(device_id=str(device.id), device_token=token, escrow_key=escrow_key), 201
 
@@ -100,15 +115,25 @@ def release_escrow() -> ResponseReturnValue:
     if device.user_id != current_user.id:
         return error_response(403, "This phone belongs to someone else.", code="forbidden")
     if not _signed_in_lately():
-        return error_response(401, "Sign in again on this phone to unlock it.", code="unauthenticated",
-                              reason="stale_sign_in")
+        return error_response(
+            401, "Sign in again on this phone to unlock it.", code="unauthenticated", reason="stale_sign_in"
+        )
     key = devices.escrow_key(device, current_app.config["SECRET_KEY"], create=True)
     if key is None:
-        return error_response(409, "This phone's key cannot be opened any more (the server's secret key "
-                              "changed). Ask the clinic to sign the phone out.", code="escrow_unavailable")
+        return error_response(
+            409,
+            "This phone's key cannot be opened any more (the server's secret key "
+            "changed). Ask the clinic to sign the phone out.",
+            code="escrow_unavailable",
+        )
     device.last_seen_at = now_utc()  # the sign-in renews a lapsed token
-    record_event("device.escrow_release", user=current_user, subject_type="device", subject_id=device.id,
-                 address=request.remote_addr)
+    record_event(
+        "device.escrow_release",
+        user=current_user,
+        subject_type="device",
+        subject_id=device.id,
+        address=request.remote_addr,
+    )
     db.session.commit()
     return ok(escrow_key=key)
 
@@ -117,8 +142,11 @@ def release_escrow() -> ResponseReturnValue:
 @device_required
 def schema() -> ResponseReturnValue:
     config, clinic = current_app.config, g.device_user.clinic
-    lock = {"lock_after_minutes": clinic.lock_after_minutes, "token_days": config["DEVICE_TOKEN_DAYS"],
-            "offline_unlock_days": config["DEVICE_OFFLINE_UNLOCK_DAYS"]}
+    lock = {
+        "lock_after_minutes": clinic.lock_after_minutes,
+        "token_days": config["DEVICE_TOKEN_DAYS"],
+        "offline_unlock_days": config["DEVICE_OFFLINE_UNLOCK_DAYS"],
+    }
     return ok(**publish.schema_document(clinic.id), device_policy=lock)
 
 
@@ -135,8 +163,11 @@ def sync_push() -> ResponseReturnValue:
         except IntegrityError:
             db.session.rollback()
             if attempt == 2:
-                return error_response(409, "These changes are being stored by another request; send them again "
-                                      "in a moment.", code="in_progress")
+                return error_response(
+                    409,
+                    "These changes are being stored by another request; send them again in a moment.",
+                    code="in_progress",
+                )
     return ok(results=results, server_time=now_utc().isoformat())
 
 
@@ -160,8 +191,13 @@ def sync_park() -> ResponseReturnValue:
     if added is None:
         return error_response(404, "That client was never on your caseload.", code="not_found")
     if added:
-        record_event("sync.park", user=g.device_user, subject_type="client", subject_id=body.client_id,
-                     detail={"changes": added, "device": str(g.device.id)})
+        record_event(
+            "sync.park",
+            user=g.device_user,
+            subject_type="client",
+            subject_id=body.client_id,
+            detail={"changes": added, "device": str(g.device.id)},
+        )
     db.session.commit()
     return ok(parked=added)
 
@@ -188,12 +224,18 @@ def _audit_push(results: list[ResultJSON]) -> None:
     for result in results:
         if result["status"] in ("applied", "conflict") and result.get("record"):
             client = result["record"]["fields"].get("client_id") or (
-                result["id"] if result["entity"] == "client" else None)
+                result["id"] if result["entity"] == "client" else None
+            )
             if client:
                 changed.setdefault(client, set()).add(result["entity"])
     for client_id, entities in changed.items():
-        record_event("sync.push", user=g.device_user, subject_type="client", subject_id=client_id,
-                     detail={"entities": sorted(entities), "device": str(g.device.id)})
+        record_event(
+            "sync.push",
+            user=g.device_user,
+            subject_type="client",
+            subject_id=client_id,
+            detail={"entities": sorted(entities), "device": str(g.device.id)},
+        )
 
 
 @bp.get("/sync/pull")
@@ -204,20 +246,35 @@ def sync_pull() -> ResponseReturnValue:
     except ValueError:
         limit = 0
     if not 1 <= limit <= DEFAULT_LIMIT:
-        return error_response(400, f"The limit must be a whole number from 1 to {DEFAULT_LIMIT}.",
-                              code="invalid_request")
+        return error_response(
+            400, f"The limit must be a whole number from 1 to {DEFAULT_LIMIT}.", code="invalid_request"
+        )
     paged = request.args.getlist("paged")
     if len(paged) > 1 or paged[0:1] not in ([], ["0"], ["1"]):
         return error_response(400, "paged must be 0 or 1.", code="invalid_request")
     try:
-        body = pull(db.session(), g.device_user, request.args.get("cursor"), limit, device_id=g.device.id,
-                    paged=paged == ["1"])
+        body = pull(
+            db.session(),
+            g.device_user,
+            request.args.get("cursor"),
+            limit,
+            device_id=g.device.id,
+            paged=paged == ["1"],
+        )
     except BadCursor as problem:
         return error_response(400, str(problem), code="bad_cursor")
     if body["records"] or body["evict"]:  # a pull that carried client data: who, which phone, how much
-        record_event("sync.pull", user=g.device_user, subject_type="device", subject_id=g.device.id,
-                     detail={"records": len(body["records"]), "evicted": len(body["evict"]),
-                             "first": not request.args.get("cursor")})
+        record_event(
+            "sync.pull",
+            user=g.device_user,
+            subject_type="device",
+            subject_id=g.device.id,
+            detail={
+                "records": len(body["records"]),
+                "evicted": len(body["evict"]),
+                "first": not request.args.get("cursor"),
+            },
+        )
     db.session.commit()  # last_seen_at, the audit row
     return ok(**body)
 
@@ -228,8 +285,11 @@ def first_escrow() -> ResponseReturnValue:
     """A phone registered before the app locked asks for its escrow key, once: with nothing
     yet wrapped by it there is nothing to protect, and afterwards only a sign-in releases it."""
     if g.device.escrow_sealed:
-        return error_response(403, "This phone already has its key; it is released again only after signing "
-                              "in on the phone.", code="forbidden")
+        return error_response(
+            403,
+            "This phone already has its key; it is released again only after signing in on the phone.",
+            code="forbidden",
+        )
     key = devices.escrow_key(g.device, current_app.config["SECRET_KEY"], create=True)
     db.session.commit()
     return ok(escrow_key=key)
@@ -256,13 +316,16 @@ def resolve_conflict(conflict_id: str) -> ResponseReturnValue:
         conflict_rules.resolve(db.session(), g.device_user, conflict, body.choice, body.value)
     except conflict_rules.ResolutionRefused as refused:
         return error_response(400 if refused.code == "invalid" else 409, str(refused), code=refused.code)
-    record_event("conflict.resolve", user=g.device_user, subject_type="client", subject_id=conflict.client_id,
-                 detail={"entity": conflict.entity, "field": conflict.field, "choice": conflict.resolution})
+    record_event(
+        "conflict.resolve",
+        user=g.device_user,
+        subject_type="client",
+        subject_id=conflict.client_id,
+        detail={"entity": conflict.entity, "field": conflict.field, "choice": conflict.resolution},
+    )
     db.session.commit()
     entity = ENTITIES[conflict.entity]
     record = db.session.get(entity.model, conflict.entity_id)
     if record is None:  # resolve() found it a moment ago, and records are never deleted
         raise LookupError(f"the {conflict.entity} {conflict.entity_id} does not exist")
     return ok(conflict=conflict_to_wire(conflict), record=serialise(entity, record))
-
-

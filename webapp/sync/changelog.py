@@ -136,7 +136,9 @@ def insert_new_records(session: Session, model: type[SyncedRecord], rows: list[C
     tick, txid, now = allocate_tick(session), current_txid(session), now_utc()
     defaulted = _defaulted_columns(table_of(model))
     table = model.__tablename__
-    owners: dict[uuid.UUID | None, OwnerIds] = {}  # thousands of rows share a handful of clients: look each up once
+    owners: dict[
+        uuid.UUID | None, OwnerIds
+    ] = {}  # thousands of rows share a handful of clients: look each up once
     entries: list[ColumnValues] = []
     for row in rows:
         for column in defaulted:
@@ -170,8 +172,9 @@ def pushed_by(session: Session, device_id: uuid.UUID | None, record_ids: Iterabl
     session.info["pushed_records"] = set(record_ids) if device_id else set()
 
 
-def _log_entry(session: Session, table: str, values: ColumnValues, tick: int, txid: int,
-               owner: OwnerIds | None = None) -> ColumnValues:
+def _log_entry(
+    session: Session, table: str, values: ColumnValues, tick: int, txid: int, owner: OwnerIds | None = None
+) -> ColumnValues:
     clinic_id, client_id, practitioner_id = owner or _owner_of(session, table, values)
     pushed = values["id"] in session.info.get("pushed_records", ())
     return {
@@ -190,8 +193,15 @@ def _log_entry(session: Session, table: str, values: ColumnValues, tick: int, tx
 def _caseload_moves(client: Client, tick: int, txid: int) -> list[ColumnValues]:
     """Log rows telling the old owner's devices to evict and the new one's to adopt."""
     history = inspect(client).attrs["practitioner_id"].history
-    base = {"tick": tick, "txid": txid, "entity": "client", "entity_id": client.id,
-            "clinic_id": client.clinic_id, "client_id": client.id, "device_id": None}
+    base = {
+        "tick": tick,
+        "txid": txid,
+        "entity": "client",
+        "entity_id": client.id,
+        "clinic_id": client.clinic_id,
+        "client_id": client.id,
+        "device_id": None,
+    }
     rows = [dict(base, kind="evict", practitioner_id=old) for old in history.deleted if old]
     if client.practitioner_id is not None:
         rows.append(dict(base, kind="adopt", practitioner_id=client.practitioner_id))

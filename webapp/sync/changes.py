@@ -40,7 +40,24 @@ def parse_changes(payload: Any) -> tuple[list[Change], int | None]:
 
 def _change(raw: ChangeIn) -> Change:
     # The hash is of the change as sent: a retry with the same id must carry the same content.
-    canonical = json.dumps({"entity": raw.entity, "id": str(raw.id), "op": raw.op, "base_version": raw.base_version,
-                            "fields": raw.fields}, sort_keys=True, separators=(",", ":"), default=str)
-    return Change(raw.change_id, ENTITIES[raw.entity], raw.id, raw.op, raw.base_version, raw.fields,
-                  hashlib.sha256(canonical.encode()).hexdigest())
+    canonical = json.dumps(
+        {
+            "entity": raw.entity,
+            "id": str(raw.id),
+            "op": raw.op,
+            "base_version": raw.base_version,
+            "fields": raw.fields,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return Change(
+        raw.change_id,
+        ENTITIES[raw.entity],
+        raw.id,
+        raw.op,
+        raw.base_version,
+        raw.fields,
+        hashlib.sha256(canonical.encode()).hexdigest(),
+    )

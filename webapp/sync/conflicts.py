@@ -35,7 +35,9 @@ def visible_conflict(session: Session, user: User, conflict_id: object) -> SyncC
     return conflict
 
 
-def resolve(session: Session, user: User, conflict: SyncConflict, choice: str, value: object = None) -> SyncConflict:
+def resolve(
+    session: Session, user: User, conflict: SyncConflict, choice: str, value: object = None
+) -> SyncConflict:
     """Settle ``conflict``; the record changes (and syncs) unless the server's value stays."""
     if choice not in CHOICES:
         raise ResolutionRefused("Choose mine, theirs or edit.")
@@ -44,7 +46,9 @@ def resolve(session: Session, user: User, conflict: SyncConflict, choice: str, v
     entity = ENTITIES[conflict.entity]
     record = session.get(entity.model, conflict.entity_id)
     if record is None:  # synced records are only ever tombstoned (sync/changelog.py), never deleted
-        raise LookupError(f"the {conflict.entity} {conflict.entity_id} of conflict {conflict.id} does not exist")
+        raise LookupError(
+            f"the {conflict.entity} {conflict.entity_id} of conflict {conflict.id} does not exist"
+        )
     if choice == "mine":
         _apply(entity, record, conflict.field, conflict.device_value["value"])
     elif choice == "edit":

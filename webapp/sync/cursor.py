@@ -41,8 +41,10 @@ def decode(cursor: str | None) -> tuple[int, int]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         txid, log_id = json.loads(base64.urlsafe_b64decode(padded))
-        if not all(isinstance(part, int) and not isinstance(part, bool) and 0 <= part < 2**63
-                   for part in (txid, log_id)):
+        if not all(
+            isinstance(part, int) and not isinstance(part, bool) and 0 <= part < 2**63
+            for part in (txid, log_id)
+        ):
             raise ValueError
     except (ValueError, TypeError, json.JSONDecodeError):
         raise BadCursor("The sync cursor is not valid; pull again without one.") from None
@@ -52,7 +54,9 @@ def decode(cursor: str | None) -> tuple[int, int]:
 # A snapshot in pages: the log position the whole snapshot is complete up to, and where the
 # next page starts (after record ``after`` of entity ``entity``, in id order).
 def encode_snapshot(position: tuple[int, int], entity: str, after: uuid.UUID | None) -> str:
-    raw = json.dumps({"snapshot": list(position), "entity": entity, "after": after.hex if after else None}).encode()
+    raw = json.dumps(
+        {"snapshot": list(position), "entity": entity, "after": after.hex if after else None}
+    ).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -70,8 +74,10 @@ def decode_snapshot(cursor: str | None) -> tuple[tuple[int, int], str, uuid.UUID
     try:
         txid, log_id = data["snapshot"]
         entity, after = data["entity"], data["after"]
-        if not isinstance(entity, str) or not all(isinstance(part, int) and not isinstance(part, bool)
-                                                  and 0 <= part < 2**63 for part in (txid, log_id)):
+        if not isinstance(entity, str) or not all(
+            isinstance(part, int) and not isinstance(part, bool) and 0 <= part < 2**63
+            for part in (txid, log_id)
+        ):
             raise ValueError
         return (txid, log_id), entity, (uuid.UUID(hex=after) if after is not None else None)
     except (KeyError, ValueError, TypeError, AttributeError):

@@ -37,8 +37,9 @@ def _hash(secret: str) -> str:
 def register_device(session: Session, user: User, label: str, secret_key: str) -> tuple[Device, str, str]:
     """Add a device for ``user``; returns it with its token and its escrow key, shown this once."""
     secret = secrets.token_urlsafe(32)
-    device = Device(id=uuid.uuid4(), user_id=user.id, label=label[:200], token_hash=_hash(secret),
-                    last_seen_at=now_utc())
+    device = Device(
+        id=uuid.uuid4(), user_id=user.id, label=label[:200], token_hash=_hash(secret), last_seen_at=now_utc()
+    )
     key = escrow.new_escrow_key()
     device.escrow_sealed = escrow.seal(key, secret_key, str(device.id))
     session.add(device)
@@ -46,8 +47,9 @@ def register_device(session: Session, user: User, label: str, secret_key: str) -
     return device, f"{device.id}.{secret}", key
 
 
-def device_for_token(session: Session, token: str | None, *, lapse_days: int | None = None,
-                     allow_lapsed: bool = False) -> Device:
+def device_for_token(
+    session: Session, token: str | None, *, lapse_days: int | None = None, allow_lapsed: bool = False
+) -> Device:
     """The live device a bearer token belongs to; DeviceRefused otherwise.
 
     A token unused for ``lapse_days`` has lapsed (each contact renews it): it is refused as
@@ -62,11 +64,16 @@ def device_for_token(session: Session, token: str | None, *, lapse_days: int | N
     if device is None or not secret or not hmac.compare_digest(device.token_hash, _hash(secret)):
         raise DeviceRefused("unauthenticated", "This device is not registered. Sign in again to sync.")
     if device.revoked_at is not None or not device.user.active:
-        raise DeviceRefused("device_revoked",
-                            "This device was signed out by the clinic; its client data is being removed.")
+        raise DeviceRefused(
+            "device_revoked", "This device was signed out by the clinic; its client data is being removed."
+        )
     if not allow_lapsed and lapse_days is not None and has_lapsed(device, lapse_days):
-        raise DeviceRefused("unauthenticated", "This phone has not reached the clinic for a long time. "
-                            "Sign in again to go on; nothing on it is lost.", reason="lapsed")
+        raise DeviceRefused(
+            "unauthenticated",
+            "This phone has not reached the clinic for a long time. "
+            "Sign in again to go on; nothing on it is lost.",
+            reason="lapsed",
+        )
     return device
 
 
@@ -83,8 +90,9 @@ def device_for_proof(session: Session, device_id: str, proof: str) -> Device:
     if device is None or not hmac.compare_digest(device.token_hash, proof.lower()):
         raise DeviceRefused("unauthenticated", "This phone is not registered here.")
     if device.revoked_at is not None or not device.user.active:
-        raise DeviceRefused("device_revoked",
-                            "This device was signed out by the clinic; its client data is being removed.")
+        raise DeviceRefused(
+            "device_revoked", "This device was signed out by the clinic; its client data is being removed."
+        )
     return device
 
 
@@ -131,5 +139,7 @@ def _revoke_every_device(user: User, **_: object) -> None:
     session = object_session(user)
     if session is None:  # a detached user: refuse loudly rather than leave the phones working
         raise RuntimeError(f"cannot revoke the devices of user {user.id}: it belongs to no session")
-    for device in session.scalars(select(Device).where(Device.user_id == user.id, Device.revoked_at.is_(None))):
+    for device in session.scalars(
+        select(Device).where(Device.user_id == user.id, Device.revoked_at.is_(None))
+    ):
         revoke_device(device, by=None)

@@ -65,15 +65,28 @@ class Entity:
         found: dict[str, str] = {}
         for name, spec in self.schema.fields.items():
             column = self.model.__table__.columns.get(name)
-            if spec.kind == "uuid" and name not in self.derived and column is not None and column.foreign_keys:
+            if (
+                spec.kind == "uuid"
+                and name not in self.derived
+                and column is not None
+                and column.foreign_keys
+            ):
                 found[name] = next(iter(column.foreign_keys)).column.table.name
         return found
 
 
 # What each entity is called on screen (published to devices with the field rules).
-ENTITY_LABELS = {"vocabulary_term": "Vocabulary term", "client": "Client details", "case_history": "Case history",
-                 "acknowledgement": "Acknowledgement", "appointment": "Appointment", "visit": "Session",
-                 "sensation": "Sensation", "finding": "Finding", "sensation_rating": "Sensation rating"}
+ENTITY_LABELS = {
+    "vocabulary_term": "Vocabulary term",
+    "client": "Client details",
+    "case_history": "Case history",
+    "acknowledgement": "Acknowledgement",
+    "appointment": "Appointment",
+    "visit": "Session",
+    "sensation": "Sensation",
+    "finding": "Finding",
+    "sensation_rating": "Sensation rating",
+}
 
 
 RecordT = TypeVar("RecordT", bound=SyncedRecord)
@@ -98,12 +111,17 @@ def reference(record: SyncedRecord, name: str) -> uuid.UUID | None:
     return found
 
 
-def on_caseload(session: Session, user: User, client_id: uuid.UUID | None,
-                get: RecordGetter | None = None) -> Client:
+def on_caseload(
+    session: Session, user: User, client_id: uuid.UUID | None, get: RecordGetter | None = None
+) -> Client:
     """The client ``client_id`` if it is on ``user``'s caseload; else OutOfScope."""
     client = (get or session.get)(Client, client_id) if client_id else None
-    if (client is None or client.deleted_at is not None or client.clinic_id != user.clinic_id
-            or client.practitioner_id != user.id):
+    if (
+        client is None
+        or client.deleted_at is not None
+        or client.clinic_id != user.clinic_id
+        or client.practitioner_id != user.id
+    ):
         raise OutOfScope
     return client
 
@@ -169,10 +187,13 @@ def through_visit(pusher: Pusher, values: CleanValues, existing: SyncedRecord | 
     return client.id
 
 
-def through_sensation_and_visit(pusher: Pusher, values: CleanValues, existing: SyncedRecord | None) -> uuid.UUID:
+def through_sensation_and_visit(
+    pusher: Pusher, values: CleanValues, existing: SyncedRecord | None
+) -> uuid.UUID:
     """A rating: the client of both its sensation and its session (one client)."""
-    sensation = _live(pusher.get, Sensation,
-                      reference(existing, "sensation_id") if existing else values.get("sensation_id"))
+    sensation = _live(
+        pusher.get, Sensation, reference(existing, "sensation_id") if existing else values.get("sensation_id")
+    )
     visit = _live(pusher.get, Visit, reference(existing, "visit_id") if existing else values.get("visit_id"))
     if sensation.client_id != visit.client_id:
         raise OutOfScope
@@ -180,28 +201,94 @@ def through_sensation_and_visit(pusher: Pusher, values: CleanValues, existing: S
     return visit.client_id
 
 
-ENTITIES: dict[str, Entity] = {e.name: e for e in [
-    Entity("vocabulary_term", VocabularyTerm, VOCABULARY_TERM, fixed=("kind", "code"), rank=0, owner=clinic_wide),
-    Entity("client", Client, CLIENT, derived=("clinic_id", "practitioner_id", "case_study_consent_at"), rank=1, owner=the_client_itself),
-    Entity("case_history", CaseHistory, CASE_HISTORY, fixed=("client_id",), rank=2, owner=through_client(),
-           one_per_client=True),
-    Entity("acknowledgement", Acknowledgement, ACKNOWLEDGEMENT, fixed=("client_id",),
-           derived=("recorded_by_id",), rank=2, owner=through_client(recorded_by_id=lambda user: user.id)),
-    Entity("appointment", Appointment, APPOINTMENT, fixed=("client_id",), derived=("clinic_id",), rank=2,
-           owner=through_client(clinic_id=lambda user: user.clinic_id)),
-    Entity("visit", Visit, VISIT, fixed=("client_id",), derived=("practitioner_id", "clock_flag"), rank=3,
-           owner=through_client(practitioner_id=lambda user: user.id)),
-    Entity("sensation", Sensation, SENSATION, fixed=("client_id",), rank=3, owner=through_client()),
-    Entity("finding", Finding, FINDING, fixed=("visit_id",), derived=("client_id",), rank=4, owner=through_visit),
-    Entity("sensation_rating", SensationRating, SENSATION_RATING, fixed=("sensation_id", "visit_id"),
-           derived=("client_id",), rank=4, owner=through_sensation_and_visit),
-]}
+ENTITIES: dict[str, Entity] = {
+    e.name: e
+    for e in [
+        Entity(
+            "vocabulary_term",
+            VocabularyTerm,
+            VOCABULARY_TERM,
+            fixed=("kind", "code"),
+            rank=0,
+            owner=clinic_wide,
+        ),
+        Entity(
+            "client",
+            Client,
+            CLIENT,
+            derived=("clinic_id", "practitioner_id", "case_study_consent_at"),
+            rank=1,
+            owner=the_client_itself,
+        ),
+        Entity(
+            "case_history",
+            CaseHistory,
+            CASE_HISTORY,
+            fixed=("client_id",),
+            rank=2,
+            owner=through_client(),
+            one_per_client=True,
+        ),
+        Entity(
+            "acknowledgement",
+            Acknowledgement,
+            ACKNOWLEDGEMENT,
+            fixed=("client_id",),
+            derived=("recorded_by_id",),
+            rank=2,
+            owner=through_client(recorded_by_id=lambda user: user.id),
+        ),
+        Entity(
+            "appointment",
+            Appointment,
+            APPOINTMENT,
+            fixed=("client_id",),
+            derived=("clinic_id",),
+            rank=2,
+            owner=through_client(clinic_id=lambda user: user.clinic_id),
+        ),
+        Entity(
+            "visit",
+            Visit,
+            VISIT,
+            fixed=("client_id",),
+            derived=("practitioner_id", "clock_flag"),
+            rank=3,
+            owner=through_client(practitioner_id=lambda user: user.id),
+        ),
+        Entity("sensation", Sensation, SENSATION, fixed=("client_id",), rank=3, owner=through_client()),
+        Entity(
+            "finding",
+            Finding,
+            FINDING,
+            fixed=("visit_id",),
+            derived=("client_id",),
+            rank=4,
+            owner=through_visit,
+        ),
+        Entity(
+            "sensation_rating",
+            SensationRating,
+            SENSATION_RATING,
+            fixed=("sensation_id", "visit_id"),
+            derived=("client_id",),
+            rank=4,
+            owner=through_sensation_and_visit,
+        ),
+    ]
+}
 
 BY_TABLE = {e.model.__tablename__: e for e in ENTITIES.values()}
 
 
-def owning_client_id(session: Session, user: User, entity: Entity, values: CleanValues,
-                     existing: SyncedRecord | None = None, get: RecordGetter | None = None) -> uuid.UUID | None:
+def owning_client_id(
+    session: Session,
+    user: User,
+    entity: Entity,
+    values: CleanValues,
+    existing: SyncedRecord | None = None,
+    get: RecordGetter | None = None,
+) -> uuid.UUID | None:
     """Check the pusher may write this record; return its client id (None if clinic-wide).
 
     For an existing record the stored parents count; for a new one, the ones pushed.
@@ -210,9 +297,15 @@ def owning_client_id(session: Session, user: User, entity: Entity, values: Clean
     return entity.owner(Pusher(session, user, get or session.get), values, existing)
 
 
-def check_references(session: Session, user: User, entity: Entity, values: CleanValues,
-                     client_id: uuid.UUID | None, existing: SyncedRecord | None = None,
-                     get: RecordGetter | None = None) -> None:
+def check_references(
+    session: Session,
+    user: User,
+    entity: Entity,
+    values: CleanValues,
+    client_id: uuid.UUID | None,
+    existing: SyncedRecord | None = None,
+    get: RecordGetter | None = None,
+) -> None:
     """Every reference in ``values`` must point at a row within ``user``'s reach; else OutOfScope.
 
     Within reach: a user reference names the pusher (a practitioner books only for
@@ -270,8 +363,9 @@ RecordJSON = dict[str, Any]
 
 def serialise(entity: Entity, record: SyncedRecord | dict[str, Any]) -> RecordJSON:
     """A record (a model instance, or a dict of its columns) as a device receives it."""
-    value: Callable[[str], object] = (record.get if isinstance(record, dict)
-                                      else lambda name: getattr(record, name))
+    value: Callable[[str], object] = (
+        record.get if isinstance(record, dict) else lambda name: getattr(record, name)
+    )
     return {
         "entity": entity.name,
         "id": str(value("id")),

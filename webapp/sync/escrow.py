@@ -31,8 +31,9 @@ def _unb64(text: str) -> bytes:
 
 
 def _sealing_key(secret_key: str) -> AESGCM:
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                   info=b"fieldbook device escrow v1").derive(secret_key.encode())
+    derived = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"fieldbook device escrow v1"
+    ).derive(secret_key.encode())
     return AESGCM(derived)
 
 

@@ -22,8 +22,17 @@ def _was_on_caseload(session: Session, user: User, client: Client) -> bool:
     """Whether ``client`` is, or was, on ``user``'s caseload (a move left an evict row)."""
     if client.practitioner_id == user.id:
         return True
-    return bool(session.scalar(select(exists().where(
-        ChangeLog.kind == "evict", ChangeLog.client_id == client.id, ChangeLog.practitioner_id == user.id))))
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    ChangeLog.kind == "evict",
+                    ChangeLog.client_id == client.id,
+                    ChangeLog.practitioner_id == user.id,
+                )
+            )
+        )
+    )
 
 
 def _parse_time(text: str | None) -> dt.datetime | None:
@@ -40,10 +49,21 @@ def park(session: Session, user: User, device_id: uuid.UUID | None, body: ParkBo
     client = session.get(Client, body.client_id)
     if client is None or client.clinic_id != user.clinic_id or not _was_on_caseload(session, user, client):
         return None
-    rows = {change.change_id: ParkedChange(
-        change_id=change.change_id, clinic_id=client.clinic_id, client_id=client.id, user_id=user.id,
-        device_id=device_id, entity=change.entity, entity_id=change.id, op=change.op, fields=change.fields or {},
-        made_at=_parse_time(change.made_at)) for change in body.changes}  # a repeat in the body parks once
+    rows = {
+        change.change_id: ParkedChange(
+            change_id=change.change_id,
+            clinic_id=client.clinic_id,
+            client_id=client.id,
+            user_id=user.id,
+            device_id=device_id,
+            entity=change.entity,
+            entity_id=change.id,
+            op=change.op,
+            fields=change.fields or {},
+            made_at=_parse_time(change.made_at),
+        )
+        for change in body.changes
+    }  # a repeat in the body parks once
     known = set(session.scalars(select(ParkedChange.change_id).where(ParkedChange.change_id.in_(list(rows)))))
     fresh = [row for change_id, row in rows.items() if change_id not in known]
     session.add_all(fresh)
@@ -53,8 +73,13 @@ def park(session: Session, user: User, device_id: uuid.UUID | None, body: ParkBo
 
 def parked_for(session: Session, client: Client) -> list[ParkedChange]:
     """The parked changes of ``client`` the desk has not handled yet, oldest first."""
-    return list(session.scalars(select(ParkedChange).where(
-        ParkedChange.client_id == client.id, ParkedChange.handled_at.is_(None)).order_by(ParkedChange.parked_at)))
+    return list(
+        session.scalars(
+            select(ParkedChange)
+            .where(ParkedChange.client_id == client.id, ParkedChange.handled_at.is_(None))
+            .order_by(ParkedChange.parked_at)
+        )
+    )
 
 
 def mark_handled(session: Session, user: User, client: Client, change_id: object) -> bool:
@@ -78,7 +103,9 @@ def describe(row: ParkedChange, vocab: VocabularyWords) -> tuple[str, list[tuple
 
     ``vocab(code, kind)`` gives a vocabulary code's words; references (ids) are left out.
     """
-    title = ENTITY_LABELS.get(row.entity, row.entity) + (" (removed on the phone)" if row.op == "delete" else "")
+    title = ENTITY_LABELS.get(row.entity, row.entity) + (
+        " (removed on the phone)" if row.op == "delete" else ""
+    )
     schema = ENTITIES[row.entity].schema.fields if row.entity in ENTITIES else {}
     lines = []
     for name, value in (row.fields or {}).items():

@@ -28,8 +28,14 @@ Position = tuple[int, int]
 LogRow = Row[Any]
 
 
-def pull(session: Session, user: User, cursor: str | None, limit: int = DEFAULT_LIMIT,
-         device_id: uuid.UUID | None = None, paged: bool = False) -> PullJSON:
+def pull(
+    session: Session,
+    user: User,
+    cursor: str | None,
+    limit: int = DEFAULT_LIMIT,
+    device_id: uuid.UUID | None = None,
+    paged: bool = False,
+) -> PullJSON:
     """Records changed on ``user``'s caseload after ``cursor`` (all of it without one).
 
     Changes ``device_id`` pushed itself are not sent back to it: its push's answer gave it
@@ -83,8 +89,15 @@ def pull(session: Session, user: User, cursor: str | None, limit: int = DEFAULT_
 
 # What a pull needs of a log row: plain rows, not ORM objects (a pull may read thousands,
 # most of them the device's own pushed changes, skipped).
-LOG_COLUMNS = (ChangeLog.txid, ChangeLog.id, ChangeLog.kind, ChangeLog.entity, ChangeLog.entity_id,
-               ChangeLog.client_id, ChangeLog.device_id)
+LOG_COLUMNS = (
+    ChangeLog.txid,
+    ChangeLog.id,
+    ChangeLog.kind,
+    ChangeLog.entity,
+    ChangeLog.entity_id,
+    ChangeLog.client_id,
+    ChangeLog.device_id,
+)
 
 
 def _log_scopes(user: User, position: Position, limit_txid: int | None) -> list[ColumnElement[bool]]:
@@ -94,13 +107,19 @@ def _log_scopes(user: User, position: Position, limit_txid: int | None) -> list[
     below = [ChangeLog.txid < limit_txid] if limit_txid is not None else []
     return [
         and_(ChangeLog.practitioner_id == user.id, after, *below),
-        and_(ChangeLog.clinic_id == user.clinic_id, ChangeLog.practitioner_id.is_(None),
-             ChangeLog.client_id.is_(None), after, *below),
+        and_(
+            ChangeLog.clinic_id == user.clinic_id,
+            ChangeLog.practitioner_id.is_(None),
+            ChangeLog.client_id.is_(None),
+            after,
+            *below,
+        ),
     ]
 
 
-def _log_rows(session: Session, user: User, position: Position, limit: int,
-              limit_txid: int | None) -> list[LogRow]:
+def _log_rows(
+    session: Session, user: User, position: Position, limit: int, limit_txid: int | None
+) -> list[LogRow]:
     """Log rows after ``position`` on the caseload, plus clinic-wide ones, in log order."""
     found: list[LogRow] = []
     for scope in _log_scopes(user, position, limit_txid):  # two index range scans, merged below
@@ -112,19 +131,28 @@ def _log_rows(session: Session, user: User, position: Position, limit: int,
 
 def _log_rows_after(session: Session, user: User, position: Position, limit_txid: int | None) -> int:
     """How many log rows a pull from ``position`` would still read (the same two scopes)."""
-    return sum(session.scalar(select(func.count()).select_from(ChangeLog).where(scope)) or 0
-               for scope in _log_scopes(user, position, limit_txid))
+    return sum(
+        session.scalar(select(func.count()).select_from(ChangeLog).where(scope)) or 0
+        for scope in _log_scopes(user, position, limit_txid)
+    )
 
 
 def _my_clients_among(session: Session, user: User, client_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
     mine: set[uuid.UUID] = set()
     for condition in one_of(session, Client.id, client_ids):
-        mine.update(session.scalars(select(Client.id).where(
-            condition, Client.practitioner_id == user.id, Client.clinic_id == user.clinic_id)))
+        mine.update(
+            session.scalars(
+                select(Client.id).where(
+                    condition, Client.practitioner_id == user.id, Client.clinic_id == user.clinic_id
+                )
+            )
+        )
     return mine
 
 
-def _records_of_clients(session: Session, client_ids: Iterable[uuid.UUID], include_deleted: bool) -> list[RecordJSON]:
+def _records_of_clients(
+    session: Session, client_ids: Iterable[uuid.UUID], include_deleted: bool
+) -> list[RecordJSON]:
     records: list[RecordJSON] = []
     for entity in ENTITIES.values():
         model = entity.model
@@ -142,8 +170,9 @@ def _records_of_clients(session: Session, client_ids: Iterable[uuid.UUID], inclu
 def _snapshot_scope(entity: Entity, user: User) -> ColumnElement[bool]:
     """What of ``entity`` a snapshot holds: the live caseload's records, or the clinic's terms."""
     model = entity.model
-    caseload = select(Client.id).where(Client.practitioner_id == user.id, Client.clinic_id == user.clinic_id,
-                                       Client.deleted_at.is_(None))
+    caseload = select(Client.id).where(
+        Client.practitioner_id == user.id, Client.clinic_id == user.clinic_id, Client.deleted_at.is_(None)
+    )
     scope: ColumnElement[bool]
     if entity.name == "vocabulary_term":
         scope = attribute(model, "clinic_id") == user.clinic_id
@@ -154,8 +183,12 @@ def _snapshot_scope(entity: Entity, user: User) -> ColumnElement[bool]:
     return and_(scope, model.deleted_at.is_(None))
 
 
-def _snapshot(session: Session, user: User, limit: int | None,
-              resume: tuple[Position, str, uuid.UUID | None] | None = None) -> PullJSON:
+def _snapshot(
+    session: Session,
+    user: User,
+    limit: int | None,
+    resume: tuple[Position, str, uuid.UUID | None] | None = None,
+) -> PullJSON:
     """The whole caseload; with ``limit``, one page of it, entity by entity in id order.
 
     Every page reads the caseload as it stands, and the log position taken before the first
@@ -186,11 +219,19 @@ def _snapshot(session: Session, user: User, limit: int | None,
             last = found[room - 1].id if room else (after_id if index == start else None)
             stopped_at = (entity.name, last)
             break
-    answer: PullJSON = {"records": records, "evict": [], "conflicts": open_conflicts(session, user), "snapshot": True}
+    answer: PullJSON = {
+        "records": records,
+        "evict": [],
+        "conflicts": open_conflicts(session, user),
+        "snapshot": True,
+    }
     if stopped_at is None:
         return answer | {"cursor": cursors.encode(position), "more": False, "remaining": 0}
-    return answer | {"cursor": cursors.encode_snapshot(position, *stopped_at), "more": True,
-                     "remaining": _snapshot_rows_after(session, user, *stopped_at)}
+    return answer | {
+        "cursor": cursors.encode_snapshot(position, *stopped_at),
+        "more": True,
+        "remaining": _snapshot_rows_after(session, user, *stopped_at),
+    }
 
 
 def _snapshot_rows_after(session: Session, user: User, entity_name: str, after_id: uuid.UUID | None) -> int:
@@ -209,18 +250,27 @@ def _snapshot_rows_after(session: Session, user: User, entity_name: str, after_i
 
 def open_conflicts(session: Session, user: User) -> list[ConflictJSON]:
     caseload = select(Client.id).where(Client.practitioner_id == user.id)
-    query = select(SyncConflict).where(
-        SyncConflict.resolved_at.is_(None),
-        or_(SyncConflict.client_id.in_(caseload), SyncConflict.user_id == user.id),
-        SyncConflict.clinic_id == user.clinic_id,
-    ).order_by(SyncConflict.created_at)
+    query = (
+        select(SyncConflict)
+        .where(
+            SyncConflict.resolved_at.is_(None),
+            or_(SyncConflict.client_id.in_(caseload), SyncConflict.user_id == user.id),
+            SyncConflict.clinic_id == user.clinic_id,
+        )
+        .order_by(SyncConflict.created_at)
+    )
     return [conflict_to_wire(c) for c in session.scalars(query)]
 
 
 def conflict_to_wire(conflict: SyncConflict) -> ConflictJSON:
     return {
-        "conflict_id": str(conflict.id), "entity": conflict.entity, "id": str(conflict.entity_id),
-        "client_id": to_wire(conflict.client_id), "field": conflict.field,
-        "server_value": conflict.server_value.get("value"), "device_value": conflict.device_value.get("value"),
-        "base_version": conflict.base_version, "created_at": to_wire(conflict.created_at),
+        "conflict_id": str(conflict.id),
+        "entity": conflict.entity,
+        "id": str(conflict.entity_id),
+        "client_id": to_wire(conflict.client_id),
+        "field": conflict.field,
+        "server_value": conflict.server_value.get("value"),
+        "device_value": conflict.device_value.get("value"),
+        "base_version": conflict.base_version,
+        "created_at": to_wire(conflict.created_at),
     }

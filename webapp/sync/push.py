@@ -74,15 +74,23 @@ class Outcome:
             serialised = serialise(entity, self.record)
             version, derived = serialised["version"], {}
         return {
-            "change_id": str(self.change.change_id), "status": self.status, "entity": entity.name,
-            "id": str(self.merged_into or self.change.id), "version": version,
-            "record": serialised, **({"derived": derived} if isinstance(self.record, dict) else {}),
-            "conflicts": self.conflicts, "errors": self.errors, "code": self.code,
+            "change_id": str(self.change.change_id),
+            "status": self.status,
+            "entity": entity.name,
+            "id": str(self.merged_into or self.change.id),
+            "version": version,
+            "record": serialised,
+            **({"derived": derived} if isinstance(self.record, dict) else {}),
+            "conflicts": self.conflicts,
+            "errors": self.errors,
+            "code": self.code,
             **({"merged_into": str(self.merged_into)} if self.merged_into else {}),
         }
 
 
-def push(session: Session, user: User, device_id: uuid.UUID | None, changes: list[Change]) -> list[ResultJSON]:
+def push(
+    session: Session, user: User, device_id: uuid.UUID | None, changes: list[Change]
+) -> list[ResultJSON]:
     """Apply ``changes`` for ``user``; the caller commits (or rolls back) the transaction."""
     known = _remembered(session, [c.change_id for c in changes])
     answers: dict[int, ResultJSON] = {}
@@ -91,15 +99,19 @@ def push(session: Session, user: User, device_id: uuid.UUID | None, changes: lis
     for index, change in enumerate(changes):
         previous = known.get(change.change_id)
         if previous is not None:
-            answers[index] = (previous.result if previous.content_hash == change.content_hash
-                              else _reused(change))
+            answers[index] = (
+                previous.result if previous.content_hash == change.content_hash else _reused(change)
+            )
         elif change.change_id in seen_in_batch:
             # The same change twice is answered twice; one id for two different changes is a
             # device bug, and answering the second with the first's result would let the
             # device drop it from its outbox as if it had been stored.
             first = seen_in_batch[change.change_id]
-            answers[index] = ({"duplicate_of": first} if changes[first].content_hash == change.content_hash
-                              else _reused(change))
+            answers[index] = (
+                {"duplicate_of": first}
+                if changes[first].content_hash == change.content_hash
+                else _reused(change)
+            )
         else:
             seen_in_batch[change.change_id] = index
             fresh.append((index, change))
@@ -121,8 +133,15 @@ def push(session: Session, user: User, device_id: uuid.UUID | None, changes: lis
     remembered: list[ColumnValues] = []
     for index, outcome in outcomes.items():
         answers[index] = outcome.to_wire()
-        remembered.append({"change_id": outcome.change.change_id, "user_id": user.id, "device_id": device_id,
-                           "content_hash": outcome.change.content_hash, "result": answers[index]})
+        remembered.append(
+            {
+                "change_id": outcome.change.change_id,
+                "user_id": user.id,
+                "device_id": device_id,
+                "content_hash": outcome.change.content_hash,
+                "result": answers[index],
+            }
+        )
     insert_rows(session, table_of(AppliedChange), remembered)
     for index, answer in list(answers.items()):
         if "duplicate_of" in answer:
@@ -139,10 +158,17 @@ def _remembered(session: Session, change_ids: Iterable[uuid.UUID]) -> dict[uuid.
 
 
 def _reused(change: Change) -> ResultJSON:
-    return {"change_id": str(change.change_id), "status": "rejected", "entity": change.entity.name,
-            "id": str(change.id), "version": None, "record": None, "conflicts": [],
-            "errors": {"change_id": "This change id was already used for a different change."},
-            "code": "change_id_reused"}
+    return {
+        "change_id": str(change.change_id),
+        "status": "rejected",
+        "entity": change.entity.name,
+        "id": str(change.id),
+        "version": None,
+        "record": None,
+        "conflicts": [],
+        "errors": {"change_id": "This change id was already used for a different change."},
+        "code": "change_id_reused",
+    }
 
 
 def same_value(current: object, incoming: object) -> bool:
@@ -212,8 +238,11 @@ class _Applier:
                 return self._create(change, incoming)
             return self._update(change, existing, incoming)
         except OutOfScope as out:
-            message = ("This record is not on your caseload." if out.field is None
-                       else "This points to a record that is not on your caseload.")
+            message = (
+                "This record is not on your caseload."
+                if out.field is None
+                else "This points to a record that is not on your caseload."
+            )
             return Outcome(change, "rejected", code="not_found", errors={out.field or "id": message})
 
     def _create(self, change: Change, incoming: SentFields) -> Outcome:
@@ -233,7 +262,8 @@ class _Applier:
         if entity.one_per_client:
             model = entity.model
             current = self.session.scalars(
-                select(model).where(attribute(model, "client_id") == values["client_id"])).first()
+                select(model).where(attribute(model, "client_id") == values["client_id"])
+            ).first()
             if current is not None:  # two devices both took the case history: merge, don't duplicate
                 outcome = self._merge(change, current, {k: v for k, v in values.items() if k in incoming})
                 outcome.merged_into = current.id
@@ -250,8 +280,11 @@ class _Applier:
         if not checked.ok:
             return Outcome(change, "rejected", errors=checked.errors, code="invalid")
         check_references(self.session, self.user, entity, checked.values, client_id, existing, get=self.get)
-        moved = {f: "This cannot be changed once the record exists." for f in entity.fixed
-                 if f in checked.values and not same_value(getattr(existing, f), checked.values[f])}
+        moved = {
+            f: "This cannot be changed once the record exists."
+            for f in entity.fixed
+            if f in checked.values and not same_value(getattr(existing, f), checked.values[f])
+        }
         if moved:
             return Outcome(change, "rejected", errors=moved, code="invalid")
         if isinstance(existing, Visit):
@@ -277,7 +310,10 @@ class _Applier:
             return Outcome(change, "conflict", record=existing, conflicts=[conflict])
         before = existing.started_at, existing.clock_offset_seconds
         outcome = self._merge(change, existing, values)
-        if not (same_value(before[0], existing.started_at) and same_value(before[1], existing.clock_offset_seconds)):
+        if not (
+            same_value(before[0], existing.started_at)
+            and same_value(before[1], existing.clock_offset_seconds)
+        ):
             # A new start (or offset) from the phone: the basis is the offset stored with it,
             # sent with the change or, when it did not change, as the phone sent it before.
             existing.start_basis = clock.basis_for_offset(existing.clock_offset_seconds)
@@ -301,25 +337,45 @@ class _Applier:
         owning_client_id(self.session, self.user, change.entity, {}, existing, get=self.get)
         if existing.deleted_at is not None:
             return Outcome(change, "applied", record=existing)
-        edited = [f for f in (existing.field_versions or {}) if existing.field_changed_after(f, change.base_version)]
+        edited = [
+            f for f in (existing.field_versions or {}) if existing.field_changed_after(f, change.base_version)
+        ]
         if edited:
             conflict = self._conflict(change, existing, "_deleted", "kept", "deleted")
             return Outcome(change, "conflict", record=existing, conflicts=[conflict])
         existing.deleted_at = now_utc()
         return Outcome(change, "applied", record=existing)
 
-    def _conflict(self, change: Change, record: SyncedRecord, field_name: str, server_value: object,
-                  device_value: object) -> ConflictJSON:
+    def _conflict(
+        self,
+        change: Change,
+        record: SyncedRecord,
+        field_name: str,
+        server_value: object,
+        device_value: object,
+    ) -> ConflictJSON:
         client_id = record.id if change.entity.name == "client" else getattr(record, "client_id", None)
         conflict = SyncConflict(
-            id=uuid.uuid4(), clinic_id=self.user.clinic_id, client_id=client_id, entity=change.entity.name,
-            entity_id=record.id, field=field_name, server_value={"value": _plain(server_value)},
-            device_value={"value": _plain(device_value)}, base_version=change.base_version,
-            change_id=change.change_id, user_id=self.user.id, device_id=self.device_id,
+            id=uuid.uuid4(),
+            clinic_id=self.user.clinic_id,
+            client_id=client_id,
+            entity=change.entity.name,
+            entity_id=record.id,
+            field=field_name,
+            server_value={"value": _plain(server_value)},
+            device_value={"value": _plain(device_value)},
+            base_version=change.base_version,
+            change_id=change.change_id,
+            user_id=self.user.id,
+            device_id=self.device_id,
         )
         self.session.add(conflict)
-        return {"conflict_id": str(conflict.id), "field": field_name,
-                "server_value": conflict.server_value["value"], "device_value": conflict.device_value["value"]}
+        return {
+            "conflict_id": str(conflict.id),
+            "field": field_name,
+            "server_value": conflict.server_value["value"],
+            "device_value": conflict.device_value["value"],
+        }
 
 
 CLOCK_FIELDS = ("device_started_at", "clock_offset_seconds")

@@ -109,8 +109,9 @@ class Result(Answer):
     errors: dict[str, str]
     code: ResultCode | None = Field(
         description="Why a change was rejected: invalid (see errors), not_found (outside the caseload), "
-                    "change_id_reused, in_future (a visit starting more than the future tolerance after "
-                    "server_time; errors.started_at says so)")
+        "change_id_reused, in_future (a visit starting more than the future tolerance after "
+        "server_time; errors.started_at says so)"
+    )
     derived: dict[str, Any] | None = None
     merged_into: uuid.UUID | None = None
 
@@ -125,8 +126,14 @@ class PullAnswer(Answer):
     conflicts: list[Conflict]
     cursor: str
     more: bool = Field(description="More pages follow: pull again at once with the new cursor")
-    remaining: int = Field(ge=0, description="How much is left after this page, counted when the page was read: "
-                                             "change-log rows of the caseload (records, in a first pull's pages); "
-                                             "0 on the last page")
-    snapshot: bool = Field(False, description="A page of a first pull: together, the pages are all the device "
-                                              "may hold, and it drops synced records they leave out")
+    remaining: int = Field(
+        ge=0,
+        description="How much is left after this page, counted when the page was read: "
+        "change-log rows of the caseload (records, in a first pull's pages); "
+        "0 on the last page",
+    )
+    snapshot: bool = Field(
+        False,
+        description="A page of a first pull: together, the pages are all the device "
+        "may hold, and it drops synced records they leave out",
+    )

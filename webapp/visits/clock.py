@@ -75,9 +75,11 @@ def start_too_far_ahead(started_at: dt.datetime, now: dt.datetime) -> str | None
     ahead = (started_at - now).total_seconds()
     if ahead <= FUTURE_TOLERANCE.total_seconds():
         return None
-    return (f"This session starts {duration_words(ahead)} after the clinic's clock says it is now. A session "
-            f"cannot start more than {duration_words(FUTURE_TOLERANCE.total_seconds())} ahead: check the date "
-            "and time of the session (and the phone's clock), then correct the start.")
+    return (
+        f"This session starts {duration_words(ahead)} after the clinic's clock says it is now. A session "
+        f"cannot start more than {duration_words(FUTURE_TOLERANCE.total_seconds())} ahead: check the date "
+        "and time of the session (and the phone's clock), then correct the start."
+    )
 
 
 def offset_words(offset_seconds: int) -> str:
@@ -85,22 +87,32 @@ def offset_words(offset_seconds: int) -> str:
     return f"{duration_words(offset_seconds)} {'behind' if offset_seconds > 0 else 'ahead'}"
 
 
-def basis_sentence(start_basis: str | None, offset_seconds: int | None, device_started_at: dt.datetime | None,
-                   when: Callable[[dt.datetime], str]) -> str | None:
+def basis_sentence(
+    start_basis: str | None,
+    offset_seconds: int | None,
+    device_started_at: dt.datetime | None,
+    when: Callable[[dt.datetime], str],
+) -> str | None:
     """What the desk reads about where a session's start time came from (None: nothing to say).
 
     ``when`` formats a time for the reader (the clinic's zone).
     """
     said = f" The phone's own clock said {when(device_started_at)}." if device_started_at else ""
     if start_basis == CORRECTED and offset_seconds is not None:
-        return (f"The phone's clock was {offset_words(offset_seconds)}; the time was corrected using the "
-                f"clinic's clock.{said}")
+        return (
+            f"The phone's clock was {offset_words(offset_seconds)}; the time was corrected using the "
+            f"clinic's clock.{said}"
+        )
     if start_basis == UNKNOWN_OFFSET:
         if device_started_at is None:
-            return ("This session came from an older version of the app, which does not report the phone's "
-                    "clock: the time is as the phone gave it, unchecked.")
-        return ("The phone had never reached the clinic's server when this session was recorded, so its clock "
-                "could not be checked: the time is as the phone's clock gave it.")
+            return (
+                "This session came from an older version of the app, which does not report the phone's "
+                "clock: the time is as the phone gave it, unchecked."
+            )
+        return (
+            "The phone had never reached the clinic's server when this session was recorded, so its clock "
+            "could not be checked: the time is as the phone's clock gave it."
+        )
     if start_basis == DESK:
         return f"The start time was corrected at the desk.{said}"
     return None

@@ -109,10 +109,18 @@ class Contradiction:
 
 def contradiction(session: T, course: list[T]) -> Contradiction | None:
     """The nearest session of ``course`` whose number ``session``'s start time contradicts."""
-    lower = [s for s in course if s.number_in_course < session.number_in_course and s.started_at > session.started_at]
+    lower = [
+        s
+        for s in course
+        if s.number_in_course < session.number_in_course and s.started_at > session.started_at
+    ]
     if lower:
         return Contradiction(max(lower, key=_by_number), True)
-    higher = [s for s in course if s.number_in_course > session.number_in_course and s.started_at < session.started_at]
+    higher = [
+        s
+        for s in course
+        if s.number_in_course > session.number_in_course and s.started_at < session.started_at
+    ]
     if higher:
         return Contradiction(min(higher, key=_by_number), False)
     return None
@@ -135,8 +143,9 @@ class _NewRow:
 WATCHED = ("started_at", "number_in_course", "deleted_at", "start_basis")
 
 
-def recheck_clients(session: Session, client_ids: Iterable[uuid.UUID],
-                    new_rows: Iterable[dict[str, Any]] = ()) -> None:
+def recheck_clients(
+    session: Session, client_ids: Iterable[uuid.UUID], new_rows: Iterable[dict[str, Any]] = ()
+) -> None:
     """Set ``clock_flag`` on every live session of these clients, and on ``new_rows``.
 
     Reads the sessions as they stand in this unit of work (unflushed edits included), so it
@@ -186,6 +195,8 @@ def order_sentence(session: Timed, found: Contradiction, when: Callable[[dt.date
     """What the desk reads about an out-of-order session; ``when`` formats a time for the reader."""
     other = found.other
     side, which = ("before", "lower") if found.starts_before_it else ("after", "higher")
-    return (f"Session {session.number_in_course} starts {side} session {other.number_in_course} "
-            f"({when(other.started_at)}), which has a {which} number: one of the two start times is probably "
-            "wrong. The record keeps the sessions in the order of their numbers.")
+    return (
+        f"Session {session.number_in_course} starts {side} session {other.number_in_course} "
+        f"({when(other.started_at)}), which has a {which} number: one of the two start times is probably "
+        "wrong. The record keeps the sessions in the order of their numbers."
+    )

@@ -15,7 +15,9 @@ class StartRefused(ValueError):
     """The start time given cannot be a session's; the message says why, in plain words."""
 
 
-def correct_start(session: Session, visit: Visit, started_at: dt.datetime, now: dt.datetime | None = None) -> None:
+def correct_start(
+    session: Session, visit: Visit, started_at: dt.datetime, now: dt.datetime | None = None
+) -> None:
     """Set when ``visit`` started, as the clinic knows it; clears its clock flag.
 
     The start is then the desk's (``start_basis`` DESK): whatever the phone's clock said, the

@@ -106,7 +106,11 @@ ADVICE: list[tuple[str, str]] = [
 LOCATIONS: list[tuple[str, str]] = [("clinic", "At the clinic"), ("home", "Home visit")]
 
 # The vocabularies a clinic may extend, by kind.
-EXTENSIBLE = {"complaint": COMPLAINTS, "region": [(c, label) for c, label, _ in REGIONS], "direction": DIRECTIONS}
+EXTENSIBLE = {
+    "complaint": COMPLAINTS,
+    "region": [(c, label) for c, label, _ in REGIONS],
+    "direction": DIRECTIONS,
+}
 
 INTENSITY_MIN, INTENSITY_MAX = 0, 10
 

@@ -41,29 +41,42 @@ def terms(kind: str, clinic_id: uuid.UUID | None = None) -> list[tuple[str, str]
     if clinic_id is not None and kind in defaults.EXTENSIBLE:
         added = db.session.execute(
             select(VocabularyTerm.code, VocabularyTerm.label)
-            .where(VocabularyTerm.clinic_id == clinic_id, VocabularyTerm.kind == kind,
-                   VocabularyTerm.deleted_at.is_(None))
+            .where(
+                VocabularyTerm.clinic_id == clinic_id,
+                VocabularyTerm.kind == kind,
+                VocabularyTerm.deleted_at.is_(None),
+            )
             .order_by(VocabularyTerm.label)
         ).all()
         found.extend((code, label) for code, label in added)
     return found
 
 
-
 def clinic_terms(clinic_id: uuid.UUID) -> list[VocabularyTerm]:
     """The terms a clinic added, by kind and wording."""
-    return list(db.session.scalars(select(VocabularyTerm).where(
-        VocabularyTerm.clinic_id == clinic_id, VocabularyTerm.deleted_at.is_(None))
-        .order_by(VocabularyTerm.kind, VocabularyTerm.label)))
+    return list(
+        db.session.scalars(
+            select(VocabularyTerm)
+            .where(VocabularyTerm.clinic_id == clinic_id, VocabularyTerm.deleted_at.is_(None))
+            .order_by(VocabularyTerm.kind, VocabularyTerm.label)
+        )
+    )
 
 
-def add_term(clinic_id: uuid.UUID, kind: str, label: str, added_by_id: uuid.UUID | None = None) -> VocabularyTerm | None:
+def add_term(
+    clinic_id: uuid.UUID, kind: str, label: str, added_by_id: uuid.UUID | None = None
+) -> VocabularyTerm | None:
     """Add ``label`` to the clinic's ``kind`` vocabulary, with a code made from it; None if
     the vocabulary already has those words (it reaches the phones at their next pull)."""
     if any(words.casefold() == label.casefold() for _code, words in terms(kind, clinic_id)):
         return None
-    taken = {code for code, _label in default_terms(kind)} | set(db.session.scalars(
-        select(VocabularyTerm.code).where(VocabularyTerm.clinic_id == clinic_id, VocabularyTerm.kind == kind)))
+    taken = {code for code, _label in default_terms(kind)} | set(
+        db.session.scalars(
+            select(VocabularyTerm.code).where(
+                VocabularyTerm.clinic_id == clinic_id, VocabularyTerm.kind == kind
+            )
+        )
+    )
     stem = re.sub(r"[^a-z0-9]+", "_", label.casefold()).strip("_")[:50] or kind
     code, n = stem, 1
     while code in taken:
