@@ -40,7 +40,13 @@ def test_a_changed_drawing_fails_and_leaves_a_map_of_the_difference(committed):
 
 def test_a_changed_size_fails(committed):
     with pytest.raises(AssertionError, match="in the baseline"):
-        baselines.matches_baseline(_picture(committed / "shot.png", size=(201, 100)), "chart.png")
+        baselines.matches_baseline(_picture(committed / "shot.png", size=(210, 100)), "chart.png")
+
+
+def test_a_pixel_of_layout_either_way_is_compared_over_what_the_pictures_share(committed):
+    baselines.matches_baseline(
+        _picture(committed / "shot.png", box=(10, 10, 50, 50), size=(200, 101)), "chart.png"
+    )
 
 
 def test_updating_replaces_the_baseline(committed, monkeypatch):

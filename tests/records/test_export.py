@@ -78,6 +78,7 @@ def test_the_record_file_is_the_printed_record_with_its_styles_and_no_forms(
     page = archive.read("record.html").decode()
     assert "Dóra O&#39;Neill" in page and "Sciatica, said the GP" in page and "eased on release" in page
     assert "<style>" in page and "--ink" in page and "@import" not in page  # opens with no server
+    assert 'rel="stylesheet"' not in page
     # No forms, so no CSRF token of the admin's session travels in the file, and no nav.
     assert "<form" not in page and "csrf_token" not in page and browser.csrf_token() not in page
     assert "<script" not in page and 'class="site-nav"' not in page

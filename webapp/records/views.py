@@ -43,8 +43,7 @@ def _record_page(client, exporting: bool = False) -> str:
     for item in record["visits"]:
         item.body_charts = [Markup(svg) for svg in item.body_charts]  # built by body_chart.py, text escaped
     parked = [(row, *parking.describe(row, vocab)) for row in parking.parked_for(db.session(), client)]
-    styles = Markup(_export_styles()) if exporting else None
-    return render_template(
+    page = render_template(
         "records/client.html",
         client=client,
         confirm=ConfirmForm(),
@@ -52,10 +51,18 @@ def _record_page(client, exporting: bool = False) -> str:
         desk_resolvable=DESK_RESOLVABLE,
         parked=parked,
         exporting=exporting,
-        export_styles=styles,
         may_export=export.may_export(current_user, current_user.clinic),
         **record,
     )
+    return _with_styles_inside(page) if exporting else page
+
+
+def _with_styles_inside(page: str) -> str:
+    """The page with the desk's stylesheets written into it, for a file that opens with no
+    server behind it. (Served pages never carry inline styles: the CSP forbids them.)"""
+    links = re.compile(r'\s*<link rel="stylesheet" href="[^"]*/css/(desk|print)\.css"[^>]*>')
+    page = links.sub("", page)
+    return page.replace("</head>", f"<style>{_export_styles()}</style>\n</head>", 1)
 
 
 def _export_styles() -> str:
