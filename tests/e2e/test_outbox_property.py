@@ -1,7 +1,7 @@
 """Property: the phone's real outbox converges with the server, and loses nothing.
 
 tests/sync/test_convergence_property.py drives a simplified Python copy of the phone. This
-test drives the real one: the app's own modules (db.js, db-push.js, db-pull.js, records.js
+test drives the real one: the app's own modules (db.js, db-push.js, db-pull.js, outbox-rules.js
 and sync.js) in Chromium, on two phones signed in to a live server, through scenarios that
 hypothesis makes: edits on both phones and at the desk, findings created and deleted, syncs
 whose pushes are delivered, answered into the void (the server committed, the phone never
@@ -67,7 +67,7 @@ FATES = ["deliver", "lose_answer", "never_reach"]
 # ---- the phone's side: the app's own modules, called in the page ---------------------------
 EDIT = """async ({ entity, id, fields }) => {
     const db = await import('/static/js/db.js');
-    const { newId } = await import('/static/js/records.js');
+    const { newId } = await import('/static/js/outbox-rules.js');
     const current = await db.getRecord(entity, id);
     if (!current || current.deleted) return false;  // no screen edits what this phone does not show
     await db.saveChange({ entity, id, fields, changeId: newId() });
@@ -75,12 +75,12 @@ EDIT = """async ({ entity, id, fields }) => {
 }"""
 CREATE = """async ({ entity, id, fields, clientId }) => {
     const db = await import('/static/js/db.js');
-    const { newId } = await import('/static/js/records.js');
+    const { newId } = await import('/static/js/outbox-rules.js');
     await db.saveChange({ entity, id, fields, clientId, changeId: newId() });
 }"""
 DELETE = """async ({ entity, id }) => {
     const db = await import('/static/js/db.js');
-    const { newId } = await import('/static/js/records.js');
+    const { newId } = await import('/static/js/outbox-rules.js');
     const current = await db.getRecord(entity, id);
     if (!current || current.deleted) return false;
     await db.saveChange({ entity, id, op: 'delete', changeId: newId() });

@@ -3,7 +3,7 @@
 // one short transaction, decrypts and seals outside it, and writes in one more, under the
 // database's exclusive lock (see db-core.js), so thousands of records go through in a pass.
 import { ALL, CLINIC_WIDE, ENTITIES, applyOps, exclusive, read, sealOps, write } from './db-core.js';
-import { clientIdOf, conflictFromWire, inOrder, localFromServer } from './records.js';
+import { clientIdOf, conflictFromWire, inOrder, localFromServer } from './outbox-rules.js';
 import { openMeta, openRows, sealRow } from './seal.js';
 
 export function groupByRecord(entries) {

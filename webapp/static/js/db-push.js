@@ -4,7 +4,7 @@
 // one more, under the database's exclusive lock, so a thousand answers go through in a pass.
 import { ALL, FOLLOWS, applyOps, exclusive, read, sealOps, write } from './db-core.js';
 import { groupByRecord, serverRecordOps } from './db-pull.js';
-import { answeredRecord, batchPicker, conflictFromWire, createdRecord, inOrder, rebase } from './records.js';
+import { answeredRecord, batchPicker, conflictFromWire, createdRecord, inOrder, rebase } from './outbox-rules.js';
 import { openRows } from './seal.js';
 
 // The changes of pushes under way are named in one meta record ('in_flight': their outbox

@@ -7,7 +7,7 @@
 import { ALL, ENTITIES, FOLLOWS, applyOps, dbEvents, exclusive, read, sealOps, write } from './db-core.js';
 import { changeCounts, inFlight } from './db-push.js';
 import { deferredEvictions, entityOfKey, evictReady, unknownKeys } from './db-pull.js';
-import { clientIdOf, inOrder, seenBefore } from './records.js';
+import { clientIdOf, inOrder, seenBefore } from './outbox-rules.js';
 import { CLEAR_META, isSealed, openMeta, openRow, openRows, sealMeta, sealRow } from './seal.js';
 
 export { ALL, ENTITIES, FOLLOWS, dbEvents };

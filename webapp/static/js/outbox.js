@@ -1,7 +1,7 @@
 // Local changes, as the screens make them: each writes the record and an outbox entry
 // together (db.saveChange) and then announces itself, so that sync can run soon after.
 import * as db from './db.js';
-import { newId } from './records.js';
+import { newId } from './outbox-rules.js';
 
 /** Fired (event 'change') after every local change; sync.js listens to it. */
 export const localChanges = new EventTarget();

@@ -8,7 +8,7 @@ import { now } from './clock.js';
 import * as db from './db.js';
 import { api, ApiError, NetworkError } from './api.js';
 import { localChanges } from './outbox.js';
-import { toWire } from './records.js';
+import { toWire } from './outbox-rules.js';
 import { storeSchema } from './schema.js';
 import { useConventions } from './when.js';
 

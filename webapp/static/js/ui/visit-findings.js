@@ -5,7 +5,7 @@
 import * as db from '../db.js';
 import { findingProblems, findingStarted, saveFinding } from '../findings.js';
 import { deleteRecord } from '../outbox.js';
-import { newId } from '../records.js';
+import { newId } from '../outbox-rules.js';
 import { choicesFor, fieldOf, labelOf, maxLengthOf } from '../schema.js';
 import { drawDiagram } from './body-diagram.js';
 import { chipGroup } from './chips.js';

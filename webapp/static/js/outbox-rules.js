@@ -1,4 +1,6 @@
-// Pure helpers for local records and outbox entries (no IndexedDB here: see db.js).
+// The outbox's rules, pure (no IndexedDB here: see db.js): how waiting changes lie over a
+// record, how the next change is rebased onto an answer, how a batch is picked, and what goes
+// on the wire. (Named so: "records" is the desk's record page, webapp/records.)
 //
 // A local record is the server's copy with the device's waiting changes laid over it, so
 // the practitioner always sees their own latest entry, while `version` stays the server
