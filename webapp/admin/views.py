@@ -288,6 +288,7 @@ ACTIONS = {
     "report.view": "read a report",
     "client.erasure_requested": "recorded a request to erase the client's data",
     "client.erased": "erased the client's data",
+    "case_study.draft": "drafted a case study from the record",
     "sync.push": "synced changes from a phone",
     "conflict.resolve": "resolved a conflict",
     "device.register": "set up a phone",
