@@ -289,6 +289,7 @@ ACTIONS = {
     "client.erasure_requested": "recorded a request to erase the client's data",
     "client.erased": "erased the client's data",
     "case_study.draft": "drafted a case study from the record",
+    "handout.print": "printed an after-session page for the client",
     "sync.push": "synced changes from a phone",
     "conflict.resolve": "resolved a conflict",
     "device.register": "set up a phone",
