@@ -99,3 +99,5 @@ bench: install-dev chromium
 	$(PY) bench/browser_sync.py --database sqlite
 	$(PY) bench/browser_sync.py --database postgresql
 	$(PY) bench/app_screens.py
+	$(PY) bench/reports.py --database sqlite
+	$(PY) bench/reports.py --database postgresql

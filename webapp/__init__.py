@@ -98,6 +98,9 @@ def register_blueprints(app: Flask) -> None:
     from webapp.core.views import bp as core_bp
     from webapp.openapi import bp as api_document_bp
     from webapp.pwa.views import bp as pwa_bp
+    from webapp.records.case_study_views import bp as case_study_bp
+    from webapp.records.erasure_views import bp as erasure_bp
+    from webapp.records.handout import bp as handout_bp
     from webapp.records.views import bp as records_bp
     from webapp.reminders.views import api as reminders_api_bp
     from webapp.reminders.views import bp as reminders_bp
@@ -119,6 +122,9 @@ def register_blueprints(app: Flask) -> None:
         reminders_bp,
         reminders_api_bp,
         reports_bp,
+        erasure_bp,
+        case_study_bp,
+        handout_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -8,6 +8,7 @@ import pytest
 
 from tests import factories
 from webapp.db import now_utc
+from webapp.extensions import db
 from webapp.reports.figures import REPORTS
 
 NOW = now_utc().replace(microsecond=0)
@@ -151,3 +152,30 @@ def test_a_session_counts_as_rebooked_when_the_next_was_booked_within_a_week(
     factories.make_appointment(client, starts_at=_ago(20), created_at=held.started_at + dt.timedelta(days=2))
     rows = _csv(login(staff), "rebooking")
     assert _total(rows, "Sessions") == 2 and _total(rows, "Next appointment booked") == 1
+
+
+@pytest.mark.parametrize("slug", sorted(REPORTS))
+def test_each_report_takes_a_fixed_number_of_queries_however_much_data(
+    login, staff, clinic, practitioner, count_queries, slug
+):
+    browser = login(staff)
+
+    def queries() -> int:
+        with count_queries() as statements:
+            assert browser.get(f"/reports/{slug}").status_code == 200
+        return len(statements)
+
+    def a_client_with_a_course(n):
+        client = factories.make_client(clinic, practitioner, first_name=f"C{n}")
+        sensation = factories.make_sensation(client)
+        for number in (1, 2, 3):
+            visit = factories.make_visit(client, number=number, started_at=_ago(40 - 7 * number))
+            factories.make_rating(sensation, visit, 9 - number)
+            factories.make_appointment(client, starts_at=_ago(40 - 7 * number), outcome="attended")
+        db.session.commit()
+
+    a_client_with_a_course(0)
+    few = queries()
+    for n in range(1, 6):
+        a_client_with_a_course(n)
+    assert queries() == few

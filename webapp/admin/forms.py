@@ -73,6 +73,13 @@ class ClinicSettingsForm(FlaskForm):
             NumberRange(min=1, max=60, message="Choose a number of minutes from 1 to 60."),
         ],
     )
+    retention_years = IntegerField(
+        "Keep a client's records for this many years after their last session",
+        validators=[
+            InputRequired(message="Choose a number of years from 0 to 30."),
+            NumberRange(min=0, max=30, message="Choose a number of years from 0 to 30."),
+        ],
+    )
     staff_may_export = BooleanField("Staff may download a client's whole record, as well as admins")
     submit = SubmitField("Save settings")
 

@@ -171,6 +171,7 @@ def clinic_settings():
             "require_second_factor": form.require_second_factor.data,
             "lock_after_minutes": required_value(form.lock_after_minutes),
             "staff_may_export": form.staff_may_export.data,
+            "retention_years": required_value(form.retention_years),
         }
         changed = services.update_clinic_settings(clinic, **settings)
         record_event(
@@ -285,6 +286,10 @@ ACTIONS = {
     "appointment.cancel": "cancelled",
     "appointment.outcome": "recorded what became of an appointment",
     "report.view": "read a report",
+    "client.erasure_requested": "recorded a request to erase the client's data",
+    "client.erased": "erased the client's data",
+    "case_study.draft": "drafted a case study from the record",
+    "handout.print": "printed an after-session page for the client",
     "sync.push": "synced changes from a phone",
     "conflict.resolve": "resolved a conflict",
     "device.register": "set up a phone",

@@ -38,6 +38,9 @@ class Clinic(Timestamped, Base):
     require_second_factor: Mapped[bool] = mapped_column(default=True)
     # Staff, not only admins, may download a client's whole record (records/export.py).
     staff_may_export: Mapped[bool] = mapped_column(default=False)
+    # How long a client's records are kept after their last session, even if they ask for
+    # erasure (docs/data-protection.md says why 7 by default).
+    retention_years: Mapped[int] = mapped_column(default=7)
 
 
 class User(UserMixin, Timestamped, Base):

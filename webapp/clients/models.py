@@ -36,8 +36,15 @@ class Client(SyncedRecord, Base):
     case_study_consent: Mapped[bool] = mapped_column(default=False, active_history=True)
     # When the answer above was last given or withdrawn; set by the server, never sent by a phone.
     case_study_consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # A request to erase the client's data (records/erasure.py): when, by whom at the desk, and
+    # the reason as the admin wrote it; then when it was erased (the row stays, anonymised).
+    erasure_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    erasure_requested_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    erasure_reason: Mapped[str] = mapped_column(Text, default="")
+    erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     practitioner: Mapped[User | None] = relationship(foreign_keys=[practitioner_id])
+    erasure_requested_by: Mapped[User | None] = relationship(foreign_keys=[erasure_requested_by_id])
 
     @property
     def client_id(self) -> uuid.UUID:

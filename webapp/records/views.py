@@ -14,7 +14,7 @@ from webapp.core.forms import required_value
 from webapp.core.templating import clinic_zone, local
 from webapp.extensions import db
 from webapp.pwa.shell import static_folder
-from webapp.records import export, services
+from webapp.records import erasure, export, services
 from webapp.records.client_list import search_clients
 from webapp.records.forms import StartTimeForm
 from webapp.sync import conflicts, parking
@@ -79,6 +79,10 @@ def _export_styles() -> str:
 @bp.route("/clients/<client_id>/record")
 @login_required
 def client_record(client_id):
+    if current_user.is_desk and (
+        gone := erasure.erased_client(db.session(), current_user.clinic_id, client_id)
+    ):
+        return render_template("records/erased.html", client=gone, asked="record"), 410
     client = client_or_404(current_user, client_id)
     page = _record_page(client)
     # Committed after rendering: a commit expires every loaded row, and the page would
@@ -92,6 +96,10 @@ def client_record(client_id):
 @login_required
 def client_export(client_id):
     """Everything held about the client, as one zip (a copy the client asked for)."""
+    if current_user.is_desk and (
+        gone := erasure.erased_client(db.session(), current_user.clinic_id, client_id)
+    ):
+        return render_template("records/erased.html", client=gone, asked="download"), 410
     client = client_or_404(current_user, client_id)
     if not export.may_export(current_user, current_user.clinic):
         abort(404)

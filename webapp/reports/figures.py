@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from webapp.appointments.attendance import CANCELLED_LATE, NO_SHOW, OUTCOMES
@@ -113,18 +113,14 @@ def sessions_held(session: Session, user: User, filters: Filters) -> Figures:
 
 def new_clients(session: Session, user: User, filters: Filters) -> Figures:
     """Clients whose first session fell in the range: new to the practice, not just registered."""
-    scoped = scope_clients(
-        select(Visit.client_id, Visit.started_at, Visit.practitioner_id).join(
-            Client, Client.id == Visit.client_id
-        ),
-        user,
-    ).where(Visit.deleted_at.is_(None))
+    first = func.min(Visit.started_at)
+    scoped = scope_clients(select(first).join(Client, Client.id == Visit.client_id), user).where(
+        Visit.deleted_at.is_(None)
+    )
     scoped = _of_practitioner(scoped, Visit.practitioner_id, user, filters)
-    first: dict[uuid.UUID, tuple[dt.datetime, uuid.UUID]] = {}
-    for client_id, started, who in session.execute(scoped.where(Visit.started_at < filters.end)):
-        if client_id not in first or started < first[client_id][0]:
-            first[client_id] = (started, who)
-    counts = Counter(_period(started, filters) for started, _ in first.values() if started >= filters.start)
+    # One row per new client, worked out by the database: each client's first session.
+    query = scoped.group_by(Visit.client_id).having(first >= filters.start, first < filters.end)
+    counts = Counter(_period(started, filters) for started in session.scalars(query))
     return Figures(
         "New clients",
         ["Period", "New clients"],
@@ -238,7 +234,14 @@ def course_completion(session: Session, user: User, filters: Filters) -> Figures
     begun: Counter = Counter()
     reached: Counter = Counter()
     days: dict[str, list[float]] = {}
-    for sessions in _sessions_by_client(session, user, filters).values():
+    # Only the clients who began a course in the range: their whole history, to find its courses.
+    began = select(Visit.client_id).where(
+        Visit.number_in_course == 1,
+        Visit.deleted_at.is_(None),
+        Visit.started_at >= filters.start,
+        Visit.started_at < filters.end,
+    )
+    for sessions in _sessions_by_client(session, user, filters, began).values():
         for one_course in courses(sessions):
             first = one_course[0]
             if first.number_in_course != 1 or not filters.start <= first.started_at < filters.end:
@@ -328,6 +331,13 @@ def outcomes_by_complaint(session: Session, user: User, filters: Filters) -> Fig
         user,
     ).where(Sensation.deleted_at.is_(None), SensationRating.deleted_at.is_(None), Visit.deleted_at.is_(None))
     query = _of_practitioner(query, Visit.practitioner_id, user, filters)
+    # Only sensations rated in the range can have their baseline in it (checked exactly below).
+    rated_in_range = (
+        select(SensationRating.sensation_id)
+        .join(Visit, Visit.id == SensationRating.visit_id)
+        .where(Visit.started_at >= filters.start, Visit.started_at < filters.end)
+    )
+    query = query.where(Sensation.id.in_(rated_in_range))
     ratings: dict[uuid.UUID, tuple[str, list]] = {}
     for sensation_id, kind, _client, intensity, frequency, visit_id, number, started in session.execute(
         query

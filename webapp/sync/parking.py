@@ -49,6 +49,8 @@ def park(session: Session, user: User, device_id: uuid.UUID | None, body: ParkBo
     client = session.get(Client, body.client_id)
     if client is None or client.clinic_id != user.clinic_id or not _was_on_caseload(session, user, client):
         return None
+    if client.erased_at is not None:  # erased at the client's request: nothing of theirs is taken in again
+        return None
     rows = {
         change.change_id: ParkedChange(
             change_id=change.change_id,

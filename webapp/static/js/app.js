@@ -38,6 +38,7 @@ const LOADERS = {
   attention: () => import('./ui/attention.js'),
   reminders: () => import('./ui/reminders.js'),
   signOut: () => import('./ui/sign-out.js'),
+  handout: () => import('./ui/handout.js'),
 };
 const lazy = (load, name) => async (main, options, ...args) => {
   let screen;
@@ -68,6 +69,7 @@ const ROUTES = [
   [new RegExp(`^#/clients/${ID}/first-visit(?:\\?(.*))?$`), lazy(firstVisit, 'renderFirstVisit'), 'clients'],
   [new RegExp(`^#/clients/${ID}/start$`), lazy(visit, 'startForClient'), 'clients'],
   [new RegExp(`^#/appointments/${ID}/start$`), lazy(visit, 'startFromAppointment'), 'today'],
+  [new RegExp(`^#/handout/${ID}$`), lazy(LOADERS.handout, 'renderHandout'), 'clients'],
   [new RegExp(`^#/visits/${ID}(?:/(\\w+))?(?:\\?(.*))?$`), lazy(visit, 'renderVisit'), 'clients'],
   [new RegExp(`^#/sessions/${ID}$`), (main, options, id) => redirect(`#/visits/${id}`)(), 'clients'],
   [/^#\/attention$/, lazy(LOADERS.attention, 'renderAttention'), 'attention', true],

@@ -95,5 +95,6 @@ export async function renderClose({ visit, client }) {
     form,
     await nextBooking(visit, client),
     h('div', { class: 'actions' }, finish),
+    h('p', {}, h('a', { class: 'button', href: `#/handout/${visit.id}` }, 'A page for the client')),
   ];
 }
