@@ -24,7 +24,9 @@ def test_an_admin_changes_the_clinic_settings(app, login, admin, clinic, staff):
     browser = login(admin)
     page = browser.get("/admin/clinic").get_data(as_text=True)
     assert re.search(r'<input checked[^>]*name="require_second_factor"', page)
-    response = browser.post("/admin/clinic", {"lock_after_minutes": "12"})  # the box left unticked
+    response = browser.post(
+        "/admin/clinic", {"lock_after_minutes": "12", "retention_years": "7"}
+    )  # the box left unticked
     assert response.status_code == 302
     db.session.expire_all()
     saved = db.session.get(Clinic, clinic.id)
@@ -47,7 +49,7 @@ def test_an_admin_changes_the_clinic_settings(app, login, admin, clinic, staff):
 @pytest.mark.parametrize("minutes", ["0", "61", "", "five"])
 def test_the_phone_lock_stays_between_1_and_60_minutes(login, admin, clinic, minutes):
     response = login(admin).post(
-        "/admin/clinic", {"require_second_factor": "y", "lock_after_minutes": minutes}
+        "/admin/clinic", {"require_second_factor": "y", "lock_after_minutes": minutes, "retention_years": "7"}
     )
     assert response.status_code == 200 and "from 1 to 60" in response.get_data(as_text=True)
     db.session.expire_all()

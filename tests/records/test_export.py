@@ -134,7 +134,13 @@ def test_staff_download_only_where_the_clinic_allows_it(login, admin, staff, pra
     assert staff_browser.post(f"/clients/{client.id}/export").status_code == 404
 
     settings = login(admin).post(
-        "/admin/clinic", {"require_second_factor": "y", "lock_after_minutes": "5", "staff_may_export": "y"}
+        "/admin/clinic",
+        {
+            "require_second_factor": "y",
+            "lock_after_minutes": "5",
+            "retention_years": "7",
+            "staff_may_export": "y",
+        },
     )
     assert settings.status_code == 302
     assert "Download everything held" in staff_browser.get(f"/clients/{client.id}/record").get_data(
