@@ -54,3 +54,26 @@ def test_updating_replaces_the_baseline(committed, monkeypatch):
     baselines.matches_baseline(_picture(committed / "shot.png", box=(60, 10, 100, 50)), "chart.png")
     monkeypatch.delenv("UPDATE_BASELINES")
     baselines.matches_baseline(_picture(committed / "again.png", box=(60, 10, 100, 50)), "chart.png")
+
+
+def _stripes(path, offset):
+    image = Image.new("RGB", (200, 100), "white")
+    draw = ImageDraw.Draw(image)
+    for y in range(offset, 100, 4):  # a fine pattern: moved a pixel, half of it changes
+        draw.line((0, y, 199, y), fill="black", width=2)
+    image.save(path)
+    return path
+
+
+def test_a_drawing_laid_out_a_pixel_lower_still_matches(committed):
+    _stripes(committed / "baselines" / "stripes.png", 0)
+    baselines.matches_baseline(_stripes(committed / "shot.png", 1), "stripes.png")
+    with pytest.raises(AssertionError, match="of the pixels changed"):  # but half a stripe is a change
+        baselines.matches_baseline(_half(committed), "stripes.png")
+
+
+def _half(committed):
+    image = Image.open(_stripes(committed / "half.png", 0))
+    ImageDraw.Draw(image).rectangle((0, 0, 99, 99), fill="white")
+    image.save(committed / "half.png")
+    return committed / "half.png"
