@@ -3,9 +3,15 @@
 // nothing. Every entry form gets one through form.js; text is trimmed only in the record.
 import * as db from '../db.js';
 import { autosaver } from './chips.js';
+import { LockedError } from '../keyring.js';
 
 const stored = (key) => `draft:${key}`;
 export const loadDraft = (key) => db.getMeta(stored(key));
+
+/** @param {unknown} error */
+function ignoreLocked(error) {
+  if (!(error instanceof LockedError)) throw error;
+}
 export const dropDraft = (key) => db.setMeta(stored(key), null);
 
 // A chip's own name carries a counter (so that chip groups outside a form never merge into
@@ -66,8 +72,11 @@ export function keepDraft(form, key, { savedAsTyped = false } = {}) {
     held = false;
     return store(null);
   };
-  form.addEventListener('input', form.keepDraft);
-  form.addEventListener('change', form.keepDraft);
+  // A field that loses its focus as the lock screen replaces the form fires one last change,
+  // after the data key is gone: what it holds was saved as the app locked (lock-watch.js).
+  const keepUnlessLocked = () => form.keepDraft().catch(ignoreLocked);
+  form.addEventListener('input', keepUnlessLocked);
+  form.addEventListener('change', keepUnlessLocked);
   form.draftRestored = loadDraft(key).then((values) => {
     if (!values || form.dataset.dirty) return false;  // typing began before the draft was read: it wins
     fillDraft(form, values);
