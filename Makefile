@@ -101,3 +101,4 @@ bench: install-dev chromium
 	$(PY) bench/app_screens.py
 	$(PY) bench/reports.py --database sqlite
 	$(PY) bench/reports.py --database postgresql
+	$(PY) bench/load.py --find-limit
