@@ -43,6 +43,14 @@ class PushBody(Body):
     too_long: ClassVar[tuple[int, str]] = (413, "batch_too_large")
     changes: Annotated[list[ChangeIn], Field(max_length=MAX_CHANGES)]
     pending: Annotated[WholeNumber, Field(ge=0)] | None = None
+    cursor: Annotated[
+        str | None,
+        Field(
+            max_length=2000,
+            description="The phone's pull cursor: a cursor of another copy of the database "
+            "(restored from a backup) refuses the push with server_restored, nothing applied",
+        ),
+    ] = None
 
 
 class ParkedIn(Body):
