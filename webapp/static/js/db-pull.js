@@ -5,6 +5,7 @@
 import { ALL, CLINIC_WIDE, ENTITIES, applyOps, exclusive, read, sealOps, write } from './db-core.js';
 import { clientIdOf, conflictFromWire, inOrder, localFromServer } from './outbox-rules.js';
 import { openMeta, openRows, sealRow } from './seal.js';
+import { RESTORED } from './db-restore.js';
 
 export function groupByRecord(entries) {
   const byRecord = new Map();
@@ -58,13 +59,15 @@ async function keptNowKnown() {
 /** What storing ``records`` needs to know first: local versions, waiting changes, decisions. */
 function readBeforePull(records) {
   return read(ALL, async (tx) => {
-    const [versions, outbox, decisions] = await Promise.all([
+    const [versions, outbox, decisions, replacing] = await Promise.all([
       Promise.all(records.map((server) => tx.objectStore(server.entity).get(server.id)
         .then((local) => (local ? local.version : null)))),
       tx.objectStore('outbox').getAll(),
       tx.objectStore('meta').get('decisions'),
+      tx.objectStore('meta').get(RESTORED),
     ]);
-    return { versions, outbox, decisions };
+    // After a restore the server's versions and this phone's are not comparable: its copy wins.
+    return { versions: replacing ? versions.map(() => null) : versions, outbox, decisions };
   });
 }
 
@@ -134,6 +137,7 @@ async function keepSnapshotPage(tx, pulled, waitingIds, { first, last }) {
     return;
   }
   await meta.delete(SNAPSHOT_IDS);
+  await meta.delete(RESTORED);  // the full copy after a restore is complete
   await dropUnlisted(tx, pulled, waitingIds);
 }
 

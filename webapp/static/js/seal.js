@@ -15,10 +15,12 @@ export const CLEAR_FIELDS = {
     'follows', 'code', 'errors', 'created_at', 'updated_at', 'rejected_at', 'fixed_at', 'previous_change_ids'],
   conflicts: ['conflict_id', 'client_id', 'entity', 'id', 'field'],
 };
+// An acknowledged change kept for a restore (db-restore.js): an outbox entry, and when it was kept.
+CLEAR_FIELDS.sent = [...CLEAR_FIELDS.outbox, 'kept_at'];
 // Meta values the app needs before it is unlocked, or that say nothing of anyone: the rest
 // (the device token, drafts, conflict decisions, the visit under way) is sealed.
 export const CLEAR_META = new Set(['lock', 'owner', 'device_proof', 'cursor', 'schema', 'last_sync', 'api_version',
-  'in_flight', 'deferred_evictions', 'clock', 'snapshot_ids']);
+  'in_flight', 'deferred_evictions', 'clock', 'snapshot_ids', 'restored']);
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -28,7 +30,7 @@ const boundTo = (store, key) => encoder.encode(`fieldbook:${store}:${key}`);
 
 /** The row's own key, which its ciphertext is bound to. */
 function rowKey(store, row) {
-  if (store === 'outbox') return row.record_id;
+  if (store === 'outbox' || store === 'sent') return row.record_id;
   if (store === 'conflicts') return row.conflict_id;
   return row.id;
 }

@@ -52,8 +52,11 @@ async function sendDecisions(token) {
   }
 }
 
-function send(token, { batch, pending }) {
-  const answer = api('/api/v1/sync/push', { method: 'POST', token, body: { pending, changes: batch.map(toWire) } });
+// The pull cursor goes with each push: one of another copy of the server's database (it was
+// restored from a backup) is refused with server_restored before anything is applied.
+function send(token, { batch, pending }, cursor) {
+  const body = { pending, changes: batch.map(toWire), ...(cursor ? { cursor } : {}) };
+  const answer = api('/api/v1/sync/push', { method: 'POST', token, body });
   answer.catch(() => {});  // awaited later, after the store under way; not unhandled meanwhile
   return answer;
 }
@@ -67,6 +70,7 @@ function send(token, { batch, pending }) {
  */
 async function pushAll(token) {
   await db.settleUnanswered();
+  const cursor = await db.getMeta('cursor');
   let settledAll = 0;
   // More than one batch to send (days offline): say how far it is, batch by batch.
   const { waiting } = await db.counts();
@@ -75,7 +79,7 @@ async function pushAll(token) {
   };
   sending(0);
   let claimed = await db.claimBatch(BATCH);
-  let answer = claimed.batch.length ? send(token, claimed) : null;
+  let answer = claimed.batch.length ? send(token, claimed, cursor) : null;
   while (claimed.batch.length) {
     const next = await db.claimBatch(BATCH);
     let results;
@@ -85,7 +89,7 @@ async function pushAll(token) {
       if (next.batch.length) await db.releaseClaim(next.batch);
       throw error;
     }
-    const nextAnswer = next.batch.length ? send(token, next) : null;
+    const nextAnswer = next.batch.length ? send(token, next, cursor) : null;
     const settled = await db.storePushResults(claimed.batch, results || []);
     if (settled === 0) throw new ApiError(200, 'no_results', 'The server did not answer for the changes sent.');
     settledAll += settled;
@@ -94,7 +98,7 @@ async function pushAll(token) {
       [claimed, answer] = [next, nextAnswer];
     } else {  // the changes queued behind this batch are free to go now
       claimed = await db.claimBatch(BATCH);
-      answer = claimed.batch.length ? send(token, claimed) : null;
+      answer = claimed.batch.length ? send(token, claimed, cursor) : null;
     }
   }
   return settledAll;
@@ -147,6 +151,27 @@ async function refreshSchema(token, { revision = null, vocabularyChanged = false
   useConventions(answer);  // the clinic may have changed its language or time zone
 }
 
+async function exchange(token) {
+  const pushed = await pushAll(token);
+  await db.runDeferredEvictions();
+  return { pushed, pulled: await pullAll(token) };
+}
+
+/**
+ * Push, then pull. When the server says its database was restored from a backup, send again
+ * what this phone kept of its pushes (the server lacks those made after the backup), then take
+ * a full copy (docs/sync-protocol.md, "After a restore"), in the same run.
+ */
+async function exchangeAfterAnyRestore(token) {
+  try {
+    return await exchange(token);
+  } catch (error) {
+    if (!(error instanceof ApiError && error.code === 'server_restored')) throw error;
+    await db.recoverFromRestore(error.details.restored_version);
+    return exchange(token);
+  }
+}
+
 async function failed(error, device) {
   if (error instanceof NetworkError) {
     set({ offline: true, problem: null });
@@ -176,9 +201,7 @@ async function once() {
   let caseload = false;
   try {
     await sendDecisions(device.device_token);
-    const pushed = await pushAll(device.device_token);
-    await db.runDeferredEvictions();
-    const pulled = await pullAll(device.device_token);
+    const { pushed, pulled } = await exchangeAfterAnyRestore(device.device_token);
     changed = pushed + pulled.changed;
     caseload = pulled.caseload;
     await refreshSchema(device.device_token, pulled);

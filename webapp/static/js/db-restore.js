@@ -1,0 +1,83 @@
+// After the clinic's server is restored from a backup (docs/sync-protocol.md, "After a
+// restore"). The restored database lacks whatever was pushed after the backup was taken, and
+// only the phones still hold it. So an acknowledged change does not simply leave the outbox:
+// it is kept in the 'sent' store for KEEP_DAYS. When the server answers `server_restored`, the
+// kept changes go back into the outbox ahead of what waits there, under their own change ids
+// (the server answers those it still knows from its records and applies the others once),
+// any change based on a version the server lost is based on `restored_version` instead (so
+// an edit made at the desk since the restore is a conflict, not overwritten), and the next
+// pull is a full copy that replaces what the phone holds, whatever its versions say.
+import { ALL, applyOps, exclusive, read, sealOps, write } from './db-core.js';
+import { openRows } from './seal.js';
+
+// A backup older than this is restored at the cost of what phones pushed before the window
+// (docs/deployment.md says so, and `flask restore` names the backup's date).
+export const KEEP_DAYS = 30;
+// Meta flag (in clear, about no one): the next full copy replaces local versions (db-pull.js).
+export const RESTORED = 'restored';
+
+/**
+ * The writes that keep the entries of a push the server took (seqs ``answered``): with their
+ * seq, so they go back into the outbox in the order they were first made.
+ * @returns {import('./db-core.js').Op[]}
+ */
+export function keepOps(batch, answered) {
+  const taken = new Set(answered);
+  const keptAt = new Date().toISOString();
+  return batch.filter((entry) => taken.has(entry.seq)).map((entry) => ({ store: 'sent', put: { ...entry, kept_at: keptAt } }));
+}
+
+/** In a write transaction: forget kept changes older than KEEP_DAYS (their kept_at is in clear). */
+export async function pruneKept(tx) {
+  const before = new Date(Date.now() - KEEP_DAYS * 24 * 60 * 60 * 1000).toISOString();
+  const store = tx.objectStore('sent');
+  await Promise.all((await store.index('kept_at').getAllKeys(IDBKeyRange.upperBound(before))).map((seq) => store.delete(seq)));
+}
+
+/**
+ * The server's database was restored (its answer said so, with ``restoredVersion``): queue
+ * again what this phone kept of its pushes, ahead of its outbox, and forget the cursor so the
+ * next pull is a full copy that replaces what is held here. Returns how many changes were
+ * queued again.
+ */
+export function recoverFromRestore(restoredVersion) {
+  return exclusive(async () => {
+    const found = await read(['sent', 'outbox'], async (tx) => ({
+      kept: await tx.objectStore('sent').getAll(), waiting: await tx.objectStore('outbox').getAll(),
+    }));
+    const kept = await openRows('sent', found.kept);
+    const waiting = await openRows('outbox', found.waiting);
+    const floor = Number(restoredVersion) || 0;
+    const again = kept.map(({ kept_at: _keptAt, ...entry }) => ({
+      // Sent before, so never folded into again: the server must get the same content it
+      // may have stored under this change id (attempts > 0 keeps saveChange off it).
+      ...entry, status: 'pending', attempts: Math.max(1, entry.attempts || 0),
+    }));
+    const ops = [];
+    const byRecord = new Map();
+    for (const entry of [...again, ...waiting].sort((x, y) => x.seq - y.seq)) {
+      const changed = { ...entry };
+      // A version above the restore point is one the server no longer has: what this phone
+      // saw of it before is what the restored server holds, as of restoredVersion.
+      if (changed.base_version > floor) changed.base_version = floor;
+      // The oldest change of a record goes first; the others follow it (db-core.js FOLLOWS).
+      if (byRecord.has(changed.record_id)) changed.follows = 1;
+      else delete changed.follows;
+      byRecord.set(changed.record_id, true);
+      const isNew = again.includes(entry);
+      if (isNew || changed.base_version !== entry.base_version || changed.follows !== entry.follows) {
+        ops.push({ store: 'outbox', put: changed });
+      }
+    }
+    const sealed = await sealOps(ops);
+    await write(ALL, async (tx) => {
+      await applyOps(tx, sealed);
+      await tx.objectStore('sent').clear();
+      const meta = tx.objectStore('meta');
+      await meta.delete('cursor');
+      await meta.delete('snapshot_ids');
+      await meta.put(true, RESTORED);
+    });
+    return again.length;
+  });
+}
