@@ -43,6 +43,7 @@ class Phone:
         self.outbox: list[dict] = []
         self.kept: list[dict] = []  # pushed and acknowledged, kept for a restore
         self.cursor: str | None = None
+        self.server_id: str | None = None  # of the last pull's answer
         self.replace = False  # the next full copy replaces whatever versions are held here
         self.restores_seen = 0
 
@@ -69,7 +70,9 @@ class Phone:
     def _push(self):
         if not self.outbox:
             return
-        response = self.device.push_raw({"changes": self.outbox, "cursor": self.cursor})
+        response = self.device.push_raw(
+            {"changes": self.outbox, "cursor": self.cursor, "server_id": self.server_id}
+        )
         body = response.get_json()
         if response.status_code == 409 and body["error"]["code"] == "server_restored":
             raise Restored(body["error"])
@@ -90,6 +93,8 @@ class Phone:
         listed: set[str] = set()
         while True:
             params = {"paged": "1", **({"cursor": self.cursor} if self.cursor else {})}
+            if self.server_id:
+                params["server_id"] = self.server_id
             response = self.device.http.get(
                 "/api/v1/sync/pull", query_string=params, headers=self.device.auth
             )
@@ -107,7 +112,7 @@ class Phone:
                         "fields": dict(server["fields"]),
                         "deleted": server["deleted"],
                     }
-            self.cursor = body["cursor"]
+            self.cursor, self.server_id = body["cursor"], body["server_id"]
             if body.get("snapshot") and not body["more"]:
                 waiting = {entry["id"] for entry in self.outbox}
                 for record_id in [r for r, held in self.records.items() if held["version"] > 0]:
@@ -124,7 +129,7 @@ class Phone:
         again = self.kept + self.outbox
         self.kept = []
         self.outbox = [{**entry, "base_version": min(entry["base_version"], floor)} for entry in again]
-        self.cursor = None
+        self.cursor = self.server_id = None
         self.replace = True
 
     def live(self, entity) -> dict[str, dict]:
@@ -257,6 +262,28 @@ def test_a_restore_done_by_hand_is_caught_because_the_cursor_runs_ahead_of_the_l
     assert phone.restores_seen == 1
     assert server_findings() == {f1: "calf"}
     assert identity.current(db.session()).identity != identity_before  # marked restored, once
+
+
+def test_a_phone_that_dropped_its_cursor_still_learns_of_the_restore_from_the_server_id(
+    make_device, practitioner, clinic, runner, tmp_path
+):
+    client = factories.make_client(clinic, practitioner)
+    db.session.commit()
+    phone = Phone(make_device(practitioner))
+    v1 = phone.record(
+        "visit", client_id=str(client.id), started_at=NOW, location="clinic", number_in_course=1
+    )
+    phone.sync()
+    saved = run_backup(runner, tmp_path)
+    f1 = phone.record("finding", **finding_of(v1, "calf"))
+    phone.sync()
+    run_restore(runner, saved)
+    phone.cursor = None  # as the app does when the practitioner discards a refused change
+
+    phone.sync()
+
+    assert phone.restores_seen == 1
+    assert server_findings() == {f1: "calf"}
 
 
 def test_a_known_change_id_with_other_content_is_still_refused_after_a_restore(

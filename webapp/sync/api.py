@@ -156,7 +156,8 @@ def sync_push() -> ResponseReturnValue:
     payload = request.get_json(silent=True)
     changes, pending = parse_changes(payload)
     try:  # a device that synced with another copy of this database first recovers (see identity.py)
-        identity.check(db.session(), payload.get("cursor") if isinstance(payload, dict) else None)
+        sent = payload if isinstance(payload, dict) else {}  # parse_changes refused anything else
+        identity.check(db.session(), sent.get("cursor"), sent.get("server_id"))
     except identity.ServerRestored as restored:
         return _restored(restored)
     # The same push sent twice at once (a retry racing its original) collides on the ids the
@@ -264,7 +265,7 @@ def sync_pull() -> ResponseReturnValue:
     if len(paged) > 1 or paged[0:1] not in ([], ["0"], ["1"]):
         return error_response(400, "paged must be 0 or 1.", code="invalid_request")
     try:
-        inner = identity.check(db.session(), request.args.get("cursor"))
+        inner = identity.check(db.session(), request.args.get("cursor"), request.args.get("server_id"))
         body = pull(
             db.session(),
             g.device_user,
@@ -275,9 +276,12 @@ def sync_pull() -> ResponseReturnValue:
         )
     except BadCursor as problem:
         return error_response(400, str(problem), code="bad_cursor")
+    except identity.BadServerId as problem:
+        return error_response(400, str(problem), code="invalid_request")
     except identity.ServerRestored as restored:
         return _restored(restored)
     body["cursor"] = identity.stamp(db.session(), body["cursor"])
+    body["server_id"] = str(identity.current(db.session()).identity)
     if body["records"] or body["evict"]:  # a pull that carried client data: who, which phone, how much
         record_event(
             "sync.pull",

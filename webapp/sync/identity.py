@@ -116,18 +116,22 @@ def unstamp(cursor: str | None) -> Stamp:
     return Stamp(None, None, cursor)  # not stamped (or not valid: cursor.decode says so)
 
 
-def check(session: Session, cursor: str | None) -> str | None:
+def check(session: Session, cursor: str | None, server_id: object = None) -> str | None:
     """The pull's own cursor inside ``cursor``; ServerRestored if it is of another database.
+
+    ``server_id`` is the identity the device last learnt from a pull answer: it still tells
+    when the device has no cursor (it dropped it to take a full copy again).
 
     A tick ahead of the database's own means it was restored without ``flask restore`` (by
     hand, with pg_restore or a copied file): it is marked restored now, so that every phone
     recovers against one restore point, and the operator is told in the log.
     """
     stamped = unstamp(cursor)
-    if stamped.identity is None:
+    known = _uuid(server_id)
+    if stamped.identity is None and known is None:
         return stamped.inner
     identity = current(session)
-    if stamped.identity != identity.identity:
+    if any(given not in (None, identity.identity) for given in (stamped.identity, known)):
         raise ServerRestored(identity)
     if stamped.tick is not None and stamped.tick > tick_now(session):
         log.error(
@@ -136,3 +140,16 @@ def check(session: Session, cursor: str | None) -> str | None:
         )
         raise ServerRestored(renew(session))
     return stamped.inner
+
+
+class BadServerId(ValueError):
+    """A server_id that is not a UUID."""
+
+
+def _uuid(value: object) -> uuid.UUID | None:
+    if value is None or value == "":
+        return None
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise BadServerId("server_id must be the UUID a pull answered with.") from None

@@ -122,6 +122,13 @@ def paths() -> Schema:
                         "schema": {"type": "integer", "minimum": 1, "maximum": DEFAULT_LIMIT},
                     },
                     {
+                        "name": "server_id",
+                        "in": "query",
+                        "description": "The server_id of the last pull: when the database answering is "
+                        "another copy (restored from a backup), the pull is refused with server_restored",
+                        "schema": UUID,
+                    },
+                    {
                         "name": "paged",
                         "in": "query",
                         "description": "1: a first pull (no cursor) comes in pages too; without it, "

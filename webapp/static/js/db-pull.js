@@ -112,6 +112,7 @@ export function storePull(page, { first = false } = {}) {
       await Promise.all(conflicts.map((conflict) => store.put(conflict)));
       const meta = tx.objectStore('meta');
       await meta.put(page.cursor, 'cursor');
+      if (page.server_id) await meta.put(page.server_id, 'server_id');  // see db-restore.js
       if (page.api_version) await meta.put(page.api_version, 'api_version');
       // How much this page changed here (the device's own writes coming back count as none),
       // so that screens redraw only when something they show may have changed.

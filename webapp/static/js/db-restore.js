@@ -75,6 +75,7 @@ export function recoverFromRestore(restoredVersion) {
       await tx.objectStore('sent').clear();
       const meta = tx.objectStore('meta');
       await meta.delete('cursor');
+      await meta.delete('server_id');  // the next pull brings the restored database's
       await meta.delete('snapshot_ids');
       await meta.put(true, RESTORED);
     });

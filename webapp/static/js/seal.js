@@ -20,7 +20,8 @@ CLEAR_FIELDS.sent = [...CLEAR_FIELDS.outbox, 'kept_at'];
 // Meta values the app needs before it is unlocked, or that say nothing of anyone: the rest
 // (the device token, drafts, conflict decisions, the visit under way) is sealed.
 export const CLEAR_META = new Set(['lock', 'owner', 'device_proof', 'cursor', 'schema', 'last_sync', 'api_version',
-  'in_flight', 'deferred_evictions', 'clock', 'snapshot_ids', 'restored']);
+  'in_flight', 'deferred_evictions', 'clock', 'snapshot_ids', 'restored',
+  'server_id']);
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

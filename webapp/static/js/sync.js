@@ -52,10 +52,10 @@ async function sendDecisions(token) {
   }
 }
 
-// The pull cursor goes with each push: one of another copy of the server's database (it was
-// restored from a backup) is refused with server_restored before anything is applied.
-function send(token, { batch, pending }, cursor) {
-  const body = { pending, changes: batch.map(toWire), ...(cursor ? { cursor } : {}) };
+// The pull cursor and the server_id of the last pull go with each push: another copy of the
+// server's database (restored from a backup) refuses it with server_restored, applying nothing.
+function send(token, { batch, pending }, known) {
+  const body = { pending, changes: batch.map(toWire), ...known };
   const answer = api('/api/v1/sync/push', { method: 'POST', token, body });
   answer.catch(() => {});  // awaited later, after the store under way; not unhandled meanwhile
   return answer;
@@ -70,7 +70,7 @@ function send(token, { batch, pending }, cursor) {
  */
 async function pushAll(token) {
   await db.settleUnanswered();
-  const cursor = await db.getMeta('cursor');
+  const known = await knownServer();
   let settledAll = 0;
   // More than one batch to send (days offline): say how far it is, batch by batch.
   const { waiting } = await db.counts();
@@ -79,7 +79,7 @@ async function pushAll(token) {
   };
   sending(0);
   let claimed = await db.claimBatch(BATCH);
-  let answer = claimed.batch.length ? send(token, claimed, cursor) : null;
+  let answer = claimed.batch.length ? send(token, claimed, known) : null;
   while (claimed.batch.length) {
     const next = await db.claimBatch(BATCH);
     let results;
@@ -89,7 +89,7 @@ async function pushAll(token) {
       if (next.batch.length) await db.releaseClaim(next.batch);
       throw error;
     }
-    const nextAnswer = next.batch.length ? send(token, next, cursor) : null;
+    const nextAnswer = next.batch.length ? send(token, next, known) : null;
     const settled = await db.storePushResults(claimed.batch, results || []);
     if (settled === 0) throw new ApiError(200, 'no_results', 'The server did not answer for the changes sent.');
     settledAll += settled;
@@ -98,10 +98,16 @@ async function pushAll(token) {
       [claimed, answer] = [next, nextAnswer];
     } else {  // the changes queued behind this batch are free to go now
       claimed = await db.claimBatch(BATCH);
-      answer = claimed.batch.length ? send(token, claimed, cursor) : null;
+      answer = claimed.batch.length ? send(token, claimed, known) : null;
     }
   }
   return settledAll;
+}
+
+/** What this phone knows of the server's database: the cursor and server_id of its last pull. */
+async function knownServer() {
+  const [cursor, serverId] = [await db.getMeta('cursor'), await db.getMeta('server_id')];
+  return { ...(cursor ? { cursor } : {}), ...(serverId ? { server_id: serverId } : {}) };
 }
 
 /**
@@ -118,7 +124,9 @@ async function pullAll(token) {
   for (let page = 0; page < 10000; page += 1) {
     let answer;
     try {
-      answer = await api(`/api/v1/sync/pull?paged=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
+      const serverId = await db.getMeta('server_id');
+      answer = await api(`/api/v1/sync/pull?paged=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}${
+        serverId ? `&server_id=${encodeURIComponent(serverId)}` : ''}`, { token });
     } catch (error) {
       // A cursor the server no longer understands: start again from a full copy.
       if (error instanceof ApiError && error.code === 'bad_cursor' && cursor) { cursor = null; received = 0; continue; }
