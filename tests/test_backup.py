@@ -6,6 +6,8 @@ pg_restore of this run's database) when TEST_DATABASE_URL is set.
 
 from __future__ import annotations
 
+import os
+import re
 import sqlite3
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from tests import factories
 from webapp.backup import engines
+from webapp.backup.commands import PHONES_KEEP_DAYS
 from webapp.clients.models import Client
 from webapp.extensions import db
 from webapp.sync import identity
@@ -187,3 +190,17 @@ def test_backup_never_overwrites_a_file(runner, tmp_path):
     result = runner.invoke(args=["backup", "--to", str(existing)])
     assert result.exit_code == 1 and "exists already" in result.output
     assert existing.read_bytes() == b"an earlier backup"
+
+
+def test_restore_warns_when_the_backup_is_older_than_what_phones_keep(runner, tmp_path):
+    saved = backup(runner, tmp_path / "old.backup")
+    long_ago = saved.stat().st_mtime - 40 * 24 * 3600
+    os.utime(saved, (long_ago, long_ago))
+    result = restore(runner, saved, "--yes")
+    assert result.exit_code == 0, result.output
+    assert "older than 30 days" in result.output
+
+
+def test_the_warning_counts_the_days_the_phone_app_keeps_its_sent_changes():
+    source = (Path(__file__).resolve().parents[1] / "webapp/static/js/db-restore.js").read_text()
+    assert re.search(r"export const KEEP_DAYS = (\d+);", source).group(1) == str(PHONES_KEEP_DAYS)

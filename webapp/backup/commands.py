@@ -15,6 +15,9 @@ from webapp.backup.engines import BackupError
 from webapp.extensions import db
 from webapp.sync import identity
 
+# How long a phone keeps the changes the server acknowledged (KEEP_DAYS, static/js/db-restore.js).
+PHONES_KEEP_DAYS = 30
+
 
 def _default_folder() -> Path:
     return Path(current_app.instance_path) / "backups"
@@ -107,7 +110,13 @@ def _restore(backup_file: Path, yes: bool) -> None:
         engines.check_sqlite_backup(backup_file)
     else:
         engines.check_postgres_backup(backup_file, url)
-    taken = dt.datetime.fromtimestamp(backup_file.stat().st_mtime, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    taken_at = dt.datetime.fromtimestamp(backup_file.stat().st_mtime, dt.UTC)
+    taken = taken_at.strftime("%Y-%m-%d %H:%M UTC")
+    if dt.datetime.now(dt.UTC) - taken_at > dt.timedelta(days=PHONES_KEEP_DAYS):
+        click.echo(
+            f"Warning: this backup is older than {PHONES_KEEP_DAYS} days. Phones keep what they sent for "
+            f"{PHONES_KEEP_DAYS} days only: changes pushed between {taken} and then cannot come back from them."
+        )
     if not yes:
         click.confirm(
             f"Replace the database with the backup of {taken}? Changes made since will be gone from "
