@@ -17,21 +17,21 @@ export const KEEP_DAYS = 30;
 export const RESTORED = 'restored';
 
 /**
- * The writes that keep the entries of a push the server took (seqs ``answered``): with their
- * seq, so they go back into the outbox in the order they were first made.
- * @returns {import('./db-core.js').Op[]}
+ * In the write transaction that answers a push, before its entries leave the outbox: keep
+ * the rows of those the server took (seqs ``answered``) as they are stored, sealed, with
+ * their seq, so they go back into the outbox in the order they were first made; and forget
+ * kept changes older than KEEP_DAYS (kept_at is in clear).
  */
-export function keepOps(batch, answered) {
-  const taken = new Set(answered);
-  const keptAt = new Date().toISOString();
-  return batch.filter((entry) => taken.has(entry.seq)).map((entry) => ({ store: 'sent', put: { ...entry, kept_at: keptAt } }));
-}
-
-/** In a write transaction: forget kept changes older than KEEP_DAYS (their kept_at is in clear). */
-export async function pruneKept(tx) {
+export async function keepAnswered(tx, answered) {
+  const sent = tx.objectStore('sent');
+  if (answered.length) {
+    const taken = new Set(answered);
+    const keptAt = new Date().toISOString();
+    const rows = await tx.objectStore('outbox').getAll(IDBKeyRange.bound(Math.min(...answered), Math.max(...answered)));
+    await Promise.all(rows.filter((row) => taken.has(row.seq)).map((row) => sent.put({ ...row, kept_at: keptAt })));
+  }
   const before = new Date(Date.now() - KEEP_DAYS * 24 * 60 * 60 * 1000).toISOString();
-  const store = tx.objectStore('sent');
-  await Promise.all((await store.index('kept_at').getAllKeys(IDBKeyRange.upperBound(before))).map((seq) => store.delete(seq)));
+  await Promise.all((await sent.index('kept_at').getAllKeys(IDBKeyRange.upperBound(before))).map((seq) => sent.delete(seq)));
 }
 
 /**
