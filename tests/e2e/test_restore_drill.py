@@ -7,7 +7,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from tests import factories
 from tests.e2e.helpers import go_offline, go_online, idb_counts, record_session, sign_in, wait_for_sync
+from webapp.auth.models import Clinic, Role
+from webapp.clients.models import Client
 from webapp.sync.models import AppliedChange, ServerIdentity, SyncConflict
 from webapp.visits.models import Finding, Visit
 
@@ -89,3 +92,36 @@ def test_after_a_restore_the_phones_send_again_what_the_backup_lacks_and_nothing
         counts = idb_counts(page)
         assert (counts["visit"], counts["finding"], counts["outbox"]) == (3, 4, 0)
         assert _finding_ids(page) == {str(i) for i in after["finding_ids"]}
+
+
+def _kept_client_ids(page) -> list[str]:
+    """The client of each change the phone keeps for a restore (client_id is in clear)."""
+    return page.evaluate("""async () => {
+        const db = await new Promise((resolve, reject) => {
+            const open = indexedDB.open('fieldbook');
+            open.onsuccess = () => resolve(open.result);
+            open.onerror = () => reject(open.error);
+        });
+        const rows = await new Promise((resolve) => {
+            const get = db.transaction('sent').objectStore('sent').getAll();
+            get.onsuccess = () => resolve(get.result);
+        });
+        db.close();
+        return rows.map((row) => row.client_id);
+    }""")
+
+
+def test_what_a_phone_keeps_of_a_client_goes_when_the_client_leaves_the_caseload(
+    new_context, server, caseload, data
+):
+    page = sign_in(new_context().new_page())
+    record_session(page, "Bea Lund", [("Calf", "Left", True)])
+    wait_for_sync(page)
+    assert set(_kept_client_ids(page)) == {str(caseload["bea"])}  # the visit and its finding
+
+    with data() as s:
+        other = factories.make_user(s.get(Clinic, caseload["clinic"]), Role.PRACTITIONER, name="Olive Other")
+        s.get(Client, caseload["bea"]).practitioner_id = other.id
+    _sync_now(page)
+
+    assert _kept_client_ids(page) == []

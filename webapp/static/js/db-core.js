@@ -50,7 +50,10 @@ function connect() {
           db.createObjectStore('meta');
         }
         if (oldVersion < 2) markFollowers(transaction.objectStore('outbox'));
-        if (oldVersion < 3) db.createObjectStore('sent', { keyPath: 'seq' }).createIndex('kept_at', 'kept_at');
+        if (oldVersion < 3) {
+          const sent = db.createObjectStore('sent', { keyPath: 'seq' });
+          for (const name of ['kept_at', 'client_id']) sent.createIndex(name, name);
+        }
       },
       blocking: outdated,  // another tab opens a newer version: step aside
       terminated() { dbPromise = null; },

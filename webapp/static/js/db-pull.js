@@ -5,7 +5,7 @@
 import { ALL, CLINIC_WIDE, ENTITIES, applyOps, exclusive, read, sealOps, write } from './db-core.js';
 import { clientIdOf, conflictFromWire, inOrder, localFromServer } from './outbox-rules.js';
 import { openMeta, openRows, sealRow } from './seal.js';
-import { RESTORED } from './db-restore.js';
+import { RESTORED, forgetKeptOf } from './db-restore.js';
 
 export function groupByRecord(entries) {
   const byRecord = new Map();
@@ -173,6 +173,7 @@ export async function evictReady(tx, deferred) {
     }
     const conflicts = tx.objectStore('conflicts');
     for (const key of await conflicts.index('client_id').getAllKeys(clientId)) await conflicts.delete(key);
+    await forgetKeptOf(tx, clientId);
     await dropDraftsOf(tx.objectStore('meta'), theirs);
     await tx.objectStore('meta').delete(IDBKeyRange.bound(`${UNKNOWN}${clientId}:`, `${UNKNOWN}${clientId}:\uffff`));
     deferred.delete(clientId);

@@ -34,6 +34,12 @@ export async function keepAnswered(tx, answered) {
   await Promise.all((await sent.index('kept_at').getAllKeys(IDBKeyRange.upperBound(before))).map((seq) => sent.delete(seq)));
 }
 
+/** In a write transaction: a client left the caseload, so nothing kept of theirs stays either. */
+export async function forgetKeptOf(tx, clientId) {
+  const sent = tx.objectStore('sent');
+  await Promise.all((await sent.index('client_id').getAllKeys(clientId)).map((seq) => sent.delete(seq)));
+}
+
 /**
  * The server's database was restored (its answer said so, with ``restoredVersion``): queue
  * again what this phone kept of its pushes, ahead of its outbox, and forget the cursor so the
