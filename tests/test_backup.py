@@ -44,6 +44,11 @@ def current_identity():
     return row.identity, row.restored_version
 
 
+def test_backup_and_restore_explain_themselves(runner):
+    assert "consistently, while the server keeps running" in runner.invoke(args=["backup", "--help"]).output
+    assert "Stop the server first" in runner.invoke(args=["restore", "--help"]).output
+
+
 def test_backup_and_restore_bring_back_the_data_and_give_the_database_a_new_identity(
     runner, tmp_path, clinic
 ):

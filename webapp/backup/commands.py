@@ -36,7 +36,7 @@ def take_backup(target: Path | None, prefix: str = "fieldbook") -> Path:
         target = _default_folder() / f"{prefix}-{stamp}{_suffix(engine)}"
     if target.exists():
         raise BackupError(f"{target} exists already; name a new file.")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     # Written under another name first: a backup cut short never looks like a whole one.
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
