@@ -3,9 +3,8 @@ pushed, the backup is restored, and the phones sync again. Nothing a phone still
 lost, nothing is applied twice, and the conflict rules still hold.
 
 The phones here follow docs/sync-protocol.md ("After a restore") as the app does: they keep
-what they pushed, and on ``server_restored`` they queue it again ahead of their outbox, base
-any change on a lost version on ``restored_version`` instead, and take a full copy that
-replaces what they hold. On PostgreSQL the backup and restore go through pg_dump and
+what they pushed, and on ``server_restored`` they queue it again ahead of their outbox,
+exactly as first sent, and take a full copy that replaces what they hold. On PostgreSQL the backup and restore go through pg_dump and
 pg_restore of this run's database.
 """
 
@@ -125,10 +124,8 @@ class Phone:
     def _recover(self, error):
         """What the app does on server_restored (webapp/static/js/db-restore.js)."""
         self.restores_seen += 1
-        floor = error["restored_version"]
-        again = self.kept + self.outbox
-        self.kept = []
-        self.outbox = [{**entry, "base_version": min(entry["base_version"], floor)} for entry in again]
+        assert error["restored_version"] > 0 and error["server_id"]
+        self.outbox, self.kept = self.kept + self.outbox, []  # exactly as first sent
         self.cursor = self.server_id = None
         self.replace = True
 

@@ -84,7 +84,7 @@ def envelope_schemas(error_codes: list[str]) -> Schema:
                         "restored_version": {
                             "type": "integer",
                             "description": "With server_restored: the last version the restored "
-                            "database holds; a change based on a later one is sent based on this",
+                            "database holds (versions written after the restore start far above it)",
                         },
                     },
                 },

@@ -1,12 +1,11 @@
 // After the clinic's server is restored from a backup (docs/sync-protocol.md, "After a
 // restore"). The restored database lacks whatever was pushed after the backup was taken, and
 // only the phones still hold it. So an acknowledged change does not simply leave the outbox:
-// it is kept in the 'sent' store for KEEP_DAYS. When the server answers `server_restored`, the
-// kept changes go back into the outbox ahead of what waits there, under their own change ids
-// (the server answers those it still knows from its records and applies the others once),
-// any change based on a version the server lost is based on `restored_version` instead (so
-// an edit made at the desk since the restore is a conflict, not overwritten), and the next
-// pull is a full copy that replaces what the phone holds, whatever its versions say.
+// its row is kept in the 'sent' store for KEEP_DAYS. When the server answers
+// `server_restored`, the kept changes go back into the outbox ahead of what waits there,
+// exactly as they were sent, under their own change ids: the server answers those it still
+// knows from its records and applies the others once. The next pull is a full copy that
+// replaces what the phone holds, whatever its versions say.
 import { ALL, applyOps, exclusive, read, sealOps, write } from './db-core.js';
 import { openRows } from './seal.js';
 
@@ -41,19 +40,21 @@ export async function forgetKeptOf(tx, clientId) {
 }
 
 /**
- * The server's database was restored (its answer said so, with ``restoredVersion``): queue
- * again what this phone kept of its pushes, ahead of its outbox, and forget the cursor so the
- * next pull is a full copy that replaces what is held here. Returns how many changes were
- * queued again.
+ * The server's database was restored (its answer said so): queue again what this phone kept
+ * of its pushes, ahead of its outbox, and forget the cursor so the next pull is a full copy
+ * that replaces what is held here. Returns how many changes were queued again.
+ *
+ * Their bases stay as they were: `flask restore` moves the server's versions far ahead, so
+ * anything written after the restore is newer than every version a phone saw before it, and a
+ * change to a field edited since is a conflict as always.
  */
-export function recoverFromRestore(restoredVersion) {
+export function recoverFromRestore() {
   return exclusive(async () => {
     const found = await read(['sent', 'outbox'], async (tx) => ({
       kept: await tx.objectStore('sent').getAll(), waiting: await tx.objectStore('outbox').getAll(),
     }));
     const kept = await openRows('sent', found.kept);
     const waiting = await openRows('outbox', found.waiting);
-    const floor = Number(restoredVersion) || 0;
     const again = kept.map(({ kept_at: _keptAt, ...entry }) => ({
       // Sent before, so never folded into again: the server must get the same content it
       // may have stored under this change id (attempts > 0 keeps saveChange off it).
@@ -63,15 +64,12 @@ export function recoverFromRestore(restoredVersion) {
     const byRecord = new Map();
     for (const entry of [...again, ...waiting].sort((x, y) => x.seq - y.seq)) {
       const changed = { ...entry };
-      // A version above the restore point is one the server no longer has: what this phone
-      // saw of it before is what the restored server holds, as of restoredVersion.
-      if (changed.base_version > floor) changed.base_version = floor;
       // The oldest change of a record goes first; the others follow it (db-core.js FOLLOWS).
       if (byRecord.has(changed.record_id)) changed.follows = 1;
       else delete changed.follows;
       byRecord.set(changed.record_id, true);
       const isNew = again.includes(entry);
-      if (isNew || changed.base_version !== entry.base_version || changed.follows !== entry.follows) {
+      if (isNew || changed.follows !== entry.follows) {
         ops.push({ store: 'outbox', put: changed });
       }
     }

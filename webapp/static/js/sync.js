@@ -175,7 +175,7 @@ async function exchangeAfterAnyRestore(token) {
     return await exchange(token);
   } catch (error) {
     if (!(error instanceof ApiError && error.code === 'server_restored')) throw error;
-    await db.recoverFromRestore(error.details.restored_version);
+    await db.recoverFromRestore();
     return exchange(token);
   }
 }
