@@ -306,3 +306,10 @@ def test_cursors_from_before_the_identity_still_pull(make_device, practitioner, 
     assert device.pull(cursor=inner)["records"] == []  # an app's cursor from the release before
     bad = device.http.get("/api/v1/sync/pull", query_string={"cursor": "e30"}, headers=device.auth)
     assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "bad_cursor"
+
+
+def test_a_server_id_that_is_not_one_is_refused(make_device, practitioner):
+    device = make_device(practitioner)
+    for bad in ("", "not-a-uuid"):
+        answer = device.http.get("/api/v1/sync/pull", query_string={"server_id": bad}, headers=device.auth)
+        assert answer.status_code == 400 and answer.get_json()["error"]["code"] == "invalid_request"

@@ -147,7 +147,7 @@ class BadServerId(ValueError):
 
 
 def _uuid(value: object) -> uuid.UUID | None:
-    if value is None or value == "":
+    if value is None:
         return None
     try:
         return uuid.UUID(str(value))
