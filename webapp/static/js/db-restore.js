@@ -60,6 +60,7 @@ export function recoverFromRestore() {
       // may have stored under this change id (attempts > 0 keeps saveChange off it).
       ...entry, status: 'pending', attempts: Math.max(1, entry.attempts || 0),
     }));
+    const queuedAgain = new Set(again);
     const ops = [];
     const byRecord = new Map();
     for (const entry of [...again, ...waiting].sort((x, y) => x.seq - y.seq)) {
@@ -68,8 +69,7 @@ export function recoverFromRestore() {
       if (byRecord.has(changed.record_id)) changed.follows = 1;
       else delete changed.follows;
       byRecord.set(changed.record_id, true);
-      const isNew = again.includes(entry);
-      if (isNew || changed.follows !== entry.follows) {
+      if (queuedAgain.has(entry) || changed.follows !== entry.follows) {
         ops.push({ store: 'outbox', put: changed });
       }
     }
