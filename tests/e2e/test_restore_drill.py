@@ -8,7 +8,15 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.e2e.helpers import go_offline, go_online, idb_counts, record_session, sign_in, wait_for_sync
+from tests.e2e.helpers import (
+    expect,
+    go_offline,
+    go_online,
+    idb_counts,
+    record_session,
+    sign_in,
+    wait_for_sync,
+)
 from webapp.auth.models import Clinic, Role
 from webapp.clients.models import Client
 from webapp.sync.models import AppliedChange, ServerIdentity, SyncConflict
@@ -83,6 +91,8 @@ def test_after_a_restore_the_phones_send_again_what_the_backup_lacks_and_nothing
     _sync_now(page_a)
     _sync_now(page_b)
     _sync_now(page_a)
+    for page in (page_a, page_b):  # each practitioner is told what happened
+        expect(page.locator("#server-restored")).to_contain_text("restored from a backup")
 
     after = _on_server(data)
     # Everything the phones held is on the server again, each session and finding once.

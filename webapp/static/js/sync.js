@@ -17,7 +17,11 @@ const BATCH = 1000;
 const SCHEMA_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 const RETRY_MS = 60 * 1000;
 
-/** 'status' when the state below changes; 'synced' after each run (detail.changed: re-read; detail.caseload). */
+/**
+ * 'status' when the state below changes; 'synced' after each run (detail.changed: re-read;
+ * detail.caseload); 'restored' after this phone recovered from a restore of the server's
+ * database (detail.resent: how many changes it sent again).
+ */
 export const syncEvents = new EventTarget();
 /**
  * progress: while a long sync runs, how far it is.
@@ -175,8 +179,10 @@ async function exchangeAfterAnyRestore(token) {
     return await exchange(token);
   } catch (error) {
     if (!(error instanceof ApiError && error.code === 'server_restored')) throw error;
-    await db.recoverFromRestore();
-    return exchange(token);
+    const resent = await db.recoverFromRestore();
+    const result = await exchange(token);
+    syncEvents.dispatchEvent(new CustomEvent('restored', { detail: { resent } }));  // the practitioner is told
+    return result;
   }
 }
 
