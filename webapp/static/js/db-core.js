@@ -11,7 +11,7 @@ import { openDB } from '../vendor/idb/index.js';
 import { sealMeta, sealRow } from './seal.js';
 
 const NAME = 'fieldbook';
-const VERSION = 2;
+const VERSION = 3;
 // An outbox entry queued behind another change to the same record carries `follows: 1`
 // (an index only holds entries that have the property), so answering a push finds a
 // record's later changes without reading the whole outbox. Only a record's oldest
@@ -26,7 +26,9 @@ export const ENTITIES = ['client', 'case_history', 'acknowledgement', 'appointme
 export const CLINIC_WIDE = ['vocabulary_term'];
 // Besides client_id: the parent each record hangs from, and a vocabulary term's kind.
 export const INDEXES = { finding: ['visit_id'], sensation_rating: ['visit_id', 'sensation_id'], vocabulary_term: ['kind'] };
-export const ALL = [...ENTITIES, 'outbox', 'conflicts', 'meta'];
+// 'sent': changes the server acknowledged, kept a while in case its database is restored
+// from a backup that lacks them (db-restore.js).
+export const ALL = [...ENTITIES, 'outbox', 'conflicts', 'meta', 'sent'];
 const STRICT = { durability: 'strict' };
 /** @type {Promise<import('../vendor/idb/index.js').IDBPDatabase> | null} */
 let dbPromise = null;
@@ -48,6 +50,10 @@ function connect() {
           db.createObjectStore('meta');
         }
         if (oldVersion < 2) markFollowers(transaction.objectStore('outbox'));
+        if (oldVersion < 3) {
+          const sent = db.createObjectStore('sent', { keyPath: 'seq' });
+          for (const name of ['kept_at', 'client_id']) sent.createIndex(name, name);
+        }
       },
       blocking: outdated,  // another tab opens a newer version: step aside
       terminated() { dbPromise = null; },
