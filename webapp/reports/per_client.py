@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from webapp.appointments.models import Appointment
@@ -113,18 +113,32 @@ REBOOKED_WITHIN_DAYS = 7
 
 def rebooking(session: Session, user: User, filters: Filters) -> Figures:
     """Sessions after which the client's next appointment was booked within a week."""
-    booked_within = exists().where(
-        Appointment.client_id == Visit.client_id,
-        Appointment.deleted_at.is_(None),
-        or_(Appointment.outcome.is_(None), Appointment.outcome.not_in(("cancelled", "cancelled_late"))),
-        Appointment.starts_at > Visit.started_at,
-        Appointment.created_at <= plus_days(session, Visit.started_at, REBOOKED_WITHIN_DAYS),
+    # The sessions in the range followed by such a booking, found once as a set (a join on
+    # the client), not asked for session by session: a question per row cost PostgreSQL a
+    # subquery run per session.
+    followed_by_booking = (
+        select(Visit.id)
+        .join(
+            Appointment,
+            and_(
+                Appointment.client_id == Visit.client_id,
+                Appointment.starts_at > Visit.started_at,
+                Appointment.created_at <= plus_days(session, Visit.started_at, REBOOKED_WITHIN_DAYS),
+            ),
+        )
+        .where(
+            Visit.started_at >= filters.start,
+            Visit.started_at < filters.end,
+            Appointment.starts_at > filters.start,  # implied by the join; lets the index narrow it
+            Appointment.deleted_at.is_(None),
+            or_(Appointment.outcome.is_(None), Appointment.outcome.not_in(("cancelled", "cancelled_late"))),
+        )
     )
     sessions = visits_in_range(
         user,
         filters,
         local_period(session, Visit.started_at, filters).label("period"),
-        case((booked_within, 1), else_=0).label("rebooked"),
+        case((Visit.id.in_(followed_by_booking), 1), else_=0).label("rebooked"),
     ).subquery()
     rows = session.execute(
         select(sessions.c.period, func.count(), func.sum(sessions.c.rebooked)).group_by(sessions.c.period)
@@ -149,8 +163,9 @@ FREQUENCY_STEPS = {
 def outcomes_by_complaint(session: Session, user: User, filters: Filters) -> Figures:
     """For each kind of complaint, the clients' own ratings: baseline against latest."""
     # Only the sensations of clients seen in the range can have their baseline in it (checked
-    # exactly below); a rating's session is always of the sensation's client (sync refuses
-    # any other), and this reads only the index of sessions by client and start.
+    # exactly below): a rating's session is always of the sensation's client (sync refuses
+    # any other). This reads only the index of sessions by client and start; asking which
+    # sensations were rated in the range looked up every rating's session by id.
     seen_in_range = select(Visit.client_id).where(
         Visit.started_at >= filters.start, Visit.started_at < filters.end
     )
@@ -168,15 +183,10 @@ def outcomes_by_complaint(session: Session, user: User, filters: Filters) -> Fig
             Visit.id.label("visit_id"),
             _course_number(SensationRating.sensation_id).label("course"),
         )
-        # From the clients' sessions to their ratings, so the sessions are read through the
-        # index by client, not looked up one by one by id.
         .select_from(Client)
-        .join(Visit, Visit.client_id == Client.id)
-        .join(
-            SensationRating,
-            and_(SensationRating.visit_id == Visit.id, SensationRating.client_id == Client.id),
-        )
-        .join(Sensation, and_(Sensation.id == SensationRating.sensation_id, Sensation.client_id == Client.id))
+        .join(Sensation, Sensation.client_id == Client.id)
+        .join(SensationRating, SensationRating.sensation_id == Sensation.id)
+        .join(Visit, Visit.id == SensationRating.visit_id)
     )
     query = scope_clients(query, user).where(
         Client.id.in_(seen_in_range),
