@@ -7,8 +7,8 @@ sensation, not every session of every client. The order is the one ``courses()``
 taken by start time (then number, then id), a course begins at each session numbered 1; a
 session belongs to the latest course begun at or before it, and one before every session 1
 to the first course. So a session's course is the running count of sessions numbered 1 up
-to it, or the first course when that count is still 0. The tests of visits/course.py and of
-these reports hold the two to the same answers.
+to it, or the first course when that count is still 0. tests/reports/test_same_figures.py
+holds these reports to the answers of ``courses()`` itself, row by row.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, case, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from webapp.appointments.models import Appointment
@@ -113,33 +113,57 @@ REBOOKED_WITHIN_DAYS = 7
 
 def rebooking(session: Session, user: User, filters: Filters) -> Figures:
     """Sessions after which the client's next appointment was booked within a week."""
-    # The sessions in the range followed by such a booking, found once as a set (a join on
-    # the client), not asked for session by session: a question per row cost PostgreSQL a
-    # subquery run per session.
-    followed_by_booking = (
-        select(Visit.id)
-        .join(
-            Appointment,
-            and_(
-                Appointment.client_id == Visit.client_id,
-                Appointment.starts_at > Visit.started_at,
-                Appointment.created_at <= plus_days(session, Visit.started_at, REBOOKED_WITHIN_DAYS),
-            ),
-        )
-        .where(
-            Visit.started_at >= filters.start,
-            Visit.started_at < filters.end,
-            Appointment.starts_at > filters.start,  # implied by the join; lets the index narrow it
-            Appointment.deleted_at.is_(None),
-            or_(Appointment.outcome.is_(None), Appointment.outcome.not_in(("cancelled", "cancelled_late"))),
-        )
-    )
-    sessions = visits_in_range(
+    # One pass over each client's sessions in the range and bookings after its start, latest
+    # first: at a session, the earliest making of any booking that starts after it is the
+    # running minimum so far (bookings at the very same time sort after it: not "after").
+    # Asking for each session separately cost a subquery per session.
+    held = visits_in_range(
         user,
         filters,
-        local_period(session, Visit.started_at, filters).label("period"),
-        case((Visit.id.in_(followed_by_booking), 1), else_=0).label("rebooked"),
-    ).subquery()
+        Visit.client_id.label("client_id"),
+        Visit.started_at.label("at"),
+        literal(0).label("is_booking"),
+        null().label("booked_on"),
+    )
+    bookings = scope_clients(
+        select(
+            Appointment.client_id,
+            Appointment.starts_at,
+            literal(1),
+            Appointment.created_at,
+        ).join(Client, Client.id == Appointment.client_id),
+        user,
+    ).where(
+        Appointment.starts_at > filters.start,
+        Appointment.deleted_at.is_(None),
+        or_(Appointment.outcome.is_(None), Appointment.outcome.not_in(("cancelled", "cancelled_late"))),
+    )
+    events = union_all(held, bookings).subquery()
+    first_booked_later = (
+        func.min(events.c.booked_on)
+        .over(
+            partition_by=events.c.client_id,
+            order_by=(events.c.at.desc(), events.c.is_booking),
+            rows=(None, -1),
+        )
+        .label("first_booked_later")
+    )
+    with_bookings = select(events.c.at, events.c.is_booking, first_booked_later).subquery()
+    sessions = (
+        select(
+            local_period(session, with_bookings.c.at, filters).label("period"),
+            case(
+                (
+                    with_bookings.c.first_booked_later
+                    <= plus_days(session, with_bookings.c.at, REBOOKED_WITHIN_DAYS),
+                    1,
+                ),
+                else_=0,
+            ).label("rebooked"),
+        )
+        .where(with_bookings.c.is_booking == 0)
+        .subquery()
+    )
     rows = session.execute(
         select(sessions.c.period, func.count(), func.sum(sessions.c.rebooked)).group_by(sessions.c.period)
     ).all()
