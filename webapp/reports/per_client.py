@@ -117,7 +117,7 @@ def rebooking(session: Session, user: User, filters: Filters) -> Figures:
     # first: at a session, the earliest making of any booking that starts after it is the
     # running minimum so far (bookings at the very same time sort after it: not "after").
     # Asking for each session separately cost a subquery per session.
-    held = visits_in_range(
+    sessions_held = visits_in_range(
         user,
         filters,
         Visit.client_id.label("client_id"),
@@ -138,7 +138,7 @@ def rebooking(session: Session, user: User, filters: Filters) -> Figures:
         Appointment.deleted_at.is_(None),
         or_(Appointment.outcome.is_(None), Appointment.outcome.not_in(("cancelled", "cancelled_late"))),
     )
-    events = union_all(held, bookings).subquery()
+    events = union_all(sessions_held, bookings).subquery()
     first_booked_later = (
         func.min(events.c.booked_on)
         .over(
