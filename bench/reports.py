@@ -187,18 +187,22 @@ def _already_filled(app, clients: int, sessions_each: int) -> bool:
         return True
 
 
-def measure(app, repeats: int, slugs: list[str]) -> dict[str, list[float]]:
+def measure(app, repeats: int, slugs: list[str]) -> dict[str, tuple[list[float], list[float]]]:
+    """Each report's times in ms: wall clock, and this process's CPU (with SQLite, in this
+    process, the work itself: a machine busy with other work stretches the first, less the second)."""
     app.config["WTF_CSRF_ENABLED"] = False  # the sign-in of the bench's browser; the reports are GETs
     browser = app.test_client()
     signed_in = browser.post("/login", data={"email": "staff@bench.example", "password": PASSWORD})
     assert signed_in.status_code == 302, signed_in.get_data(as_text=True)[:300]
-    timings: dict[str, list[float]] = {}
+    timings: dict[str, tuple[list[float], list[float]]] = {}
     for slug in slugs:
         browser.get(f"/reports/{slug}")  # a first request warms what a running server has warm
+        wall, cpu = timings.setdefault(slug, ([], []))
         for _ in range(repeats):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = browser.get(f"/reports/{slug}")
-            timings.setdefault(slug, []).append((time.perf_counter() - started) * 1000)
+            wall.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
             assert response.status_code == 200
     return timings
 
@@ -237,13 +241,15 @@ def main() -> int:
 
     slugs = args.report or list(REPORTS)
     missed = 0
-    for slug, times in measure(app, args.repeats, slugs).items():
+    for slug, (times, cpu) in measure(app, args.repeats, slugs).items():
         p95 = statistics.quantiles(times, n=20)[-1]
         verdict = "meets" if p95 < TARGET_MS else "MISSES"
         missed += p95 >= TARGET_MS
         print(
             f"report {slug} ({args.database}): median {statistics.median(times):.0f} ms, "
-            f"95th percentile {p95:.0f} ms  target {TARGET_MS} ms: {verdict}"
+            f"95th percentile {p95:.0f} ms  target {TARGET_MS} ms: {verdict}  "
+            f"(this process's CPU: median {statistics.median(cpu):.0f} ms, "
+            f"95th percentile {statistics.quantiles(cpu, n=20)[-1]:.0f} ms)"
         )
     return 1 if missed else 0
 
