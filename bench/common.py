@@ -20,12 +20,13 @@ POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@1
 WORK = Path(tempfile.gettempdir()) / "fieldbook-bench"
 
 
-def database_url(kind: str, name: str) -> str:
+def database_url(kind: str, name: str, keep: bool = False) -> str:
+    """The run's database; a SQLite file of that name is emptied unless ``keep`` is set."""
     if kind == "postgresql":
         return POSTGRES
     WORK.mkdir(exist_ok=True)
     path = WORK / f"{name}.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm") if not keep else ():
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     return f"sqlite:///{path}"
 

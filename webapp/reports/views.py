@@ -15,6 +15,7 @@ from webapp.appointments.services import local_day_bounds, practitioners_of
 from webapp.audit.services import record_event
 from webapp.core.templating import clinic_zone
 from webapp.extensions import db
+from webapp.reports.base import tune_for_reports
 from webapp.reports.chart import bar_chart
 from webapp.reports.figures import REPORTS, Filters
 
@@ -70,6 +71,7 @@ def index():
 def show(slug):
     report = REPORTS.get(slug) or abort(404)
     filters, shown, problems = _filters()
+    tune_for_reports(db.session())
     figures = report.figures(db.session(), current_user, filters)
     record_event("report.view", user=current_user, detail={"report": slug})
     db.session.commit()
