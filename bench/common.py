@@ -48,7 +48,7 @@ def make_app(url: str, fresh: bool = True):
     return app
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -60,7 +60,7 @@ def running_server(url: str, workers: int = 2, extra_args: Sequence[str] = (), l
 
     ``extra_args`` go to gunicorn as they are; its output goes to ``log`` (else nowhere).
     """
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, DATABASE_URL=url, FIELDBOOK_INSTANCE=str(WORK / "instance"))
     log_file = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
