@@ -6,6 +6,7 @@ Push and pull both work from this table, so adding an entity to sync is one entr
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,7 +56,7 @@ class Entity:
     # One record per client (a case history): a second one created offline merges into it.
     one_per_client: bool = False
 
-    @property
+    @functools.cached_property
     def references(self) -> dict[str, str]:
         """Fields a device sets that point at another row: field name -> table name.
 

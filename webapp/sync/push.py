@@ -183,7 +183,10 @@ class _Applier:
         self.existing: dict[tuple[str, uuid.UUID], SyncedRecord | None] = {}
         self.new_rows: dict[str, dict[uuid.UUID, ColumnValues]] = {}  # created here, not yet inserted
         self._found: dict[tuple[type[SyncedRecord], object], SyncedRecord | None] = {}
-        vocab = {kind: [code for code, _ in terms(kind, user.clinic_id)] for kind in VOCABULARY_KINDS}
+        # As sets: validating a push looks a code up in them thousands of times.
+        vocab = {
+            kind: frozenset(code for code, _ in terms(kind, user.clinic_id)) for kind in VOCABULARY_KINDS
+        }
         self.vocabulary = vocab.__getitem__
 
     def preload(self, changes: list[Change]) -> None:
@@ -268,7 +271,8 @@ class _Applier:
                 outcome = self._merge(change, current, {k: v for k, v in values.items() if k in incoming})
                 outcome.merged_into = current.id
                 return outcome
-        row = {k: v for k, v in values.items() if k in table_of(entity.model).columns}
+        columns = table_of(entity.model).columns.keys()
+        row = {k: v for k, v in values.items() if k in columns}
         row["id"] = change.id
         self.new_rows.setdefault(entity.name, {})[change.id] = row
         return Outcome(change, "applied", record=row)
