@@ -56,12 +56,30 @@ async function keptNowKnown() {
   return Promise.all(rows.map(async ([key, row]) => [key, await openMeta(key, row)]));
 }
 
+// A page this large reads its stores' keys first and looks up only the records held: a
+// first pull finds none, and thousands of reads of absent keys cost more than one of keys.
+const KEYS_FIRST = 200;
+
+/** The local version of each of ``records`` (null where none is held), read in ``tx``. */
+async function localVersions(tx, records) {
+  const held = new Map();
+  const counts = new Map();
+  for (const server of records) counts.set(server.entity, (counts.get(server.entity) || 0) + 1);
+  await Promise.all([...counts].filter(([, count]) => count >= KEYS_FIRST).map(async ([entity]) => {
+    held.set(entity, new Set(await tx.objectStore(entity).getAllKeys()));
+  }));
+  return Promise.all(records.map((server) => {
+    const keys = held.get(server.entity);
+    if (keys && !keys.has(server.id)) return null;
+    return tx.objectStore(server.entity).get(server.id).then((local) => (local ? local.version : null));
+  }));
+}
+
 /** What storing ``records`` needs to know first: local versions, waiting changes, decisions. */
 function readBeforePull(records) {
   return read(ALL, async (tx) => {
     const [versions, outbox, decisions, replacing] = await Promise.all([
-      Promise.all(records.map((server) => tx.objectStore(server.entity).get(server.id)
-        .then((local) => (local ? local.version : null)))),
+      localVersions(tx, records),
       tx.objectStore('outbox').getAll(),
       tx.objectStore('meta').get('decisions'),
       tx.objectStore('meta').get(RESTORED),
@@ -143,13 +161,16 @@ async function keepSnapshotPage(tx, pulled, waitingIds, { first, last }) {
 }
 
 // A full snapshot lists everything the device may hold: drop synced records it omits (their
-// ids and versions are in clear, so this needs no decrypting).
+// ids and versions are in clear, so this needs no decrypting). Only the keys are read for
+// all, and the rows of the few keys not listed: reading every row back would cost as much
+// as writing the page did.
 async function dropUnlisted(tx, pulled, waitingIds) {
   const drops = [];
   for (const [entity, ids] of pulled) {
     const store = tx.objectStore(entity);
-    for (const record of await store.getAll()) {
-      if (record.version > 0 && !ids.has(record.id) && !waitingIds.has(record.id)) drops.push(store.delete(record.id));
+    const unlisted = (await store.getAllKeys()).filter((key) => !ids.has(/** @type {string} */ (key)) && !waitingIds.has(key));
+    for (const record of await Promise.all(unlisted.map((key) => store.get(key)))) {
+      if (record && record.version > 0) drops.push(store.delete(record.id));
     }
   }
   await Promise.all(drops);
