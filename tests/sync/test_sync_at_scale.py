@@ -108,3 +108,17 @@ def test_a_snapshot_read_as_plain_rows_is_what_the_records_serialise_to(clinic, 
 )
 def test_trimming_a_value_is_what_the_published_pattern_does(text):
     assert _strip(text) == SPACES.sub("", text)
+
+
+def test_a_device_may_ask_for_smaller_pages_than_the_servers_never_larger(app, make_device, practitioner):
+    for _ in range(3):
+        factories.make_client(practitioner.clinic, practitioner)
+    db.session.commit()
+    device = make_device(practitioner)
+    assert len(device.pull(cursor=None, paged="1", limit=1)["records"]) == 1
+    app.config["SYNC_PULL_PAGE"] = 2
+    try:
+        page = device.pull(cursor=None, paged="1", limit=1000)
+    finally:
+        app.config["SYNC_PULL_PAGE"] = 5000
+    assert len(page["records"]) == 2 and page["more"] is True

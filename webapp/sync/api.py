@@ -261,6 +261,9 @@ def sync_pull() -> ResponseReturnValue:
         return error_response(
             400, f"The limit must be a whole number from 1 to {DEFAULT_LIMIT}.", code="invalid_request"
         )
+    # A device may ask for smaller pages (to store one while the next comes), never for
+    # larger ones than the server's own page size.
+    limit = min(limit, current_app.config["SYNC_PULL_PAGE"])
     paged = request.args.getlist("paged")
     if len(paged) > 1 or paged[0:1] not in ([], ["0"], ["1"]):
         return error_response(400, "paged must be 0 or 1.", code="invalid_request")
