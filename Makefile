@@ -92,8 +92,9 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-## bench: the performance benchmarks with their targets (see bench/README.md)
-bench: install-dev chromium
+## bench: the performance benchmarks with their targets (see bench/README.md); the sync bench
+## times PouchDB and pouchdb-server beside Fieldbook (devDependencies, installed by npm ci)
+bench: install-dev chromium node_modules/.package-lock.json
 	$(PY) bench/pull_scaling.py --database postgresql
 	$(PY) bench/pull_scaling.py --database sqlite
 	$(PY) bench/browser_sync.py --database sqlite
