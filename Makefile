@@ -92,9 +92,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+bench/pouchdb/node_modules/.package-lock.json: bench/pouchdb/package.json bench/pouchdb/package-lock.json
+	cd bench/pouchdb && npm ci --no-audit --no-fund
+	touch $@
+
 ## bench: the performance benchmarks with their targets (see bench/README.md); the sync bench
-## times PouchDB and pouchdb-server beside Fieldbook (devDependencies, installed by npm ci)
-bench: install-dev chromium node_modules/.package-lock.json
+## times PouchDB and pouchdb-server beside Fieldbook (bench/pouchdb/package.json, installed here only)
+bench: install-dev chromium node_modules/.package-lock.json bench/pouchdb/node_modules/.package-lock.json
 	$(PY) bench/pull_scaling.py --database postgresql
 	$(PY) bench/pull_scaling.py --database sqlite
 	$(PY) bench/browser_sync.py --database sqlite

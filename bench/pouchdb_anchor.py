@@ -4,7 +4,7 @@ The same 5,000 findings (bench/sync_records.py), in the same Chromium, through I
 (PouchDB's own idb adapter), against a server on a loopback port: pouchdb-server 4.2 with
 its LevelDB store in a temporary directory (durable, as Fieldbook's database is). The page
 is served by pouchdb-server itself, so the replication is same-origin, like Fieldbook's.
-Both packages are devDependencies pinned in package-lock.json (``npm ci`` installs them).
+Both packages are pinned in bench/pouchdb/package-lock.json (``make bench`` installs them).
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ import requests
 from bench.common import ROOT, free_port
 from bench.sync_records import FINDING_JS
 
-SERVER = ROOT / "node_modules" / ".bin" / "pouchdb-server"
-BROWSER_BUILD = ROOT / "node_modules" / "pouchdb" / "dist" / "pouchdb.min.js"
+PACKAGES = ROOT / "bench" / "pouchdb" / "node_modules"  # bench/pouchdb/package.json, apart from the checks' tools
+SERVER = PACKAGES / ".bin" / "pouchdb-server"
+BROWSER_BUILD = PACKAGES / "pouchdb" / "dist" / "pouchdb.min.js"
 
 
 @contextlib.contextmanager
@@ -30,7 +31,7 @@ def running_pouchdb_server():
     """pouchdb-server on a free loopback port, its data in a temporary directory."""
     if not SERVER.exists() or not BROWSER_BUILD.exists():
         raise SystemExit(
-            "PouchDB is not installed: run `npm ci` (pouchdb and pouchdb-server are devDependencies)."
+            "PouchDB is not installed: run `make bench`, or `npm ci` in bench/pouchdb."
         )
     port = free_port()
     data = Path(tempfile.mkdtemp(prefix="fieldbook-pouchdb-"))
