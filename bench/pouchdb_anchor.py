@@ -21,7 +21,9 @@ import requests
 from bench.common import ROOT, free_port
 from bench.sync_records import FINDING_JS
 
-PACKAGES = ROOT / "bench" / "pouchdb" / "node_modules"  # bench/pouchdb/package.json, apart from the checks' tools
+PACKAGES = (
+    ROOT / "bench" / "pouchdb" / "node_modules"
+)  # bench/pouchdb/package.json, apart from the checks' tools
 SERVER = PACKAGES / ".bin" / "pouchdb-server"
 BROWSER_BUILD = PACKAGES / "pouchdb" / "dist" / "pouchdb.min.js"
 
@@ -30,9 +32,7 @@ BROWSER_BUILD = PACKAGES / "pouchdb" / "dist" / "pouchdb.min.js"
 def running_pouchdb_server():
     """pouchdb-server on a free loopback port, its data in a temporary directory."""
     if not SERVER.exists() or not BROWSER_BUILD.exists():
-        raise SystemExit(
-            "PouchDB is not installed: run `make bench`, or `npm ci` in bench/pouchdb."
-        )
+        raise SystemExit("PouchDB is not installed: run `make bench`, or `npm ci` in bench/pouchdb.")
     port = free_port()
     data = Path(tempfile.mkdtemp(prefix="fieldbook-pouchdb-"))
     process = subprocess.Popen(
