@@ -192,12 +192,13 @@ def explain_page(app, browser, url: str, name: str) -> None:
         for statement, parameters in sent:
             cursor.execute("EXPLAIN " + statement, parameters)
             plan = "\n".join(row[0] for row in cursor.fetchall())
-            scans += [
-                (table, statement) for table in BIG_TABLES if f"Seq Scan on {table} " in plan + " "
-            ]
+            scans += [(table, statement) for table in BIG_TABLES if f"Seq Scan on {table} " in plan + " "]
     finally:
         raw.close()
-    print(f"  plans of '{name}': {len(sent)} queries, " + ("no sequential scan of a big table" if not scans else ""))
+    print(
+        f"  plans of '{name}': {len(sent)} queries, "
+        + ("no sequential scan of a big table" if not scans else "")
+    )
     for table, statement in scans:
         print(f"    SEQUENTIAL SCAN of {table}: {' '.join(statement.split())[:300]}")
 

@@ -1,0 +1,42 @@
+"""desk indexes: the client list in name order, and the whole clinic's diary by time
+
+Years of data (issue 13): the desk's client list reads a page in name order through
+ix_client_clinic_name instead of sorting the clinic's every client, and the staff's day
+and week read the clinic's appointments through ix_appointment_clinic_starts instead of
+scanning every appointment.
+
+Numbered 0016 to leave 0015 to the migration another branch adds; until the two meet it
+follows 0014 (re-chain down_revision to '0015' when both are merged).
+
+Revision ID: 0016
+Revises: 0014
+Create Date: 2026-11-30 21:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0016'
+down_revision = '0014'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('appointment', schema=None) as batch_op:
+        batch_op.create_index('ix_appointment_clinic_starts', ['clinic_id', 'starts_at'], unique=False)
+    with op.batch_alter_table('client', schema=None) as batch_op:
+        batch_op.create_index(
+            'ix_client_clinic_name',
+            ['clinic_id', sa.text('lower(last_name)'), sa.text('lower(first_name)'), 'id'],
+            unique=False,
+        )
+
+
+def downgrade():
+    with op.batch_alter_table('client', schema=None) as batch_op:
+        batch_op.drop_index('ix_client_clinic_name')
+    with op.batch_alter_table('appointment', schema=None) as batch_op:
+        batch_op.drop_index('ix_appointment_clinic_starts')
