@@ -11,7 +11,7 @@ import { openDB } from '../vendor/idb/index.js';
 import { sealMeta, sealRow } from './seal.js';
 
 const NAME = 'fieldbook';
-const VERSION = 2;
+const VERSION = 3;
 // An outbox entry queued behind another change to the same record carries `follows: 1`
 // (an index only holds entries that have the property), so answering a push finds a
 // record's later changes without reading the whole outbox. Only a record's oldest
@@ -26,6 +26,10 @@ export const ENTITIES = ['client', 'case_history', 'acknowledgement', 'appointme
 export const CLINIC_WIDE = ['vocabulary_term'];
 // Besides client_id: the parent each record hangs from, and a vocabulary term's kind.
 export const INDEXES = { finding: ['visit_id'], sensation_rating: ['visit_id', 'sensation_id'], vocabulary_term: ['kind'] };
+// Indexes on what seal.js derives from a row rather than on a field of it: the day an
+// appointment is on, as a keyed tag (version 3; rows stored before it are tagged after
+// unlock: db.js tagAppointmentDays).
+export const DERIVED_INDEXES = { appointment: ['day_tag'] };
 export const ALL = [...ENTITIES, 'outbox', 'conflicts', 'meta'];
 const STRICT = { durability: 'strict' };
 /** @type {Promise<import('../vendor/idb/index.js').IDBPDatabase> | null} */
@@ -48,6 +52,11 @@ function connect() {
           db.createObjectStore('meta');
         }
         if (oldVersion < 2) markFollowers(transaction.objectStore('outbox'));
+        if (oldVersion < 3) {
+          for (const [entity, names] of Object.entries(DERIVED_INDEXES)) {
+            for (const name of names) transaction.objectStore(entity).createIndex(name, name);
+          }
+        }
       },
       blocking: outdated,  // another tab opens a newer version: step aside
       terminated() { dbPromise = null; },
