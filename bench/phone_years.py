@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.app_screens import UNLOCK_JS, sign_in  # noqa: E402
+from bench.app_screens import STEPS_JS, UNLOCK_JS, sign_in  # noqa: E402
 from bench.browser_sync import CHROMIUM_ARGS, PASSWORD  # noqa: E402
 from bench.common import PIN, database_url, make_app, running_server  # noqa: E402
 
@@ -220,7 +220,7 @@ def main() -> int:
         filled = page.evaluate(FILL_JS, {"clients": args.clients, "sessions": args.sessions})
         page.close()
         context.set_offline(True)
-        opens = []
+        opens, steps = [], []
         for _ in range(args.opens):  # a repeat visit: worker, shell and data already on the phone
             again = unlocked_page(context)
             assert again.locator("h1").inner_text() == "Today", again.locator("h1").inner_text()
@@ -228,6 +228,7 @@ def main() -> int:
                 "[data-appointment]"
             ).count()
             opens.append(again.evaluate(UNLOCK_JS)["open"])
+            steps.append(again.evaluate(STEPS_JS))
             again.close()
         page = unlocked_page(context)
         clients = page.evaluate(CLIENTS_JS)
@@ -249,6 +250,10 @@ def main() -> int:
     print(
         f"open offline to a usable Today after unlock: median {open_ms:.0f} ms, slowest {max(opens):.0f} ms "
         f"of {len(opens)}  {verdict(open_ms, OPEN_TARGET_MS)}"
+    )
+    print(
+        "  where the time goes (ms from navigation start, median):",
+        {name: statistics.median(s[name] for s in steps) for name in steps[0]},
     )
     print(
         f"a client's page ({args.sessions} sessions): median {statistics.median(pages):.0f} ms, 95th percentile "
