@@ -236,7 +236,23 @@ def main() -> int:
         assert page.locator("#visit-list li").count() == args.sessions
         page.evaluate("() => { window.location.hash = '#/clients'; }")
         page.wait_for_selector("#client-search")
-        typed = page.evaluate(TYPE_JS, ["morgan", "alice", "07700 900123", "tess wright", "zzz"])
+        typed = page.evaluate(
+            TYPE_JS,
+            [
+                "morgan",
+                "alice",
+                "07700 900123",
+                "tess wright",
+                "zzz",
+                "ashford",
+                "emma jones",
+                "liam",
+                "patel",
+                "grace 5",
+                "rosie",
+                "walker",
+            ],
+        )
         browser.close()
     open_ms = statistics.median(opens)
     client_p95 = statistics.quantiles(pages, n=20)[18]
