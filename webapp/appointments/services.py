@@ -156,6 +156,7 @@ def follow_ups_due(
         .correlate(Client)
         .subquery()
     )
+    # Compared with IN, not BETWEEN: PostgreSQL would work the count out once for each bound.
     done = select(func.count()).select_from(first_sessions).scalar_subquery()
     booked = exists().where(
         Appointment.client_id == Client.id,
@@ -165,9 +166,7 @@ def follow_ups_due(
     )
     query = (
         select(Client, done)
-        .where(
-            Client.clinic_id == clinic_id, Client.deleted_at.is_(None), done.between(1, INITIAL_COURSE - 1)
-        )
+        .where(Client.clinic_id == clinic_id, Client.deleted_at.is_(None), done.in_(range(1, INITIAL_COURSE)))
         .where(~booked)
         .options(selectinload(Client.practitioner))
     )
