@@ -101,6 +101,7 @@ bench: install-dev chromium
 	$(PY) bench/app_screens.py
 	$(PY) bench/reports.py --database sqlite
 	$(PY) bench/reports.py --database postgresql
+	$(PY) bench/load.py --find-limit
 	$(PY) bench/desk_pages.py --database sqlite
 	$(PY) bench/desk_pages.py --database postgresql --explain
 	$(PY) bench/phone_years.py

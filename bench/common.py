@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import requests
@@ -53,10 +54,14 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(url: str, workers: int = 2):
-    """gunicorn serving the app on a free loopback port, for the length of the block."""
+def running_server(url: str, workers: int = 2, extra_args: Sequence[str] = (), log: Path | None = None):
+    """gunicorn serving the app on a free loopback port, for the length of the block.
+
+    ``extra_args`` go to gunicorn as they are; its output goes to ``log`` (else nowhere).
+    """
     port = _free_port()
     env = dict(os.environ, DATABASE_URL=url, FIELDBOOK_INSTANCE=str(WORK / "instance"))
+    log_file = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
         [
             sys.executable,
@@ -66,12 +71,13 @@ def running_server(url: str, workers: int = 2):
             str(workers),
             "--bind",
             f"127.0.0.1:{port}",
+            *extra_args,
             "wsgi:app",
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -88,6 +94,8 @@ def running_server(url: str, workers: int = 2):
     finally:
         process.terminate()
         process.wait(timeout=10)
+        if log:
+            log_file.close()
 
 
 PIN = "482916"

@@ -47,3 +47,10 @@ class LiveServer:
             self._server.server_close()
             self._thread.join(timeout=10)
             self._server = None
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on now (the OS's choice), for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]

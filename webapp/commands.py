@@ -7,6 +7,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from webapp.auth.models import Clinic, Role
+from webapp.backup.commands import backup, restore
 from webapp.extensions import db
 from webapp.reminders.commands import reminders_cli
 
@@ -14,6 +15,8 @@ from webapp.reminders.commands import reminders_cli
 def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(load_demo)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(reminders_cli, name="push")  # the earlier name, still in deployed crontabs
 

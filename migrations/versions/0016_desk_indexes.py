@@ -6,11 +6,8 @@ and week read the clinic's appointments through ix_appointment_clinic_starts ins
 scanning every appointment, and follow-ups count each client's live sessions from
 ix_visit_live_client alone (a partial index: sessions not deleted).
 
-Numbered 0016 to leave 0015 to the migration another branch adds; until the two meet it
-follows 0014 (re-chain down_revision to '0015' when both are merged).
-
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-11-30 21:00:00.000000
 
 """
@@ -20,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0014'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

@@ -76,6 +76,16 @@ def envelope_schemas(error_codes: list[str]) -> Schema:
                             "description": "more precise than the code, where it helps "
                             "(lapsed, stale_sign_in)",
                         },
+                        "server_id": {
+                            "type": "string",
+                            "format": "uuid",
+                            "description": "With server_restored: the identity of the database now",
+                        },
+                        "restored_version": {
+                            "type": "integer",
+                            "description": "With server_restored: the last version the restored "
+                            "database holds (versions written after the restore start far above it)",
+                        },
                     },
                 },
             },

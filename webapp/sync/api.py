@@ -28,7 +28,7 @@ from webapp.db import now_utc
 from webapp.errors import error_response
 from webapp.extensions import db
 from webapp.sync import conflicts as conflict_rules
-from webapp.sync import devices, parking, publish
+from webapp.sync import devices, identity, parking, publish
 from webapp.sync.changes import Change, parse_changes
 from webapp.sync.cursor import BadCursor
 from webapp.sync.entities import ENTITIES, serialise
@@ -153,7 +153,13 @@ def schema() -> ResponseReturnValue:
 @bp.post("/sync/push")
 @device_required
 def sync_push() -> ResponseReturnValue:
-    changes, pending = parse_changes(request.get_json(silent=True))
+    payload = request.get_json(silent=True)
+    changes, pending = parse_changes(payload)
+    try:  # a device that synced with another copy of this database first recovers (see identity.py)
+        sent = payload if isinstance(payload, dict) else {}  # parse_changes refused anything else
+        identity.check(db.session(), sent.get("cursor"), sent.get("server_id"))
+    except identity.ServerRestored as restored:
+        return _restored(restored)
     # The same push sent twice at once (a retry racing its original) collides on the ids the
     # first one is writing; once it has committed, a second try finds its stored answers.
     for attempt in (1, 2):
@@ -180,6 +186,12 @@ def _apply_push(changes: list[Change], pending: int | None) -> list[ResultJSON]:
     audit_consent_changes(db.session(), g.device_user, request.remote_addr)
     db.session.commit()
     return results
+
+
+def _restored(restored: identity.ServerRestored) -> ResponseReturnValue:
+    """409 server_restored: the phone re-sends what it kept and takes a full copy."""
+    db.session.commit()  # a restore done by hand is marked once, for every phone alike
+    return error_response(409, str(restored), code="server_restored", **restored.details())
 
 
 @bp.post("/sync/park")
@@ -253,16 +265,23 @@ def sync_pull() -> ResponseReturnValue:
     if len(paged) > 1 or paged[0:1] not in ([], ["0"], ["1"]):
         return error_response(400, "paged must be 0 or 1.", code="invalid_request")
     try:
+        inner = identity.check(db.session(), request.args.get("cursor"), request.args.get("server_id"))
         body = pull(
             db.session(),
             g.device_user,
-            request.args.get("cursor"),
+            inner,
             limit,
             device_id=g.device.id,
             paged=paged == ["1"],
         )
     except BadCursor as problem:
         return error_response(400, str(problem), code="bad_cursor")
+    except identity.BadServerId as problem:
+        return error_response(400, str(problem), code="invalid_request")
+    except identity.ServerRestored as restored:
+        return _restored(restored)
+    body["cursor"] = identity.stamp(db.session(), body["cursor"])
+    body["server_id"] = str(identity.current(db.session()).identity)
     if body["records"] or body["evict"]:  # a pull that carried client data: who, which phone, how much
         record_event(
             "sync.pull",

@@ -45,6 +45,25 @@ def _seed_clock(target: Table, connection: Connection, **kw: object) -> None:
     connection.execute(insert(target).values(id=1, value=0))
 
 
+class ServerIdentity(Base):
+    """Which copy of the database this is (one row). ``flask restore`` gives it a new
+    ``identity``: a phone whose cursor names another one knows the server went back in time
+    (webapp/sync/identity.py). ``restored_version`` is the last change tick the restored
+    database holds: what a phone saw above it, the server has lost."""
+
+    __tablename__ = "server_identity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identity: Mapped[uuid.UUID] = mapped_column(Uuid, default=uuid.uuid4)
+    restored_version: Mapped[int] = mapped_column(BigInteger, default=0)
+    restored_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+@event.listens_for(ServerIdentity.__table__, "after_create")
+def _seed_identity(target: Table, connection: Connection, **kw: object) -> None:
+    connection.execute(insert(target).values(id=1, identity=uuid.uuid4(), restored_version=0))
+
+
 class ChangeLog(Base):
     """One row per change to a synced record, read by pull in (txid, id) order.
 

@@ -39,6 +39,7 @@ ERROR_CODES = [
     "invalid_subscription",
     "endpoint_taken",
     "in_progress",
+    "server_restored",
     "escrow_unavailable",
     "rate_limited",
     "bad_request",
@@ -90,7 +91,9 @@ def paths() -> Schema:
                     "200": answer("One result per change, in order", ref("PushAnswer")),
                     "409": answer(
                         "The same changes are being stored by another request at this moment; send "
-                        "them again (code in_progress)",
+                        "them again (code in_progress). Or the cursor sent is of another copy of the "
+                        "database (code server_restored, with server_id and restored_version): "
+                        "nothing applied; see docs/sync-protocol.md, After a restore",
                         ref("Error"),
                     ),
                     "413": answer(
@@ -119,6 +122,13 @@ def paths() -> Schema:
                         "schema": {"type": "integer", "minimum": 1, "maximum": DEFAULT_LIMIT},
                     },
                     {
+                        "name": "server_id",
+                        "in": "query",
+                        "description": "The server_id of the last pull: when the database answering is "
+                        "another copy (restored from a backup), the pull is refused with server_restored",
+                        "schema": UUID,
+                    },
+                    {
                         "name": "paged",
                         "in": "query",
                         "description": "1: a first pull (no cursor) comes in pages too; without it, "
@@ -129,6 +139,12 @@ def paths() -> Schema:
                 "responses": {
                     "200": answer(
                         "Records, evicted clients, open conflicts, the next cursor", ref("PullAnswer")
+                    ),
+                    "409": answer(
+                        "The cursor is of another copy of the database, or ahead of its change log: "
+                        "it was restored from a backup (code server_restored, with server_id and "
+                        "restored_version); see docs/sync-protocol.md, After a restore",
+                        ref("Error"),
                     ),
                     **ERRORS,
                 },

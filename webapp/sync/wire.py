@@ -43,6 +43,18 @@ class PushBody(Body):
     too_long: ClassVar[tuple[int, str]] = (413, "batch_too_large")
     changes: Annotated[list[ChangeIn], Field(max_length=MAX_CHANGES)]
     pending: Annotated[WholeNumber, Field(ge=0)] | None = None
+    cursor: Annotated[
+        str | None,
+        Field(
+            max_length=2000,
+            description="The phone's pull cursor: a cursor of another copy of the database "
+            "(restored from a backup) refuses the push with server_restored, nothing applied",
+        ),
+    ] = None
+    server_id: Annotated[
+        uuid.UUID | None,
+        Field(description="The server_id of the phone's last pull: another one refuses the push likewise"),
+    ] = None
 
 
 class ParkedIn(Body):
@@ -131,6 +143,10 @@ class PullAnswer(Answer):
         description="How much is left after this page, counted when the page was read: "
         "change-log rows of the caseload (records, in a first pull's pages); "
         "0 on the last page",
+    )
+    server_id: uuid.UUID = Field(
+        description="Which copy of the database answered: the phone sends it with its next push "
+        "and pull, and a restored database (a new one) answers server_restored"
     )
     snapshot: bool = Field(
         False,

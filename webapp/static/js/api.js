@@ -16,13 +16,15 @@ export class ApiError extends Error {
    * @param {string} [code]
    * @param {string} [message]
    * @param {string | null} [reason]
+   * @param {Record<string, any>} [details] the error's other fields (e.g. restored_version)
    */
-  constructor(status, code, message, reason = null) {
+  constructor(status, code, message, reason = null, details = {}) {
     super(message || 'The server could not do that.');
     this.name = 'ApiError';
     this.status = status;
     this.code = code || 'server_error';
     this.reason = reason;  // more precise than the code, where the server says (e.g. 'lapsed')
+    this.details = details;
   }
 }
 
@@ -88,7 +90,7 @@ export async function api(path, { method = 'GET', body, token, csrf, timeout = T
   }
   if (!response.ok || !data || data.ok === false) {
     const error = (data && data.error) || {};
-    throw new ApiError(response.status, error.code, error.message, error.reason || null);
+    throw new ApiError(response.status, error.code, error.message, error.reason || null, error);
   }
   if (data.server_time && serverTimeListener) {
     Promise.resolve(serverTimeListener(data.server_time, sentAt, Date.now())).catch(() => {});

@@ -5,6 +5,7 @@
 import { ALL, CLINIC_WIDE, ENTITIES, applyOps, exclusive, read, sealOps, write } from './db-core.js';
 import { clientIdOf, conflictFromWire, inOrder, localFromServer } from './outbox-rules.js';
 import { openMeta, openRows, sealRow } from './seal.js';
+import { RESTORED, forgetKeptOf } from './db-restore.js';
 
 export function groupByRecord(entries) {
   const byRecord = new Map();
@@ -58,13 +59,15 @@ async function keptNowKnown() {
 /** What storing ``records`` needs to know first: local versions, waiting changes, decisions. */
 function readBeforePull(records) {
   return read(ALL, async (tx) => {
-    const [versions, outbox, decisions] = await Promise.all([
+    const [versions, outbox, decisions, replacing] = await Promise.all([
       Promise.all(records.map((server) => tx.objectStore(server.entity).get(server.id)
         .then((local) => (local ? local.version : null)))),
       tx.objectStore('outbox').getAll(),
       tx.objectStore('meta').get('decisions'),
+      tx.objectStore('meta').get(RESTORED),
     ]);
-    return { versions, outbox, decisions };
+    // After a restore the server's versions and this phone's are not comparable: its copy wins.
+    return { versions: replacing ? versions.map(() => null) : versions, outbox, decisions };
   });
 }
 
@@ -109,6 +112,7 @@ export function storePull(page, { first = false } = {}) {
       await Promise.all(conflicts.map((conflict) => store.put(conflict)));
       const meta = tx.objectStore('meta');
       await meta.put(page.cursor, 'cursor');
+      if (page.server_id) await meta.put(page.server_id, 'server_id');  // see db-restore.js
       if (page.api_version) await meta.put(page.api_version, 'api_version');
       // How much this page changed here (the device's own writes coming back count as none),
       // so that screens redraw only when something they show may have changed.
@@ -134,6 +138,7 @@ async function keepSnapshotPage(tx, pulled, waitingIds, { first, last }) {
     return;
   }
   await meta.delete(SNAPSHOT_IDS);
+  await meta.delete(RESTORED);  // the full copy after a restore is complete
   await dropUnlisted(tx, pulled, waitingIds);
 }
 
@@ -168,6 +173,7 @@ export async function evictReady(tx, deferred) {
     }
     const conflicts = tx.objectStore('conflicts');
     for (const key of await conflicts.index('client_id').getAllKeys(clientId)) await conflicts.delete(key);
+    await forgetKeptOf(tx, clientId);
     await dropDraftsOf(tx.objectStore('meta'), theirs);
     await tx.objectStore('meta').delete(IDBKeyRange.bound(`${UNKNOWN}${clientId}:`, `${UNKNOWN}${clientId}:\uffff`));
     deferred.delete(clientId);

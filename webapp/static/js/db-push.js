@@ -6,6 +6,7 @@ import { ALL, FOLLOWS, applyOps, exclusive, read, sealOps, write } from './db-co
 import { groupByRecord, serverRecordOps } from './db-pull.js';
 import { answeredRecord, batchPicker, conflictFromWire, createdRecord, inOrder, rebase } from './outbox-rules.js';
 import { openRows } from './seal.js';
+import { keepAnswered } from './db-restore.js';
 
 // The changes of pushes under way are named in one meta record ('in_flight': their outbox
 // seqs) rather than by rewriting each entry: one write instead of a thousand. Until the
@@ -141,6 +142,7 @@ export function storePushResults(batch, results) {
     return write(ALL, async (tx) => {
       const outbox = tx.objectStore('outbox');
       await applyOps(tx, sealed);
+      await keepAnswered(tx, answered);  // in case the server's database is restored from a backup
       await Promise.all(deleteSeqs(outbox, answered));
       // This batch is no longer in flight; entries it left unanswered count an attempt.
       const marker = await inFlight(tx);

@@ -210,6 +210,7 @@ export function discardRejected(seq) {
 // ---- sync: the database's half of a push is db-push.js, of a pull db-pull.js -------------
 export { claimBatch, releaseClaim, settleUnanswered, storePushResults } from './db-push.js';
 export { runDeferredEvictions, storePull } from './db-pull.js';
+export { recoverFromRestore } from './db-restore.js';
 
 export const dropConflict = (id) => exclusive(() => write(['conflicts'], (tx) => tx.objectStore('conflicts').delete(id)));
 

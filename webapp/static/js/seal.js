@@ -17,10 +17,13 @@ export const CLEAR_FIELDS = {
     'follows', 'code', 'errors', 'created_at', 'updated_at', 'rejected_at', 'fixed_at', 'previous_change_ids'],
   conflicts: ['conflict_id', 'client_id', 'entity', 'id', 'field'],
 };
+// An acknowledged change kept for a restore (db-restore.js): an outbox entry, and when it was kept.
+CLEAR_FIELDS.sent = [...CLEAR_FIELDS.outbox, 'kept_at'];
 // Meta values the app needs before it is unlocked, or that say nothing of anyone: the rest
 // (the device token, drafts, conflict decisions, the visit under way) is sealed.
 export const CLEAR_META = new Set(['lock', 'owner', 'device_proof', 'cursor', 'schema', 'last_sync', 'api_version',
-  'in_flight', 'deferred_evictions', 'clock', 'snapshot_ids', 'day_tags']);
+  'in_flight', 'deferred_evictions', 'clock', 'snapshot_ids', 'restored',
+  'server_id', 'day_tags']);
 /** The meta flag: every stored appointment carries its day tag (db.js tagAppointmentDays). */
 export const DAY_TAGS = 'day_tags';
 
@@ -28,11 +31,13 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 /** The fields of ``store``'s rows kept in clear. */
 export const clearFieldsOf = (store) => CLEAR_FIELDS[store] || RECORD;
-const boundTo = (store, key) => encoder.encode(`fieldbook:${store}:${key}`);
+// A kept change (store 'sent', db-restore.js) is its outbox row moved as it is, still sealed:
+// it stays bound to the outbox, so keeping it costs no encryption.
+const boundTo = (store, key) => encoder.encode(`fieldbook:${store === 'sent' ? 'outbox' : store}:${key}`);
 
 /** The row's own key, which its ciphertext is bound to. */
 function rowKey(store, row) {
-  if (store === 'outbox') return row.record_id;
+  if (store === 'outbox' || store === 'sent') return row.record_id;
   if (store === 'conflicts') return row.conflict_id;
   return row.id;
 }

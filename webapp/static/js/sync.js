@@ -17,7 +17,11 @@ const BATCH = 1000;
 const SCHEMA_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 const RETRY_MS = 60 * 1000;
 
-/** 'status' when the state below changes; 'synced' after each run (detail.changed: re-read; detail.caseload). */
+/**
+ * 'status' when the state below changes; 'synced' after each run (detail.changed: re-read;
+ * detail.caseload); 'restored' after this phone recovered from a restore of the server's
+ * database (detail.resent: how many changes it sent again).
+ */
 export const syncEvents = new EventTarget();
 /**
  * progress: while a long sync runs, how far it is.
@@ -52,8 +56,11 @@ async function sendDecisions(token) {
   }
 }
 
-function send(token, { batch, pending }) {
-  const answer = api('/api/v1/sync/push', { method: 'POST', token, body: { pending, changes: batch.map(toWire) } });
+// The pull cursor and the server_id of the last pull go with each push: another copy of the
+// server's database (restored from a backup) refuses it with server_restored, applying nothing.
+function send(token, { batch, pending }, known) {
+  const body = { pending, changes: batch.map(toWire), ...known };
+  const answer = api('/api/v1/sync/push', { method: 'POST', token, body });
   answer.catch(() => {});  // awaited later, after the store under way; not unhandled meanwhile
   return answer;
 }
@@ -67,6 +74,7 @@ function send(token, { batch, pending }) {
  */
 async function pushAll(token) {
   await db.settleUnanswered();
+  const known = await knownServer();
   let settledAll = 0;
   // More than one batch to send (days offline): say how far it is, batch by batch.
   const { waiting } = await db.counts();
@@ -75,7 +83,7 @@ async function pushAll(token) {
   };
   sending(0);
   let claimed = await db.claimBatch(BATCH);
-  let answer = claimed.batch.length ? send(token, claimed) : null;
+  let answer = claimed.batch.length ? send(token, claimed, known) : null;
   while (claimed.batch.length) {
     const next = await db.claimBatch(BATCH);
     let results;
@@ -85,7 +93,7 @@ async function pushAll(token) {
       if (next.batch.length) await db.releaseClaim(next.batch);
       throw error;
     }
-    const nextAnswer = next.batch.length ? send(token, next) : null;
+    const nextAnswer = next.batch.length ? send(token, next, known) : null;
     const settled = await db.storePushResults(claimed.batch, results || []);
     if (settled === 0) throw new ApiError(200, 'no_results', 'The server did not answer for the changes sent.');
     settledAll += settled;
@@ -94,10 +102,16 @@ async function pushAll(token) {
       [claimed, answer] = [next, nextAnswer];
     } else {  // the changes queued behind this batch are free to go now
       claimed = await db.claimBatch(BATCH);
-      answer = claimed.batch.length ? send(token, claimed) : null;
+      answer = claimed.batch.length ? send(token, claimed, known) : null;
     }
   }
   return settledAll;
+}
+
+/** What this phone knows of the server's database: the cursor and server_id of its last pull. */
+async function knownServer() {
+  const [cursor, serverId] = [await db.getMeta('cursor'), await db.getMeta('server_id')];
+  return { ...(cursor ? { cursor } : {}), ...(serverId ? { server_id: serverId } : {}) };
 }
 
 /**
@@ -114,7 +128,9 @@ async function pullAll(token) {
   for (let page = 0; page < 10000; page += 1) {
     let answer;
     try {
-      answer = await api(`/api/v1/sync/pull?paged=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
+      const serverId = await db.getMeta('server_id');
+      answer = await api(`/api/v1/sync/pull?paged=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}${
+        serverId ? `&server_id=${encodeURIComponent(serverId)}` : ''}`, { token });
     } catch (error) {
       // A cursor the server no longer understands: start again from a full copy.
       if (error instanceof ApiError && error.code === 'bad_cursor' && cursor) { cursor = null; received = 0; continue; }
@@ -147,6 +163,29 @@ async function refreshSchema(token, { revision = null, vocabularyChanged = false
   useConventions(answer);  // the clinic may have changed its language or time zone
 }
 
+async function exchange(token) {
+  const pushed = await pushAll(token);
+  await db.runDeferredEvictions();
+  return { pushed, pulled: await pullAll(token) };
+}
+
+/**
+ * Push, then pull. When the server says its database was restored from a backup, send again
+ * what this phone kept of its pushes (the server lacks those made after the backup), then take
+ * a full copy (docs/sync-protocol.md, "After a restore"), in the same run.
+ */
+async function exchangeAfterAnyRestore(token) {
+  try {
+    return await exchange(token);
+  } catch (error) {
+    if (!(error instanceof ApiError && error.code === 'server_restored')) throw error;
+    const resent = await db.recoverFromRestore();
+    const result = await exchange(token);
+    syncEvents.dispatchEvent(new CustomEvent('restored', { detail: { resent } }));  // the practitioner is told
+    return result;
+  }
+}
+
 async function failed(error, device) {
   if (error instanceof NetworkError) {
     set({ offline: true, problem: null });
@@ -176,9 +215,7 @@ async function once() {
   let caseload = false;
   try {
     await sendDecisions(device.device_token);
-    const pushed = await pushAll(device.device_token);
-    await db.runDeferredEvictions();
-    const pulled = await pullAll(device.device_token);
+    const { pushed, pulled } = await exchangeAfterAnyRestore(device.device_token);
     changed = pushed + pulled.changed;
     caseload = pulled.caseload;
     await refreshSchema(device.device_token, pulled);

@@ -69,6 +69,12 @@ export function mountSyncIndicator(container) {
   syncEvents.addEventListener('synced', (event) => {
     if (/** @type {CustomEvent} */ (event).detail.caseload) sayReadyOnce().catch(() => { /* not said: nothing else depends on it */ });
   });
+  syncEvents.addEventListener('restored', (event) => {
+    const { resent } = /** @type {CustomEvent} */ (event).detail;
+    notice(`The clinic's server was restored from a backup. This phone sent its recent work again `
+      + `(${plural(resent, 'change')}) and took a fresh copy of your caseload.`,
+    { id: 'server-restored' });
+  });
   localChanges.addEventListener('change', draw);
   setInterval(draw, 30000);  // "today 10:42" stays right
   draw();

@@ -1,0 +1,1 @@
+"""Backing the database up and restoring it: ``flask backup`` and ``flask restore``."""
