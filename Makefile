@@ -99,11 +99,18 @@ bench/pouchdb/node_modules/.package-lock.json: bench/pouchdb/package.json bench/
 ## bench: the performance benchmarks with their targets (see bench/README.md); the sync bench
 ## times PouchDB and pouchdb-server beside Fieldbook (bench/pouchdb/package.json, installed here only)
 bench: install-dev chromium node_modules/.package-lock.json bench/pouchdb/node_modules/.package-lock.json
-	$(PY) bench/pull_scaling.py --database postgresql
-	$(PY) bench/pull_scaling.py --database sqlite
-	$(PY) bench/browser_sync.py --database sqlite
-	$(PY) bench/browser_sync.py --database postgresql
-	$(PY) bench/app_screens.py
-	$(PY) bench/reports.py --database sqlite
-	$(PY) bench/reports.py --database postgresql
-	$(PY) bench/load.py --find-limit
+	@# Every benchmark runs and prints its figures even when one before it missed; the exit
+	@# status says whether any missed.
+	@status=0; \
+	$(PY) bench/pull_scaling.py --database postgresql || status=1; \
+	$(PY) bench/pull_scaling.py --database sqlite || status=1; \
+	$(PY) bench/browser_sync.py --database sqlite || status=1; \
+	$(PY) bench/browser_sync.py --database postgresql || status=1; \
+	$(PY) bench/app_screens.py || status=1; \
+	$(PY) bench/reports.py --database sqlite || status=1; \
+	$(PY) bench/reports.py --database postgresql || status=1; \
+	$(PY) bench/load.py --find-limit || status=1; \
+	$(PY) bench/desk_pages.py --database sqlite || status=1; \
+	$(PY) bench/desk_pages.py --database postgresql --explain || status=1; \
+	$(PY) bench/phone_years.py || status=1; \
+	exit $$status

@@ -43,7 +43,12 @@ def _rows(table, rows) -> None:
     insert_rows(db.session, table, rows)
 
 
-def fill(app, clients: int, sessions_each: int, findings_each: int) -> None:
+def fill(
+    app, clients: int, sessions_each: int, findings_each: int, practitioners: int = 40, years: int = 3
+) -> None:
+    """The clinic group's data in bulk: ``clients`` shared among ``practitioners``, each first
+    seen at some time in the last ``years``, with ``sessions_each`` sessions of ``findings_each``
+    findings. (bench/desk_pages.py uses it too, with 50 practitioners over five years.)"""
     from tests import factories
     from webapp.appointments.models import Appointment
     from webapp.auth.models import Role
@@ -57,7 +62,7 @@ def fill(app, clients: int, sessions_each: int, findings_each: int) -> None:
         clinic.require_second_factor = False
         staff = factories.make_user(clinic, Role.STAFF, email="staff@bench.example")
         staff.set_password(PASSWORD)
-        practitioners = [factories.make_user(clinic).id for _ in range(40)]
+        owners = [factories.make_user(clinic).id for _ in range(practitioners)]
         db.session.commit()
         stamp = {"version": 1, "field_versions": {}, "created_at": now, "updated_at": now}
         complaints = ["calf_cramps", "hip_pain", "knee_pain", "leg_pain", "tired_legs"]
@@ -72,7 +77,7 @@ def fill(app, clients: int, sessions_each: int, findings_each: int) -> None:
                 [],
             )
             for n in range(start, min(start + 1000, clients)):
-                client_id, owner = uuid.uuid4(), practitioners[n % len(practitioners)]
+                client_id, owner = uuid.uuid4(), owners[n % len(owners)]
                 client_rows.append(
                     {
                         "id": client_id,
@@ -94,7 +99,7 @@ def fill(app, clients: int, sessions_each: int, findings_each: int) -> None:
                         **stamp,
                     }
                 )
-                when = now - dt.timedelta(days=rng.randint(30, 3 * 365))
+                when = now - dt.timedelta(days=rng.randint(30, years * 365))
                 for number in range(1, sessions_each + 1):
                     visit_id = uuid.uuid4()
                     course_number = (number - 1) % 5 + 1  # a new course every five sessions

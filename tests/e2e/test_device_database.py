@@ -1,11 +1,17 @@
-"""The phone's database: strict durability on every write, and a dropped connection retried."""
+"""The phone's database: strict durability on every write, a dropped connection retried, its upgrades."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import add_finding, go_offline, idb_counts, record_session, sign_in
+from tests import factories
+from tests.e2e.helpers import add_finding, go_offline, idb_counts, record_session, sign_in, wait_until_ready
+from webapp.clients.models import Client
+from webapp.db import now_utc
+from webapp.extensions import db
 
 pytestmark = pytest.mark.e2e
 
@@ -106,3 +112,54 @@ def test_a_tab_left_on_an_older_database_is_asked_to_reload(new_context, server,
     banner = page.locator("#update-banner")
     expect(banner).to_contain_text("can no longer save")
     expect(banner.get_by_role("button", name="Reload")).to_be_visible()
+
+
+# Appointments as database version 2 left them: sealed, without their day tag, and no flag
+# saying they were tagged.
+UNTAG_APPOINTMENTS = """() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('fieldbook');
+    open.onsuccess = () => {
+        const db = open.result;
+        const tx = db.transaction(['appointment', 'meta'], 'readwrite');
+        const store = tx.objectStore('appointment');
+        store.getAll().onsuccess = (event) => {
+            for (const {day_tag: _tag, ...row} of event.target.result) store.put(row);
+        };
+        tx.objectStore('meta').delete('day_tags');
+        tx.oncomplete = () => { db.close(); resolve(); };
+        tx.onerror = () => reject(tx.error);
+    };
+    open.onerror = () => reject(open.error);
+})"""
+
+STORED_APPOINTMENTS = """() => new Promise((resolve) => {
+    const open = indexedDB.open('fieldbook');
+    open.onsuccess = () => {
+        open.result.transaction('appointment').objectStore('appointment').getAll().onsuccess = (event) => {
+            resolve(event.target.result.map((row) => Object.keys(row).sort().join(' ') + ' ' + String(row.day_tag)));
+            open.result.close();
+        };
+    };
+})"""
+
+
+def test_today_reads_the_days_appointments_by_a_tag_and_older_ones_are_tagged_after_unlock(
+    new_context, server, caseload, data
+):
+    with data():
+        alex = db.session.get(Client, caseload["alex"])
+        factories.make_appointment(alex, starts_at=now_utc().replace(microsecond=0))
+        factories.make_appointment(alex, starts_at=now_utc().replace(microsecond=0) + dt.timedelta(days=9))
+    context = new_context()
+    page = sign_in(context.new_page())
+    expect(page.locator("[data-appointment]")).to_have_count(1)
+    stored = page.evaluate(STORED_APPOINTMENTS)
+    # In clear: the keys, and a tag that tells the two days apart without saying which they are.
+    assert all(row.startswith("client_id day_tag deleted id sealed version ") for row in stored), stored
+    tags = {row.rsplit(" ", 1)[1] for row in stored}
+    assert len(tags) == 2 and all(len(tag) == 32 and str(now_utc().year) not in tag for tag in tags)
+    page.evaluate(UNTAG_APPOINTMENTS)  # as an older version of the app stored them
+    page.reload()
+    wait_until_ready(page)
+    expect(page.locator("[data-appointment]")).to_have_count(1)
+    assert {row.rsplit(" ", 1)[1] for row in page.evaluate(STORED_APPOINTMENTS)} == tags

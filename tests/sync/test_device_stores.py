@@ -23,13 +23,14 @@ const core = await import(process.argv[1]);
 const seal = await import(process.argv[2]);
 const stores = [...core.ENTITIES, 'outbox', 'conflicts'];
 console.log(JSON.stringify({ entities: core.ENTITIES, clinicWide: core.CLINIC_WIDE, indexes: core.INDEXES,
+  derived: core.DERIVED_INDEXES,
   clear: Object.fromEntries(stores.map((store) => [store, seal.clearFieldsOf(store)])) }));
 """
 
 
 @pytest.fixture(scope="module")
 def phone() -> dict:
-    """ENTITIES, CLINIC_WIDE and INDEXES of db-core.js, and the clear fields of seal.js."""
+    """ENTITIES, CLINIC_WIDE, INDEXES and DERIVED_INDEXES of db-core.js, and the clear fields of seal.js."""
     # Not a skip: without Node.js this pin would pass while proving nothing (make node installs it).
     assert shutil.which("node"), "Node.js is needed to read the phone's stores: make node installs it"
     run = subprocess.run(
@@ -70,9 +71,16 @@ def test_records_are_indexed_by_the_parent_they_hang_from(phone):
 
 def test_every_indexed_field_is_kept_in_clear(phone):
     for name in phone["entities"]:
-        indexed = set(phone["indexes"].get(name, []))
+        indexed = set(phone["indexes"].get(name, [])) | set(phone["derived"].get(name, []))
         if name not in phone["clinicWide"]:
             indexed.add("client_id")
         assert indexed <= set(phone["clear"][name]), name
     assert {"status", "record_id", "client_id", "change_id", "follows"} <= set(phone["clear"]["outbox"])
     assert "client_id" in phone["clear"]["conflicts"]
+
+
+def test_an_index_on_what_the_phone_derives_is_on_no_field_the_server_sends(phone):
+    # An appointment's day tag (seal.js) is worked out on the phone: a field of that name
+    # coming from the server would be silently replaced.
+    for name, derived in phone["derived"].items():
+        assert not set(derived) & set(wire_fields(ENTITIES[name])), name

@@ -18,6 +18,8 @@ class Appointment(SyncedRecord, Base):
     __table_args__ = (
         Index("ix_appointment_practitioner_starts", "practitioner_id", "starts_at"),
         Index("ix_appointment_client_starts", "client_id", "starts_at"),
+        # The whole clinic's day and week, as the desk's staff see them (appointments/services.py).
+        Index("ix_appointment_clinic_starts", "clinic_id", "starts_at"),
     )
 
     clinic_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clinic.id"), index=True)

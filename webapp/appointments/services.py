@@ -7,7 +7,8 @@ import uuid
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from webapp.appointments.models import Appointment
 from webapp.auth.models import Role, User
@@ -55,6 +56,12 @@ def appointments_between(
         query = query.where(Appointment.practitioner_id == user.id)
     elif practitioner_id:
         query = query.where(Appointment.practitioner_id == practitioner_id)
+    else:
+        # The clinic's own copy of what scope_clients checks on the client: it lets the whole
+        # clinic's diary be read through ix_appointment_clinic_starts, not every appointment.
+        query = query.where(Appointment.clinic_id == user.clinic_id)
+    # The pages name each appointment's client and practitioner: loaded with it, not one by one.
+    query = query.options(contains_eager(Appointment.client), selectinload(Appointment.practitioner))
     return list(db.session.scalars(query.order_by(Appointment.starts_at)))
 
 
@@ -133,40 +140,56 @@ def follow_ups_due(
     now: dt.datetime | None = None,
     zone: ZoneInfo | None = None,
 ) -> list[FollowUp]:
-    """Clients in their initial course (1 or 2 sessions) with no future session booked."""
+    """Clients in their initial course (1 or 2 sessions) with no future session booked.
+
+    Three queries however many years of sessions are kept: each client's sessions are
+    counted only up to the length of the initial course (an index probe, never the
+    client's whole history, and never every session of every clinic), and the first and
+    last session are read for the few clients that are due.
+    """
     now = now or now_utc()
     zone = zone or ZoneInfo("Europe/London")
-    course = (
-        select(
-            Visit.client_id,
-            func.count().label("done"),
-            func.min(Visit.started_at).label("first"),
-            func.max(Visit.started_at).label("last"),
-        )
-        .where(Visit.deleted_at.is_(None))
-        .group_by(Visit.client_id)
+    first_sessions = (
+        select(Visit.id)
+        .where(Visit.client_id == Client.id, Visit.deleted_at.is_(None))
+        .limit(INITIAL_COURSE)
+        .correlate(Client)
         .subquery()
     )
-    booked = select(Appointment.client_id).where(
-        Appointment.starts_at >= now, Appointment.status == "booked", Appointment.deleted_at.is_(None)
+    # Compared with IN, not BETWEEN: PostgreSQL would work the count out once for each bound.
+    done = select(func.count()).select_from(first_sessions).scalar_subquery()
+    booked = exists().where(
+        Appointment.client_id == Client.id,
+        Appointment.starts_at >= now,
+        Appointment.status == "booked",
+        Appointment.deleted_at.is_(None),
     )
     query = (
-        select(Client, course.c.done, course.c.first, course.c.last)
-        .join(course, course.c.client_id == Client.id)
-        .where(
-            Client.clinic_id == clinic_id,
-            Client.deleted_at.is_(None),
-            course.c.done < INITIAL_COURSE,
-            Client.id.not_in(booked),
-        )
+        select(Client, done)
+        .where(Client.clinic_id == clinic_id, Client.deleted_at.is_(None), done.in_(range(1, INITIAL_COURSE)))
+        .where(~booked)
+        .options(selectinload(Client.practitioner))
     )
     if practitioner_id is not None:
         query = query.where(Client.practitioner_id == practitioner_id)
+    found = db.session.execute(query).all()
+    spans = (
+        {
+            client_id: (first, last)
+            for client_id, first, last in db.session.execute(
+                select(Visit.client_id, func.min(Visit.started_at), func.max(Visit.started_at))
+                .where(Visit.client_id.in_([client.id for client, _ in found]), Visit.deleted_at.is_(None))
+                .group_by(Visit.client_id)
+            )
+        }
+        if found
+        else {}
+    )
     due = []
-    for client, done, first, last in db.session.execute(query):
-        first, last = _aware(first), _aware(last)
-        suggested = first.astimezone(zone).date() + dt.timedelta(days=INITIAL_COURSE_DAYS[done])
-        due.append(FollowUp(client, done, first, last, suggested))
+    for client, count in found:
+        first, last = (_aware(value) for value in spans[client.id])
+        suggested = first.astimezone(zone).date() + dt.timedelta(days=INITIAL_COURSE_DAYS[count])
+        due.append(FollowUp(client, count, first, last, suggested))
     return sorted(due, key=lambda f: (f.suggested, f.client.last_name))
 
 

@@ -90,6 +90,14 @@ def _rect_path(x: float, y: float, w: float, h: float, r: float = 0) -> str:
 
 def path_of(shape: dict[str, Any]) -> str:
     """The path data of one shape of the chart's data."""
+    # The shapes are the chart's own, the same on every chart drawn: a record of years draws
+    # two charts a session, and working their curves out afresh each time was most of its page.
+    return _path_data(json.dumps(shape, sort_keys=True))
+
+
+@cache
+def _path_data(shape_json: str) -> str:
+    shape = json.loads(shape_json)
     if "smooth" in shape:
         return smooth_path(shape["smooth"], True)
     if "curve" in shape:
@@ -107,6 +115,7 @@ def path_of(shape: dict[str, Any]) -> str:
     )
 
 
+@cache
 def outline_path(view: str) -> str:
     half = chart()["views"][view]["outline"]
     other = [[-x, y] for x, y in reversed(half[1:-1])]

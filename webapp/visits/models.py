@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, SmallInteger, String, Text, Uuid, event
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, SmallInteger, String, Text, Uuid, event, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from webapp.auth.models import User
@@ -15,7 +15,17 @@ from webapp.db import Base, SyncedRecord, UTCDateTime
 
 class Visit(SyncedRecord, Base):
     __tablename__ = "visit"
-    __table_args__ = (Index("ix_visit_client_started", "client_id", "started_at"),)
+    __table_args__ = (
+        Index("ix_visit_client_started", "client_id", "started_at"),
+        # A client's live sessions, counted from the index alone (no row read): follow-ups
+        # (appointments/services.py) ask it of every client of the clinic.
+        Index(
+            "ix_visit_live_client",
+            "client_id",
+            postgresql_where=text("deleted_at IS NULL"),
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+    )
 
     client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("client.id"))
     practitioner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)

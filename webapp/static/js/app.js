@@ -218,6 +218,7 @@ async function boot() {
   }
   if (status !== 'ready') return null;
   performance.mark('fieldbook-device');
+  await db.tagAppointmentDays();  // once, on a phone whose appointments were stored before day tags
   vault.onBeforeLock(flushAll);  // what is being typed is kept, sealed, before the app locks
   watchForLock();
   mountSyncIndicator(document.getElementById('sync-indicator'));

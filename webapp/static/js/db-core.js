@@ -11,7 +11,7 @@ import { openDB } from '../vendor/idb/index.js';
 import { sealMeta, sealRow } from './seal.js';
 
 const NAME = 'fieldbook';
-const VERSION = 3;
+const VERSION = 4;
 // An outbox entry queued behind another change to the same record carries `follows: 1`
 // (an index only holds entries that have the property), so answering a push finds a
 // record's later changes without reading the whole outbox. Only a record's oldest
@@ -26,6 +26,10 @@ export const ENTITIES = ['client', 'case_history', 'acknowledgement', 'appointme
 export const CLINIC_WIDE = ['vocabulary_term'];
 // Besides client_id: the parent each record hangs from, and a vocabulary term's kind.
 export const INDEXES = { finding: ['visit_id'], sensation_rating: ['visit_id', 'sensation_id'], vocabulary_term: ['kind'] };
+// Indexes on what seal.js derives from a row rather than on a field of it: the day an
+// appointment is on, as a keyed tag (version 4; rows stored before it are tagged after
+// unlock: db.js tagAppointmentDays).
+export const DERIVED_INDEXES = { appointment: ['day_tag'] };
 // 'sent': changes the server acknowledged, kept a while in case its database is restored
 // from a backup that lacks them (db-restore.js).
 export const ALL = [...ENTITIES, 'outbox', 'conflicts', 'meta', 'sent'];
@@ -53,6 +57,11 @@ function connect() {
         if (oldVersion < 3) {
           const sent = db.createObjectStore('sent', { keyPath: 'seq' });
           for (const name of ['kept_at', 'client_id']) sent.createIndex(name, name);
+        }
+        if (oldVersion < 4) {
+          for (const [entity, names] of Object.entries(DERIVED_INDEXES)) {
+            for (const name of names) transaction.objectStore(entity).createIndex(name, name);
+          }
         }
       },
       blocking: outdated,  // another tab opens a newer version: step aside

@@ -8,7 +8,7 @@ import { ALL, ENTITIES, FOLLOWS, applyOps, dbEvents, exclusive, read, sealOps, w
 import { changeCounts, inFlight } from './db-push.js';
 import { deferredEvictions, entityOfKey, evictReady, unknownKeys } from './db-pull.js';
 import { clientIdOf, inOrder, seenBefore } from './outbox-rules.js';
-import { CLEAR_META, isSealed, openMeta, openRow, openRows, sealMeta, sealRow } from './seal.js';
+import { CLEAR_META, DAY_TAG, DAY_TAGS, dayTag, isSealed, openMeta, openRow, openRows, sealMeta, sealRow } from './seal.js';
 
 export { ALL, ENTITIES, FOLLOWS, dbEvents };
 
@@ -35,6 +35,41 @@ export async function listRecords(entity, index = null, value = null) {
     return index ? store.index(index).getAll(value) : store.getAll();
   });
   return openRows(entity, rows.filter((row) => !row.deleted));
+}
+
+/**
+ * Live records of ``entity`` whose ``index`` has any of ``values``, read in one transaction
+ * (a day's appointments by their day tags, a few clients' visits).
+ * @param {string} entity
+ * @param {string} index
+ * @param {IDBValidKey[]} values
+ */
+export async function listRecordsAmong(entity, index, values) {
+  const rows = await read([entity], (tx) => Promise.all(values.map((value) => tx.objectStore(entity).index(index).getAll(value))));
+  return openRows(entity, rows.flat().filter((row) => !row.deleted));
+}
+
+/** The records of ``entity`` with these ids (those found), read in one transaction. */
+export async function getRecords(entity, ids) {
+  const rows = await read([entity], (tx) => Promise.all(ids.map((id) => tx.objectStore(entity).get(id))));
+  return openRows(entity, rows.filter(Boolean));
+}
+
+/** The live appointments on these UTC dates (YYYY-MM-DD), found by their day tags (seal.js). */
+export async function appointmentsOn(utcDates) {
+  return listRecordsAmong('appointment', DAY_TAG, await Promise.all(utcDates.map(dayTag)));
+}
+
+/**
+ * How many live records of ``entity`` with index = value there are for each value of their
+ * clear field ``by`` (a client's findings a session): counted without decrypting a row.
+ * @returns {Promise<Map<any, number>>}
+ */
+export async function countRecordsBy(entity, index, value, by) {
+  const rows = await read([entity], (tx) => tx.objectStore(entity).index(index).getAll(value));
+  const counts = new Map();
+  for (const row of rows) if (!row.deleted) counts.set(row[by], (counts.get(row[by]) || 0) + 1);
+  return counts;
 }
 
 export const outboxEntries = async () => inOrder(await openRows('outbox',
@@ -186,6 +221,25 @@ export function wipe() {
     for (const name of ALL) await tx.objectStore(name).clear();
     return lost;
   }));
+}
+
+/**
+ * Give the appointments stored before day tags existed (database version 2) their tag, once
+ * after unlock (it needs the key): they are opened and sealed again, which adds it. A clear
+ * meta flag says it is done, so later starts pay one read. Returns how many it tagged.
+ */
+export function tagAppointmentDays() {
+  return exclusive(async () => {
+    const found = await read(['appointment', 'meta'], async (tx) => (await tx.objectStore('meta').get(DAY_TAGS)
+      ? null : (await tx.objectStore('appointment').getAll()).filter((row) => isSealed(row) && !row[DAY_TAG])));
+    if (found === null) return 0;
+    const sealed = await Promise.all((await openRows('appointment', found)).map((row) => sealRow('appointment', row)));
+    await write(['appointment', 'meta'], async (tx) => {
+      await Promise.all(sealed.map((row) => tx.objectStore('appointment').put(row)));
+      await tx.objectStore('meta').put(1, DAY_TAGS);
+    });
+    return sealed.length;
+  });
 }
 
 /**

@@ -59,8 +59,10 @@ export async function renderClient(main, options, clientId) {
     show(main, [h('h1', {}, 'Client not on this phone'), h('p', {}, h('a', { href: '#/clients' }, 'Back to my clients'))], options);
     return;
   }
-  const [visits, findings, conflicts, [history], [acknowledgement]] = await Promise.all([
-    db.listRecords('visit', 'client_id', clientId), db.listRecords('finding', 'client_id', clientId),
+  // The findings are only counted, a session at a time, from their clear visit_id: years of
+  // sessions hold hundreds, and none needs decrypting for a count.
+  const [visits, findingsOf, conflicts, [history], [acknowledgement]] = await Promise.all([
+    db.listRecords('visit', 'client_id', clientId), db.countRecordsBy('finding', 'client_id', clientId, 'visit_id'),
     db.listConflicts().then((all) => all.filter((c) => c.client_id === clientId)),
     db.listRecords('case_history', 'client_id', clientId), db.listRecords('acknowledgement', 'client_id', clientId)]);
   const first = visits.length === 0;
@@ -79,7 +81,7 @@ export async function renderClient(main, options, clientId) {
     h('h2', {}, 'Sessions'),
     visits.length === 0 ? h('p', { class: 'empty' }, 'No sessions recorded yet.')
       : h('ul', { class: 'card-list', id: 'visit-list' }, visitsInOrder(visits).reverse().map((visit) => {
-        const count = findings.filter((f) => f.visit_id === visit.id).length;
+        const count = findingsOf.get(visit.id) || 0;
         return h('li', {}, h('a', { href: `#/visits/${visit.id}/findings`, class: 'card-link' },
           h('span', { class: 'card-title' }, `Session ${visit.number_in_course ?? ''} · ${formatWhen(visit.started_at)}`),
           h('span', { class: 'muted' }, `${labelOf('location', visit.location)} · ${plural(count, 'finding')}`),

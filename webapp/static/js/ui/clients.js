@@ -19,13 +19,18 @@ export async function renderClientList(main, options) {
   const search = h('input', { type: 'search', id: 'client-search', autocomplete: 'off', 'aria-controls': 'client-list' });
   const found = h('p', { class: 'sr-status', role: 'status', 'aria-live': 'polite', id: 'client-search-status' });
   const none = h('p', { class: 'empty', hidden: true }, 'No client matches. Check the spelling, or register a new client.');
+  // What each card is searched by, worked out once when the list is drawn (the names were
+  // decrypted then): a keystroke compares strings, and touches only the cards it shows or hides.
+  const searched = clients.map((client) => [fullName(client), client.town, client.phone].filter(Boolean).join(' ').toLowerCase());
+  const items = [...list.children];
   search.addEventListener('input', () => {
     const term = search.value.trim().toLowerCase();
     let shown = 0;
-    for (const item of list.children) {
-      item.hidden = Boolean(term) && !item.textContent.toLowerCase().includes(term);
-      if (!item.hidden) shown += 1;
-    }
+    items.forEach((item, i) => {
+      const hidden = Boolean(term) && !searched[i].includes(term);
+      if (item.hidden !== hidden) item.hidden = hidden;
+      if (!hidden) shown += 1;
+    });
     none.hidden = shown > 0;
     found.textContent = term ? `${shown} of ${clients.length} clients` : '';
   });

@@ -11,13 +11,21 @@ import { h, plural, show } from './dom.js';
 const mapsLink = (address) => `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(address)}`;
 
 /**
- * What the day screens show, read in one pass (a handful of reads, however many
- * appointments): booked appointments between two of the clinic's dates (YYYY-MM-DD) in time
- * order, and per client their record, visits in order and complaints.
+ * What the day screens show, read in a handful of reads however many years the phone holds:
+ * the booked appointments between two of the clinic's dates (YYYY-MM-DD), in time order,
+ * found by their day tags (db.js appointmentsOn), and only their clients' records, visits
+ * in order and complaints.
  */
 async function caseload(from, to) {
-  const [appointments, clients, visits, sensations, ratings] = await Promise.all(
-    ['appointment', 'client', 'visit', 'sensation', 'sensation_rating'].map((entity) => db.listRecords(entity)));
+  // A clinic's date runs over parts of up to three UTC dates (zones are within ±14 h of UTC).
+  const utcDates = [];
+  for (let date = addDays(from, -1); date <= addDays(to, 1); date = addDays(date, 1)) utcDates.push(date);
+  const appointments = (await db.appointmentsOn(utcDates))
+    .filter((a) => a.status !== 'cancelled' && clinicDate(a.starts_at) >= from && clinicDate(a.starts_at) <= to)
+    .sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)));
+  const ids = [...new Set(appointments.map((a) => a.client_id))];
+  const [clients, visits, sensations, ratings] = await Promise.all([db.getRecords('client', ids),
+    ...['visit', 'sensation', 'sensation_rating'].map((entity) => db.listRecordsAmong(entity, 'client_id', ids))]);
   const byClient = (rows) => {
     const map = new Map();
     for (const row of rows) {
@@ -28,9 +36,7 @@ async function caseload(from, to) {
   };
   const [visitsOf, sensationsOf, ratingsOf] = [byClient(visits), byClient(sensations), byClient(ratings)];
   return {
-    appointments: appointments
-      .filter((a) => a.status !== 'cancelled' && clinicDate(a.starts_at) >= from && clinicDate(a.starts_at) <= to)
-      .sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at))),
+    appointments,
     client: new Map(clients.map((c) => [c.id, c])),
     visits: (id) => visitsInOrder(visitsOf.get(id) || []),
     complaints: (id) => complaintsLine(trackSensations(sensationsOf.get(id) || [], ratingsOf.get(id) || [], visitsOf.get(id) || [])),
