@@ -141,6 +141,22 @@ def test_a_home_visit_is_reminded_an_hour_before_with_its_address(
     ]
 
 
+def test_a_home_visit_just_after_midnight_is_announced_once_not_also_as_tomorrows_first(
+    clinic, practitioner, subscribe, push_service, at
+):
+    receiver, _ = subscribe(practitioner)
+    cai = factories.make_client(clinic, practitioner, first_name="Cai", address_line="3 Mill Lane")
+    factories.make_appointment(cai, starts_at=london(12, 0, 15), location="home")
+    db.session.commit()
+    assert at(london(11, 23, 30)) == 1
+    assert [p["title"] for p in push_service.payloads(receiver)] == ["Home visit at 00:15"]
+
+    factories.make_appointment(cai, starts_at=london(12, 9))  # the day holds more: the evening notice goes
+    db.session.commit()
+    assert at(london(11, 23, 31)) == 1
+    assert push_service.payloads(receiver)[-1]["title"] == "Wednesday: 2 appointments"
+
+
 def test_no_home_visit_reminder_when_turned_off(clinic, practitioner, subscribe, at):
     subscribe(practitioner)
     factories.make_appointment(

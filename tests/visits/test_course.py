@@ -103,6 +103,10 @@ def test_out_of_order_outranks_the_clocks_own_flags():
         (3600 * 5 + 60, "5 hours 1 minute"),
         (2400, "40 minutes"),
         (-40, "40 seconds"),
+        (3 * 86400 - 1, "3 days"),  # a request a moment after "3 days from now" was worked out
+        (86400 - 60, "1 day"),
+        (2 * 3600 - 5, "2 hours"),
+        (170, "3 minutes"),
     ],
 )
 def test_durations_read_as_a_person_says_them(seconds, words):

@@ -106,7 +106,7 @@ def evening_before(
         .where(Appointment.starts_at >= start, Appointment.starts_at < end)
         .order_by(Appointment.starts_at)
     ).all()
-    if not appointments:
+    if not appointments or _all_reminded_already(appointments, preference, now):
         return []
     first = appointments[0]
     at = first.starts_at.astimezone(zone).strftime("%H:%M")
@@ -130,6 +130,13 @@ def evening_before(
             ttl=_seconds(first.starts_at, due_at),
         )
     ]
+
+
+def _all_reminded_already(appointments: list[Appointment], preference: PushPreference, now: dt.datetime) -> bool:
+    """Late in the evening, home visits just after midnight already have their own reminders with
+    the address; a second notice about the same visits minutes apart is noise."""
+    lead = dt.timedelta(minutes=preference.home_visit_minutes or 0)
+    return bool(lead) and all(a.is_home_visit and a.starts_at <= now + lead for a in appointments)
 
 
 def home_visits(session: Session, user: User, preference: PushPreference, now: dt.datetime) -> list[Planned]:

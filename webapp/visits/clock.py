@@ -53,21 +53,21 @@ def clock_flag(start_basis: str | None, out_of_order: bool) -> str | None:
 
 def duration_words(seconds: float) -> str:
     """A length of time as a person says it: "3 days", "2 hours 5 minutes", "40 seconds"."""
-    seconds = round(abs(seconds))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
 
     def unit(n: int, name: str) -> str:
         return f"{n} {name}{'' if n == 1 else 's'}"
 
-    if days:
+    # Two units at most, rounded to the smaller one: 2 days 23 hours 59 minutes reads "3 days".
+    seconds = round(abs(seconds))
+    if seconds >= 86400 - 1800:
+        days, hours = divmod(round(seconds / 3600), 24)
         return unit(days, "day") + (f" {unit(hours, 'hour')}" if hours else "")
-    if hours:
+    if seconds >= 3600 - 30:
+        hours, minutes = divmod(round(seconds / 60), 60)
         return unit(hours, "hour") + (f" {unit(minutes, 'minute')}" if minutes else "")
-    if minutes:
-        return unit(minutes, "minute")
-    return unit(secs, "second")
+    if seconds >= 60:
+        return unit(round(seconds / 60), "minute")
+    return unit(seconds, "second")
 
 
 def start_too_far_ahead(started_at: dt.datetime, now: dt.datetime) -> str | None:
