@@ -132,7 +132,9 @@ def evening_before(
     ]
 
 
-def _all_reminded_already(appointments: list[Appointment], preference: PushPreference, now: dt.datetime) -> bool:
+def _all_reminded_already(
+    appointments: list[Appointment], preference: PushPreference, now: dt.datetime
+) -> bool:
     """Late in the evening, home visits just after midnight already have their own reminders with
     the address; a second notice about the same visits minutes apart is noise."""
     lead = dt.timedelta(minutes=preference.home_visit_minutes or 0)
