@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from tests import factories
 from tests.sync.conftest import change
 from webapp.appointments.models import Appointment
 from webapp.audit.models import AuditEvent
+from webapp.auth.models import Clinic
 from webapp.db import now_utc
 from webapp.extensions import db
 
@@ -21,7 +23,9 @@ def _past(client, **fields):
 
 
 def _day_of(appointment):
-    return appointment.starts_at.date().isoformat()
+    """The day the desk's day view shows it on: the clinic's date, not UTC's."""
+    zone = ZoneInfo(db.session.get(Clinic, appointment.clinic_id).timezone or "Europe/London")
+    return appointment.starts_at.astimezone(zone).date().isoformat()
 
 
 def _stored(appointment):
