@@ -32,8 +32,9 @@ from webapp.sync import devices, identity, parking, publish
 from webapp.sync.changes import Change, parse_changes
 from webapp.sync.cursor import BadCursor
 from webapp.sync.entities import ENTITIES, serialise
+from webapp.sync.outcome import ResultJSON
 from webapp.sync.pull import DEFAULT_LIMIT, conflict_to_wire, pull
-from webapp.sync.push import ResultJSON, push
+from webapp.sync.push import push
 from webapp.sync.wire import DeviceBody, EscrowBody, ParkBody, ResolveBody
 
 bp = Blueprint("sync_api", __name__, url_prefix="/api/v1")
