@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from tests import factories
 from webapp.extensions import db
+from webapp.reminders import claims
 from webapp.reminders import sender as sender_module
 from webapp.reminders.models import AttemptOutcome, DeliveryAttempt, Notification, PushSubscription
 from webapp.reminders.sender import send_due
@@ -216,7 +217,7 @@ def test_a_sender_that_lost_its_claim_stops_instead_of_sending(
 ):
     subscribe(practitioner)
     notification = _notify(practitioner, clock)
-    [claimed] = sender_module.claim(db.session, "slow-sender", clock(), 10, settings.lease_seconds)
+    [claimed] = claims.claim(db.session, "slow-sender", clock(), 10, settings.lease_seconds)
     clock.advance(seconds=settings.lease_seconds + 1)
     assert sender_module.recover_abandoned(db.session, clock()) == 1
     vapid = sender_module.Vapid.from_pem(settings.vapid_private_key.encode())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -133,7 +134,7 @@ def evening_before(
 
 
 def _all_reminded_already(
-    appointments: list[Appointment], preference: PushPreference, now: dt.datetime
+    appointments: Sequence[Appointment], preference: PushPreference, now: dt.datetime
 ) -> bool:
     """Late in the evening, home visits just after midnight already have their own reminders with
     the address; a second notice about the same visits minutes apart is noise."""

@@ -1,4 +1,4 @@
-"""Delivery: claim what is due, hand it to each browser's push service, record what happened.
+"""Delivery: each claimed notification (claims.py) to each browser, and what happened.
 
 At most once per browser. Before each request to a push service the sender commits a
 ``DeliveryAttempt`` in state "sending"; only after the request does it record the outcome.
@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,23 +20,22 @@ from dataclasses import dataclass, field
 import requests
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from webapp.auth.models import User
-from webapp.db import now_utc, rows_changed
+from webapp.db import now_utc
+from webapp.reminders.claims import claim, recover_abandoned, release, renew, worker_name
 from webapp.reminders.models import (
     AttemptOutcome,
     DeliveryAttempt,
     Notification,
-    NotificationStatus,
     PushSubscription,
 )
 from webapp.reminders.services import Planned, encode_payload, payload_json, plan
 
 log = logging.getLogger(__name__)
 REQUEST_TIMEOUT = 10  # seconds; well inside the lease, which is renewed before each request
-MAX_BACKOFF = dt.timedelta(hours=6)
 
 
 @dataclass
@@ -112,11 +109,6 @@ def outcome_for(status: int | None) -> str:
     return AttemptOutcome.FAILED
 
 
-def worker_name() -> str:
-    """Who holds a claim: host, process and a random part, so each run's claims are its own."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:100]
-
-
 Clock = Callable[[], dt.datetime]
 
 
@@ -135,102 +127,6 @@ def send_due(
         report.claimed += 1
         report.count(deliver(session, notification, worker, settings, vapid, clock))
     return report
-
-
-def recover_abandoned(session: Session, now: dt.datetime) -> int:
-    """Claims that ran out mid-send: their in-flight attempts become "unknown" (never resent).
-
-    The notification goes back to "pending" so that browsers never tried still get it; the
-    next claim finishes it as sent or unknown if nobody is left to try.
-    """
-    stuck = session.scalars(
-        select(Notification.id).where(
-            Notification.status == NotificationStatus.SENDING, Notification.claimed_until < now
-        )
-    ).all()
-    recovered = 0
-    for notification_id in stuck:
-        taken = rows_changed(
-            session,
-            update(Notification)
-            .where(
-                Notification.id == notification_id,
-                Notification.status == NotificationStatus.SENDING,
-                Notification.claimed_until < now,
-            )
-            .values(
-                status=NotificationStatus.PENDING, claimed_by=None, claimed_until=None, next_attempt_at=now
-            ),
-        )
-        if taken:
-            session.execute(
-                update(DeliveryAttempt)
-                .where(
-                    DeliveryAttempt.notification_id == notification_id,
-                    DeliveryAttempt.outcome == AttemptOutcome.SENDING,
-                )
-                .values(
-                    outcome=AttemptOutcome.UNKNOWN, error="The sender stopped before it recorded the answer."
-                )
-            )
-            log.warning(
-                "push: notification %s was abandoned mid-send; its in-flight browsers are not retried",
-                notification_id,
-            )
-            recovered += 1
-        session.commit()
-    return recovered
-
-
-def claim(
-    session: Session,
-    worker: str,
-    now: dt.datetime,
-    limit: int,
-    lease_seconds: int,
-    only: uuid.UUID | None = None,
-) -> list[Notification]:
-    """Take up to ``limit`` due notifications for ``worker`` with one atomic UPDATE.
-
-    The ``status = 'pending'`` test inside the UPDATE is what makes two senders safe: the
-    second to reach a row finds it no longer pending and skips it. On PostgreSQL the inner
-    SELECT also skips rows another sender has locked, rather than waiting for them.
-    """
-    ready = (
-        select(Notification.id)
-        .where(
-            Notification.status == NotificationStatus.PENDING,
-            Notification.due_at <= now,
-            or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now),
-            or_(Notification.claimed_until.is_(None), Notification.claimed_until < now),
-        )
-        .order_by(Notification.due_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    if only is not None:
-        ready = ready.where(Notification.id == only)
-    session.execute(
-        update(Notification)
-        .where(
-            Notification.id.in_(ready.scalar_subquery()), Notification.status == NotificationStatus.PENDING
-        )
-        .values(
-            status=NotificationStatus.SENDING,
-            claimed_by=worker,
-            claimed_until=now + dt.timedelta(seconds=lease_seconds),
-            attempts=Notification.attempts + 1,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    session.commit()
-    return list(
-        session.scalars(
-            select(Notification)
-            .where(Notification.claimed_by == worker, Notification.status == NotificationStatus.SENDING)
-            .order_by(Notification.due_at)
-        )
-    )
 
 
 def _targets(session: Session, notification: Notification) -> list[PushSubscription]:
@@ -272,17 +168,7 @@ def deliver(
         # Renew the claim and record the attempt in one commit, before the request: if the
         # claim was lost to a recovery, stop; if this process dies after the request, the
         # attempt is found "sending" and that browser is never sent this again.
-        renewed = rows_changed(
-            session,
-            update(Notification)
-            .where(
-                Notification.id == notification.id,
-                Notification.claimed_by == worker,
-                Notification.status == NotificationStatus.SENDING,
-            )
-            .values(claimed_until=now + dt.timedelta(seconds=settings.lease_seconds)),
-        )
-        if not renewed:
+        if not renew(session, notification.id, worker, now + dt.timedelta(seconds=settings.lease_seconds)):
             session.rollback()
             log.warning("push: lost the claim on notification %s; leaving it", notification.id)
             return "lost"
@@ -310,7 +196,15 @@ def deliver(
         if outcome == AttemptOutcome.RETRY:
             retry_after.append(after)
         _record_outcome(session, attempt_id, subscription_id, outcome, status, error, clock())
-    return _finish(session, notification, worker, settings, retry_after, clock())
+    return release(
+        session,
+        notification,
+        worker,
+        retry_after,
+        settings.max_attempts,
+        settings.retry_base_seconds,
+        clock(),
+    )
 
 
 def _record_outcome(
@@ -338,66 +232,6 @@ def _record_outcome(
     elif error:
         log.warning("push: attempt %s to subscription %s: %s", attempt_id, subscription_id, error)
     session.commit()
-
-
-def _backoff(attempts: int, base_seconds: int, retry_after: list[str | None]) -> dt.timedelta:
-    """Exponential: base, 2 x base, 4 x base...; longer if a push service asked (Retry-After seconds)."""
-    delay = dt.timedelta(seconds=base_seconds * 2 ** max(attempts - 1, 0))
-    for asked in retry_after:
-        if asked and asked.strip().isdigit():
-            delay = max(delay, dt.timedelta(seconds=int(asked.strip())))
-    return min(delay, MAX_BACKOFF)
-
-
-def _finish(
-    session: Session,
-    notification: Notification,
-    worker: str,
-    settings: SenderSettings,
-    retry_after: list[str | None],
-    now: dt.datetime,
-) -> str:
-    """Release the claim: back to pending for a retry, or a final status from the attempts."""
-    outcomes = set(
-        session.scalars(
-            select(DeliveryAttempt.outcome).where(DeliveryAttempt.notification_id == notification.id)
-        )
-    )
-    values: dict = {"claimed_by": None, "claimed_until": None}
-    if retry_after and notification.attempts < settings.max_attempts and now < notification.expires_at:
-        values.update(
-            status=NotificationStatus.PENDING,
-            next_attempt_at=now + _backoff(notification.attempts, settings.retry_base_seconds, retry_after),
-        )
-    elif AttemptOutcome.SENT in outcomes:
-        first_sent = session.scalar(
-            select(DeliveryAttempt.at)
-            .where(
-                DeliveryAttempt.notification_id == notification.id,
-                DeliveryAttempt.outcome == AttemptOutcome.SENT,
-            )
-            .order_by(DeliveryAttempt.at)
-            .limit(1)
-        )
-        values.update(status=NotificationStatus.SENT, sent_at=first_sent)
-    elif now >= notification.expires_at and AttemptOutcome.UNKNOWN not in outcomes:
-        values.update(status=NotificationStatus.EXPIRED)
-    elif AttemptOutcome.UNKNOWN in outcomes:
-        values.update(status=NotificationStatus.UNKNOWN)
-    else:
-        values.update(status=NotificationStatus.FAILED)
-    released = rows_changed(
-        session,
-        update(Notification)
-        .where(
-            Notification.id == notification.id,
-            Notification.claimed_by == worker,
-            Notification.status == NotificationStatus.SENDING,
-        )
-        .values(**values),
-    )
-    session.commit()
-    return values["status"] if released else "lost"
 
 
 def send_test(session: Session, settings: SenderSettings, subscription: PushSubscription) -> str:
