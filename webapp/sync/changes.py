@@ -2,7 +2,7 @@
 
 docs/sync-protocol.md has the wire form. A malformed request as a whole raises ``ApiError``
 and nothing of it is applied; what each change says is judged when it is applied
-(webapp/sync/push.py).
+(webapp/sync/applier.py).
 """
 
 from __future__ import annotations

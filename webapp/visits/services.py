@@ -1,4 +1,4 @@
-"""A session's rules that the desk applies (the sync push applies the same, in sync/push.py)."""
+"""A session's rules that the desk applies (the sync push applies the same, in sync/applier.py)."""
 
 from __future__ import annotations
 
