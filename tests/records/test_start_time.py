@@ -6,6 +6,7 @@ import datetime as dt
 import html
 import re
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -20,6 +21,12 @@ from webapp.visits.models import Visit
 
 DAY = 86400
 JOHANNESBURG = dt.timezone(dt.timedelta(hours=2))  # the clinic's zone below: UTC+2, no summer time
+LONDON = ZoneInfo("Europe/London")  # the test clinic's zone elsewhere
+
+
+def _london(moment: dt.datetime) -> str:
+    """``moment`` as the desk's form takes it: the clinic's wall clock, to the minute."""
+    return moment.astimezone(LONDON).strftime("%Y-%m-%dT%H:%M")
 
 
 def _iso(moment: dt.datetime) -> str:
@@ -113,9 +120,7 @@ def test_correcting_one_session_of_an_out_of_order_pair_clears_both(
     first = _pushed_visit(phone, client, start, 0, number=1)
     second = _pushed_visit(phone, client, start - dt.timedelta(days=2), 0, number=2)
     assert (first.clock_flag, second.clock_flag) == ("out_of_order", "out_of_order")
-    local = (
-        (start + dt.timedelta(days=3)).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M")
-    )  # London: UTC in winter
+    local = _london(start + dt.timedelta(days=3))
     assert _correct(login(admin), client, second, local).status_code == 302
     db.session.expire_all()
     assert (
@@ -132,7 +137,7 @@ def test_confirming_the_time_shown_keeps_it_to_the_second_and_clears_the_flag(
     start = now_utc().replace(second=42, microsecond=0) - dt.timedelta(days=1)
     visit = _pushed_visit(phone, client, start, 2 * DAY)
     assert visit.clock_flag == "corrected"
-    assert _correct(login(staff), client, visit, start.strftime("%Y-%m-%dT%H:%M")).status_code == 302
+    assert _correct(login(staff), client, visit, _london(start)).status_code == 302
     db.session.expire_all()
     visit = db.session.get(Visit, visit.id)
     assert visit.started_at == start and visit.clock_flag is None
@@ -146,7 +151,7 @@ def test_a_correction_into_the_future_is_refused_with_a_reason(
     start = now_utc().replace(microsecond=0) - dt.timedelta(days=1)
     visit = _pushed_visit(phone, client, start, None)
     desk = login(staff)
-    later = (now_utc() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    later = _london(now_utc() + dt.timedelta(days=2))
     response = _correct(desk, client, visit, later)
     assert response.status_code == 302
     assert "cannot start more than 2 hours ahead" in _page(desk, client)
