@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
-import requests
 from sqlalchemy import create_engine, text
+
+from tests.live_server import start_gunicorn, wait_until_answering
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -48,55 +46,21 @@ def make_app(url: str, fresh: bool = True):
     return app
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def running_server(url: str, workers: int = 2, extra_args: Sequence[str] = (), log: Path | None = None):
     """gunicorn serving the app on a free loopback port, for the length of the block.
 
     ``extra_args`` go to gunicorn as they are; its output goes to ``log`` (else nowhere).
     """
-    port = free_port()
     env = dict(os.environ, DATABASE_URL=url, FIELDBOOK_INSTANCE=str(WORK / "instance"))
-    log_file = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            *extra_args,
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                requests.get(f"{base}/login", timeout=5)
-                break
-            except (requests.ConnectionError, requests.Timeout):
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the server did not start") from None
-                time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if log:
-            log_file.close()
+    with open(log, "ab") if log else contextlib.nullcontext(subprocess.DEVNULL) as output:
+        process, base = start_gunicorn(env, workers, extra_args, output)
+        try:
+            wait_until_answering(f"{base}/login", process, timeout=20)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
 
 
 PIN = "482916"

@@ -13,13 +13,13 @@ import contextlib
 import shutil
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import requests
 
-from bench.common import ROOT, free_port
+from bench.common import ROOT
 from bench.sync_records import FINDING_JS
+from tests.live_server import free_port, wait_until_answering
 
 PACKAGES = (
     ROOT / "bench" / "pouchdb" / "node_modules"
@@ -43,15 +43,7 @@ def running_pouchdb_server():
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                requests.get(base, timeout=5)
-                break
-            except (requests.ConnectionError, requests.Timeout):
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("pouchdb-server did not start") from None
-                time.sleep(0.2)
+        wait_until_answering(base, process, timeout=30, name="pouchdb-server")
         yield base
     finally:
         process.terminate()

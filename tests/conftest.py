@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from sqlalchemy import create_engine, event, make_url, text
 
 from tests import factories
+from tests.postgres_databases import drop_database, recreate_database
 from webapp import create_app
 from webapp.auth.models import Role
 from webapp.core.instance_keys import ensure_vapid_private_key
@@ -34,13 +35,10 @@ def _database_of_this_run(base_url: str | None) -> str | None:
     base = make_url(base_url)
     name = f"{base.database}_run{os.getpid()}"
     admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    recreate_database(admin, name)
 
     def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        drop_database(admin, name)
         admin.dispose()
 
     atexit.register(drop)

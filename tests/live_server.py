@@ -1,11 +1,21 @@
-"""The app served on a loopback port in a thread, for tests that talk real HTTP to it."""
+"""The app served on a loopback port, for tests (and benchmarks) that talk real HTTP to it:
+in a thread (LiveServer), or as deployed, by gunicorn in a process of its own."""
 
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import threading
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import IO
 
+import requests
 from werkzeug.serving import WSGIRequestHandler, make_server
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 class OneRequestPerConnection(WSGIRequestHandler):
@@ -54,3 +64,59 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as probe:
         probe.bind((host, 0))
         return probe.getsockname()[1]
+
+
+def start_gunicorn(
+    env: Mapping[str, str],
+    workers: int = 2,
+    extra_args: Sequence[str] = (),
+    output: IO[bytes] | int = subprocess.DEVNULL,
+) -> tuple[subprocess.Popen, str]:
+    """gunicorn serving wsgi.py at a free loopback port: the process and its base URL.
+
+    It is not answering yet when this returns (see wait_until_answering); ``env`` carries its
+    settings (DATABASE_URL and the like), ``extra_args`` go to gunicorn as they are, and its
+    output goes to ``output``.
+    """
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            *extra_args,
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=dict(env),
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
+    return process, f"http://127.0.0.1:{port}"
+
+
+def wait_until_answering(
+    url: str, process: subprocess.Popen, timeout: float, name: str = "the server"
+) -> None:
+    """Return once ``url`` answers at all; RuntimeError if ``process`` ends or ``timeout`` seconds pass.
+
+    A server started in a process of its own takes a moment (on a busy machine, many) before
+    it accepts connections; asking until it answers is the only sure sign it is ready.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            requests.get(url, timeout=5)
+            return
+        except (requests.ConnectionError, requests.Timeout):
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"{name} stopped while starting (exit code {process.returncode})"
+                ) from None
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not answer within {timeout:g} s") from None
+            time.sleep(0.1)

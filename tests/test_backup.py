@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 from tests import factories
+from tests.postgres_databases import drop_database, recreate_database
 from webapp.backup import engines
 from webapp.backup.commands import PHONES_KEEP_DAYS
 from webapp.clients.models import Client
@@ -145,9 +146,7 @@ def _other_apps_backup(tmp_path: Path) -> Path:
     name = f"{url.database}_other_app"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        recreate_database(admin, name)
         other_url = url.set(database=name)
         other_engine = create_engine(other_url)
         with other_engine.begin() as connection:
@@ -155,8 +154,7 @@ def _other_apps_backup(tmp_path: Path) -> Path:
         other_engine.dispose()
         dump = tmp_path / "other-app.dump"
         engines.backup_postgres(other_url, dump)
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}"'))
+        drop_database(admin, name)
     finally:
         admin.dispose()
     return dump

@@ -28,6 +28,7 @@ from tests import factories
 from tests.conftest import POSTGRES_URL
 from tests.e2e.engines import ChromiumPhone
 from tests.e2e.webkit import VirtualDisplay, WebKitPhone, webkit_missing
+from tests.postgres_databases import drop_database, recreate_database
 from webapp import create_app
 from webapp.auth.models import Role
 from webapp.extensions import db
@@ -111,16 +112,13 @@ def e2e_database_url(tmp_path_factory):
     name = f"{given.database}_e2e_{os.getpid()}"
     admin = create_engine(given, isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        recreate_database(admin, name)
     except SQLAlchemyError:  # no right to create databases: use the given one
         admin.dispose()
         yield POSTGRES_URL
         return
     yield given.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    drop_database(admin, name)
     admin.dispose()
 
 

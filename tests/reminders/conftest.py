@@ -1,5 +1,5 @@
 """Fixtures of the reminder tests: the local push service (tests/reminders/local_service.py),
-sender settings, browser subscriptions and a settable clock."""
+sender settings, browser subscriptions, a settable clock, and planning and sending at a time."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from tests import factories
 from webapp.auth.models import Role
 from webapp.extensions import db
 from webapp.reminders import services
+from webapp.reminders.planner import plan_all
 from webapp.reminders.sender import SenderSettings, send_due
 
 
@@ -65,6 +66,19 @@ def send(settings, clock):
 
     def run(**kw):
         return send_due(db.session, settings, clock=kw.pop("clock", clock), **kw)
+
+    return run
+
+
+@pytest.fixture
+def at(settings, push_service):
+    """``at(when)`` plans and sends as if the clock said ``when``; returns the new notifications."""
+
+    def run(when: dt.datetime, stale_days: int = 3) -> int:
+        added = plan_all(db.session, when, stale_days)
+        db.session.commit()
+        send_due(db.session, settings, clock=Clock(when))
+        return added
 
     return run
 

@@ -66,3 +66,8 @@ def change(entity, record_id=None, base_version=0, op="upsert", change_id=None, 
     if op == "upsert":
         body["fields"] = {k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in fields.items()}
     return body
+
+
+def error_code(response) -> str:
+    """The stable code of an API error answer (the one envelope every error comes in)."""
+    return response.get_json()["error"]["code"]

@@ -228,9 +228,11 @@ def test_the_restore_drill_loses_nothing_a_phone_holds_and_doubles_nothing(
         assert set(phone.live("visit")) == {v1, v2}
 
 
-def test_a_restore_done_by_hand_is_caught_because_the_cursor_runs_ahead_of_the_log(
-    make_device, practitioner, clinic, runner, tmp_path
-):
+def _a_finding_pushed_after_the_backup(make_device, practitioner, clinic, runner, tmp_path):
+    """A phone pushes a session, the backup is taken, then it pushes a finding of that session.
+
+    Returns the phone, the backup and the finding's id: what a restore of that backup loses.
+    """
     client = factories.make_client(clinic, practitioner)
     db.session.commit()
     phone = Phone(make_device(practitioner))
@@ -241,6 +243,13 @@ def test_a_restore_done_by_hand_is_caught_because_the_cursor_runs_ahead_of_the_l
     saved = run_backup(runner, tmp_path)
     f1 = phone.record("finding", **finding_of(v1, "calf"))
     phone.sync()
+    return phone, saved, f1
+
+
+def test_a_restore_done_by_hand_is_caught_because_the_cursor_runs_ahead_of_the_log(
+    make_device, practitioner, clinic, runner, tmp_path
+):
+    phone, saved, f1 = _a_finding_pushed_after_the_backup(make_device, practitioner, clinic, runner, tmp_path)
     identity_before = identity.current(db.session()).identity
 
     # By hand: the backup put back with pg_restore, or the file copied back, no `flask restore`.
@@ -264,16 +273,7 @@ def test_a_restore_done_by_hand_is_caught_because_the_cursor_runs_ahead_of_the_l
 def test_a_phone_that_dropped_its_cursor_still_learns_of_the_restore_from_the_server_id(
     make_device, practitioner, clinic, runner, tmp_path
 ):
-    client = factories.make_client(clinic, practitioner)
-    db.session.commit()
-    phone = Phone(make_device(practitioner))
-    v1 = phone.record(
-        "visit", client_id=str(client.id), started_at=NOW, location="clinic", number_in_course=1
-    )
-    phone.sync()
-    saved = run_backup(runner, tmp_path)
-    f1 = phone.record("finding", **finding_of(v1, "calf"))
-    phone.sync()
+    phone, saved, f1 = _a_finding_pushed_after_the_backup(make_device, practitioner, clinic, runner, tmp_path)
     run_restore(runner, saved)
     phone.cursor = None  # as the app does when the practitioner discards a refused change
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import os
 import random
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -26,13 +24,12 @@ import requests
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.live_server import free_port
+from tests.live_server import start_gunicorn, wait_until_answering
 from tests.sync.conftest import change
 from webapp.extensions import db
 from webapp.sync.models import AppliedChange, ChangeLog
 from webapp.visits.models import Finding, Visit
 
-ROOT = Path(__file__).resolve().parents[2]
 NOW = "2026-11-24T10:00:00Z"
 PHONES = 4
 ROUNDS = 6
@@ -41,7 +38,6 @@ FINDINGS_PER_VISIT = 5
 
 def _serve(app, tmp_path: Path, name: str):
     """gunicorn with two workers on the test's database, at a free loopback port."""
-    port = free_port()
     env = dict(
         os.environ,
         DATABASE_URL=db.engine.url.render_as_string(hide_password=False),
@@ -50,26 +46,8 @@ def _serve(app, tmp_path: Path, name: str):
         FIELDBOOK_INSTANCE=str(tmp_path / f"instance-{name}"),
     )
     log = open(tmp_path / f"{name}.log", "wb")  # noqa: SIM115 (closed with the process)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    return process, log, f"http://127.0.0.1:{port}"
-
-
-def _wait_until_up(base: str, process) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            requests.get(f"{base}/login", timeout=10)
-            return
-        except (requests.ConnectionError, requests.Timeout):
-            assert process.poll() is None, "a server stopped while starting"
-            assert time.monotonic() < deadline, "a server did not start within a minute"
-            time.sleep(0.2)
+    process, base = start_gunicorn(env, workers=2, output=log)
+    return process, log, base
 
 
 @pytest.fixture
@@ -77,8 +55,8 @@ def two_servers(app, tmp_path):
     db.session.commit()  # the servers see only what is committed
     started = [_serve(app, tmp_path, name) for name in ("a", "b")]
     try:
-        for process, _log, base in started:
-            _wait_until_up(base, process)
+        for process, _log, base in started:  # both were started before either is waited for
+            wait_until_answering(f"{base}/login", process, timeout=60)
         yield [base for _process, _log, base in started]
     finally:
         for process, log, _base in started:

@@ -1,43 +1,19 @@
-"""What is due, planned once, and what each reminder says when it arrives (decrypted)."""
+"""What the planner sends a practitioner's phone, planned once, and what each says when it
+arrives (decrypted): the evening before, a home visit an hour before, changes waiting on a
+phone, and changes refused or clashing; never another clinic's appointments."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
-from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.reminders.conftest import Clock
+from tests.reminders.planning import add_device, london
 from webapp.extensions import db
-from webapp.reminders.models import DeliveryAttempt, Notification, PushPreference
+from webapp.reminders.models import Notification, PushPreference
 from webapp.reminders.planner import plan_all
-from webapp.reminders.services import MAX_PAYLOAD_BYTES, payload_json, prune_finished
-from webapp.sync.models import AppliedChange, Device, SyncConflict
-
-LONDON = ZoneInfo("Europe/London")
-
-
-def london(day: int, hour: int, minute: int = 0) -> dt.datetime:
-    """A time in June 2030 (British Summer Time, an hour ahead of UTC)."""
-    return dt.datetime(2030, 6, day, hour, minute, tzinfo=LONDON).astimezone(dt.UTC)
-
-
-@pytest.fixture
-def at(settings, push_service):
-    """``at(when)`` plans and sends as if the clock said ``when``; returns the new notifications."""
-
-    def run(when: dt.datetime, stale_days: int = 3) -> int:
-        added = plan_all(db.session, when, stale_days)
-        db.session.commit()
-        from webapp.reminders.sender import send_due
-
-        send_due(db.session, settings, clock=Clock(when))
-        return added
-
-    return run
+from webapp.sync.models import AppliedChange, SyncConflict
 
 
 def _count() -> int:
@@ -167,25 +143,12 @@ def test_no_home_visit_reminder_when_turned_off(clinic, practitioner, subscribe,
     assert at(london(11, 13, 30)) == 0
 
 
-def _device(user, *, pending: int, last_sync: dt.datetime | None, label="Chrome on Android") -> Device:
-    device = Device(
-        user_id=user.id,
-        label=label,
-        pending_reported=pending,
-        last_sync_at=last_sync,
-        created_at=london(1, 9),
-    )
-    db.session.add(device)
-    db.session.flush()
-    return device
-
-
 def test_changes_waiting_on_a_phone_for_over_a_day_get_a_daily_digest(
     practitioner, subscribe, push_service, at
 ):
     receiver, _ = subscribe(practitioner)
-    _device(practitioner, pending=4, last_sync=london(9, 10))
-    _device(practitioner, pending=0, last_sync=london(8, 10), label="Old phone")  # nothing waiting
+    add_device(practitioner, pending=4, last_sync=london(9, 10))
+    add_device(practitioner, pending=0, last_sync=london(8, 10), label="Old phone")  # nothing waiting
     db.session.commit()
     assert at(london(11, 7, 59)) == 0  # not before the morning
     assert at(london(11, 8, 30)) == 1
@@ -203,7 +166,7 @@ def test_changes_waiting_on_a_phone_for_over_a_day_get_a_daily_digest(
 
 def test_a_phone_that_synced_within_a_day_gets_no_digest(practitioner, subscribe, at):
     subscribe(practitioner)
-    _device(practitioner, pending=4, last_sync=london(10, 20))
+    add_device(practitioner, pending=4, last_sync=london(10, 20))
     db.session.commit()
     assert at(london(11, 9)) == 0
 
@@ -260,145 +223,6 @@ def test_refused_and_clashing_changes_get_one_notice_per_client_a_day(
     ]
 
 
-def test_the_desk_gets_the_mornings_follow_ups(clinic, practitioner, desk, subscribe, push_service, at):
-    desk_browser, _ = subscribe(desk)
-    practitioner_browser, _ = subscribe(practitioner)
-    cara = factories.make_client(clinic, practitioner, first_name="Cara", last_name="Moss")
-    factories.make_visit(cara, started_at=london(9, 10))
-    db.session.commit()
-    assert at(london(11, 7, 59)) == 0
-    assert at(london(11, 8, 5)) == 1
-    assert push_service.payloads(desk_browser) == [
-        {
-            "title": "Follow-ups due",
-            "body": "1 client is waiting for their next booking: Cara M.",
-            "url": "/appointments/follow-ups",
-        }
-    ]
-    assert push_service.payloads(practitioner_browser) == []
-
-
-def test_the_desk_hears_of_a_silent_phone_whose_practitioner_has_appointments_coming(
-    clinic, practitioner, other_practitioner, desk, subscribe, push_service, at
-):
-    receiver, _ = subscribe(desk)
-    db.session.add(PushPreference(user_id=desk.id, morning_follow_ups=False))
-    _device(practitioner, pending=0, last_sync=london(7, 9))
-    _device(other_practitioner, pending=0, last_sync=london(7, 9))  # silent too, but nothing booked
-    factories.make_appointment(factories.make_client(clinic, practitioner), starts_at=london(13, 10))
-    db.session.commit()
-    assert at(london(11, 9), stale_days=5) == 0
-    assert at(london(11, 9), stale_days=3) == 1
-    assert at(london(12, 9), stale_days=3) == 0  # once for this silent spell
-    assert push_service.payloads(receiver) == [
-        {
-            "title": "A phone has stopped syncing",
-            "body": "Pat's phone (Chrome on Android) has not synced for 4 days, and Pat has 1 appointment in the next week.",
-            "url": f"/appointments/day?practitioner={practitioner.id}",
-        }
-    ]
-
-
-def test_payloads_over_three_kilobytes_are_refused():
-    assert payload_json("t", "x" * 2000, "/app/")
-    with pytest.raises(ValueError):
-        payload_json("t", "x" * MAX_PAYLOAD_BYTES, "/app/")
-
-
-def test_flask_reminders_send_plans_and_sends_what_is_due(
-    clinic, practitioner, subscribe, push_service, runner
-):
-    receiver, _ = subscribe(practitioner)
-    soon = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=30)
-    factories.make_appointment(
-        factories.make_client(clinic, practitioner, first_name="Dee"), starts_at=soon, location="home"
-    )
-    db.session.commit()
-    assert runner.invoke(args=["reminders", "send", "--no-plan"]).output.strip() == "sent: nothing due"
-    result = runner.invoke(args=["reminders", "send"])
-    assert result.exit_code == 0, result.output
-    assert "planned 1" in result.output and "1 sent" in result.output
-    assert [p["body"].split(",")[0] for p in push_service.payloads(receiver)] == ["Dee"]
-    again = runner.invoke(args=["reminders", "send"])
-    assert "planned 0" in again.output and len(push_service.received) == 1
-
-
-class _StopAfter:
-    """Stands in for the loop's stop event: the loop ends after ``runs`` runs."""
-
-    def __init__(self, runs: int):
-        self.runs = runs
-
-    def set(self):
-        pass
-
-    def wait(self, interval):
-        self.runs -= 1
-        return self.runs <= 0
-
-
-def test_loop_mode_keeps_going_after_a_failed_run(
-    clinic, practitioner, subscribe, push_service, runner, monkeypatch
-):
-    from webapp.reminders import commands
-
-    receiver, _ = subscribe(practitioner)
-    factories.make_appointment(
-        factories.make_client(clinic, practitioner, first_name="Eve"),
-        starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=30),
-        location="home",
-    )
-    db.session.commit()
-    real_plan, calls = commands.plan_now, []
-
-    def flaky_plan():
-        calls.append(1)
-        if len(calls) == 1:
-            raise RuntimeError("database went away")
-        return real_plan()
-
-    monkeypatch.setattr(commands, "plan_now", flaky_plan)
-    monkeypatch.setattr(commands, "_stop_on_signal", lambda: _StopAfter(2))
-    result = runner.invoke(args=["reminders", "send", "--loop", "--interval", "1"])
-    assert result.exit_code == 0, result.output
-    assert len(calls) == 2 and "1 sent" in result.output
-    assert [p["body"].split(",")[0] for p in push_service.payloads(receiver)] == ["Eve"]
-
-
-def test_reminders_long_finished_are_forgotten_and_never_planned_again(
-    clinic, practitioner, subscribe, push_service, at
-):
-    subscribe(practitioner)
-    bea = factories.make_client(clinic, practitioner, first_name="Bea", address_line="2 Mill Lane")
-    factories.make_appointment(bea, starts_at=london(11, 14), location="home")
-    factories.make_appointment(bea, starts_at=london(25, 14), location="home")
-    db.session.commit()
-    assert at(london(11, 13, 0)) == 1  # sent
-    assert at(london(25, 13, 0)) == 1  # sent, two weeks later
-    assert db.session.scalar(select(func.count()).select_from(DeliveryAttempt)) == 2
-    waiting = Notification(
-        user_id=practitioner.id,
-        kind="test",
-        dedupe_key="still-waiting",
-        payload={},
-        due_at=london(11, 13),
-        status="pending",
-    )  # say, a sender stopped long ago
-    db.session.add(waiting)
-    db.session.commit()
-
-    # Ninety days after the first was due, it goes with its delivery attempt; the later one and
-    # the one never finished stay. Planning at that time brings nothing back.
-    later = london(11, 13) + dt.timedelta(days=90, minutes=1)
-    assert prune_finished(db.session, later, keep_days=90) == 1
-    assert plan_all(db.session, later) == 0
-    db.session.commit()
-    left = db.session.scalars(select(Notification.due_at).order_by(Notification.due_at)).all()
-    assert left == [london(11, 13), london(25, 13)]
-    assert db.session.get(Notification, waiting.id) is not None
-    assert db.session.scalar(select(func.count()).select_from(DeliveryAttempt)) == 1
-
-
 def test_an_appointment_of_another_clinic_is_never_announced_to_a_practitioner(
     clinic, other_clinic, practitioner, subscribe, push_service, at
 ):
@@ -413,8 +237,3 @@ def test_an_appointment_of_another_clinic_is_never_announced_to_a_practitioner(
     at(london(11, 18, 30))
     at(london(11, 10, 0))
     assert push_service.payloads(receiver) == []
-
-
-def test_the_earlier_command_name_still_sends(runner, settings, push_service):
-    """Crontabs written for earlier releases say ``flask push send``."""
-    assert runner.invoke(args=["push", "send", "--no-plan"]).output.strip() == "sent: nothing due"
