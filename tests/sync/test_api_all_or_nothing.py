@@ -38,7 +38,7 @@ def test_a_crash_in_the_middle_of_a_batch_applies_none_of_it(
     changes = _a_visit_and_its_finding(client)
     from webapp.sync import push as push_module
 
-    real_apply = push_module._Applier.apply
+    real_apply = push_module.Applier.apply
     calls = {"n": 0}
 
     def crash_on_second(self, one_change):
@@ -47,14 +47,14 @@ def test_a_crash_in_the_middle_of_a_batch_applies_none_of_it(
             raise RuntimeError("power cut")
         return real_apply(self, one_change)
 
-    monkeypatch.setattr(push_module._Applier, "apply", crash_on_second)
+    monkeypatch.setattr(push_module.Applier, "apply", crash_on_second)
     response = device.push_raw({"changes": changes})
     assert response.status_code == 500 and error_code(response) == "server_error"
     db.session.rollback()
     from webapp.visits.models import Visit
 
     assert db.session.scalar(select(func.count()).select_from(Visit)) == 0
-    monkeypatch.setattr(push_module._Applier, "apply", real_apply)
+    monkeypatch.setattr(push_module.Applier, "apply", real_apply)
     assert [r["status"] for r in device.push(*changes)] == ["applied", "applied"]
 
 
