@@ -12,8 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,9 +20,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from werkzeug.serving import WSGIRequestHandler, make_server
 
-from tests import factories
+from tests import factories, live_server
 from tests.conftest import POSTGRES_URL
 from tests.e2e.engines import ChromiumPhone
 from tests.e2e.webkit import VirtualDisplay, WebKitPhone, webkit_missing
@@ -46,44 +43,8 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 15_000
 
 
-class OneRequestPerConnection(WSGIRequestHandler):
-    # No keep-alive: once the server stops, no open connection can still reach the app.
-    protocol_version = "HTTP/1.0"
-
-    def log_request(self, *args, **kwargs):
-        pass
-
-
-class LiveServer:
+class LiveServer(live_server.LiveServer):
     """The app served on 127.0.0.1 (a secure context, so service workers are allowed)."""
-
-    def __init__(self, app):
-        self.app = app
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._server = None
-        self._thread = None
-
-    @property
-    def running(self) -> bool:
-        return self._server is not None
-
-    def start(self) -> None:
-        if self._server is None:
-            self._server = make_server(
-                "127.0.0.1", self.port, self.app, threaded=True, request_handler=OneRequestPerConnection
-            )
-            self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-            self._thread.start()
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=10)
-            self._server = None
 
     def rebuild_shell(self) -> str:
         """Re-hash the shell files, as a restart after a deploy would; returns the version."""
