@@ -21,6 +21,8 @@ import argparse
 import csv
 import json
 import os
+import re
+import statistics
 import subprocess
 import sys
 import threading
@@ -40,6 +42,10 @@ TARGETS_MS = {"pull": 100, "push of 20 changes": 250, "desk: ": 200}
 DESK_USERS = 20
 WORKERS = 4  # twice the cores, as docs/deployment.md recommends
 STAGES = (400, 800, 1600, 3200, 6400)
+SERVER_LOG = WORK / "load-server.log"
+# Each request's own time inside gunicorn (%(M)s, milliseconds), beside what Locust measured.
+ACCESS_FORMAT = "%(r)s %(s)s M=%(M)s"
+ACCESS_LINE = re.compile(r"^(?:GET|POST) (?P<path>\S+) \S+ \d+ M=(?P<ms>\d+)$")
 
 
 def build(url: str, devices: int) -> Path:
@@ -139,6 +145,7 @@ def run_stage(base: str, fixture: Path, phones: int, seconds: int) -> dict[str, 
     # Figures from when every user has started: the desk's sign-ins (a deliberately slow
     # password hash) and the first moments of a cold server are not the steady state.
     command += ["--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", "--reset-stats"]
+    server_log_start = SERVER_LOG.stat().st_size if SERVER_LOG.exists() else 0
     with open(WORK / "load-locust.log", "ab") as log:  # its own report; the figures come from the CSV
         subprocess.run(command, env=env, check=False, stdout=log, stderr=subprocess.STDOUT)
     figures = {}
@@ -153,7 +160,41 @@ def run_stage(base: str, fixture: Path, phones: int, seconds: int) -> dict[str, 
                 "p95": float(row["95%"]),
                 "rate": float(row["Requests/s"]),
             }
+    for name, times in _server_times(server_log_start).items():
+        if name in figures:
+            figures[name]["server_median"] = statistics.median(times)
+            figures[name]["server_p95"] = (
+                statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
+            )
     return figures
+
+
+def _request_name(path: str) -> str | None:
+    """The Locust name (bench/locustfile.py) of a request the server logged."""
+    path = path.partition("?")[0]
+    if path == "/api/v1/sync/pull":
+        return "pull"
+    if path == "/api/v1/sync/push":
+        return "push of 20 changes"
+    if path == "/appointments/day":
+        return "desk: day view"
+    if path.startswith("/clients/"):
+        return "desk: client record" if path.endswith("/record") else "desk: client list"
+    return None
+
+
+def _server_times(start: int) -> dict[str, list[float]]:
+    """The server's own time for each request it logged after byte ``start``, by request name.
+    Unlike Locust's figures these include the stage's first seconds, while users still start."""
+    times: dict[str, list[float]] = {}
+    with open(SERVER_LOG, encoding="utf-8", errors="replace") as log:
+        log.seek(start)
+        for line in log:
+            found = ACCESS_LINE.match(line.strip())
+            name = _request_name(found["path"]) if found else None
+            if name is not None:
+                times.setdefault(name, []).append(float(found["ms"]))
+    return times
 
 
 def report(phones: int, figures: dict[str, dict[str, float]]) -> bool:
@@ -170,7 +211,12 @@ def report(phones: int, figures: dict[str, dict[str, float]]) -> bool:
             met, verdict = False, "ERRORS"
         print(
             f"  {phones} phones | {name}: {figure['count']:.0f} requests ({figure['rate']:.1f}/s), "
-            f"{figure['failures']:.0f} failed, median {figure['median']:.0f} ms, p95 {figure['p95']:.0f} ms  {verdict}",
+            f"{figure['failures']:.0f} failed, median {figure['median']:.0f} ms, p95 {figure['p95']:.0f} ms  {verdict}"
+            + (
+                f"  (inside the server: median {figure['server_median']:.0f} ms, p95 {figure['server_p95']:.0f} ms)"
+                if "server_median" in figure
+                else ""
+            ),
             flush=True,
         )
     return met
@@ -193,11 +239,13 @@ def main() -> int:
     gunicorn_args = [
         "--access-logfile",
         "-",
+        "--access-logformat",
+        ACCESS_FORMAT,
         "--logger-class",
         "webapp.audit.access_log.RedactingGunicornLogger",
     ]
     cpu = CpuShares()
-    with running_server(url, workers=WORKERS, extra_args=gunicorn_args, log=WORK / "load-server.log") as base:
+    with running_server(url, workers=WORKERS, extra_args=gunicorn_args, log=SERVER_LOG) as base:
         threading.Thread(target=cpu.watch, daemon=True).start()
         print(
             f"{args.phones} phones and {DESK_USERS} desk users for {args.minutes:g} minutes ({args.database}):"
