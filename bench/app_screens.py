@@ -26,8 +26,9 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.browser_sync import CHROMIUM_ARGS, PASSWORD  # noqa: E402
+from bench.browser_sync import PASSWORD  # noqa: E402
 from bench.common import PIN, database_url, make_app, running_server, set_pin  # noqa: E402
+from tests.e2e.engines import CHROMIUM_ARGS  # noqa: E402
 
 OPEN_TARGET_MS, SAVE_TARGET_MS, FIRST_LOAD_TARGET_KB, UNLOCK_TARGET_MS = 300, 50, 150, 1000
 

@@ -25,18 +25,11 @@ from bench.common import PIN, database_url, make_app, running_server, set_pin  #
 from bench.pouchdb_anchor import measure_pouchdb, running_pouchdb_server  # noqa: E402
 from bench.sync_limits import browser_limits, server_limits  # noqa: E402
 from bench.sync_records import FINDING_JS, finding_fields  # noqa: E402
+from tests.e2e.engines import CHROMIUM_ARGS  # noqa: E402
 
 PUSH_TARGET_MS, PULL_TARGET_MS = 500, 500
 POUCHDB_RATIO = 6.5  # at least this many times as fast as PouchDB, in the same run
 PASSWORD = "benchmark password"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def setup(app, repeats: int) -> list[str]:

@@ -30,8 +30,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.app_screens import STEPS_JS, UNLOCK_JS, sign_in  # noqa: E402
-from bench.browser_sync import CHROMIUM_ARGS, PASSWORD  # noqa: E402
+from bench.browser_sync import PASSWORD  # noqa: E402
 from bench.common import PIN, database_url, make_app, running_server  # noqa: E402
+from tests.e2e.engines import CHROMIUM_ARGS  # noqa: E402
 
 OPEN_TARGET_MS, CLIENT_TARGET_MS, KEYSTROKE_TARGET_MS = 300, 200, 16
 

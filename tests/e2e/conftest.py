@@ -23,7 +23,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from tests import factories, live_server
 from tests.conftest import POSTGRES_URL
-from tests.e2e.engines import ChromiumPhone
+from tests.e2e.engines import CHROMIUM, CHROMIUM_ARGS, ChromiumPhone
 from tests.e2e.webkit import VirtualDisplay, WebKitPhone, webkit_missing
 from tests.postgres_databases import drop_database, recreate_database
 from webapp import create_app
@@ -31,15 +31,6 @@ from webapp.auth.models import Role
 from webapp.extensions import db
 from webapp.pwa.shell import build_shell
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TIMEOUT_MS = 15_000
 
 

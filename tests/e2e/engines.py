@@ -9,12 +9,23 @@ means the same thing in Chromium and in WebKit.
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
 from playwright.sync_api import Page, expect
 
 PHONE_SIZE = (360, 740)
+# Debian's Chromium, as Playwright launches it for the tests and the benches here.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 # The visible text of an element, with runs of white space made one (both engines alike).
 _TEXT_OF = "(css) => { const e = document.querySelector(css); return e ? e.innerText.replace(/\\s+/g, ' ').trim() : null; }"

@@ -7,7 +7,8 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+from tests.e2e.conftest import TIMEOUT_MS
+from tests.e2e.engines import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.helpers import expect, go_offline, record_session, sign_in, wait_for_sync, wait_until_ready
 from webapp.clients.models import Client
 from webapp.visits.models import Visit
