@@ -19,10 +19,11 @@ import json
 import os
 import random
 import re
+import time
 import uuid
 
 import gevent
-from locust import HttpUser, between, constant_pacing, task
+from locust import HttpUser, between, task
 
 FIXTURE = json.loads(open(os.environ["LOAD_FIXTURE"]).read())  # noqa: SIM115 (read once at import)
 PULL_EVERY = 60  # seconds
@@ -42,7 +43,6 @@ _next_desk = itertools.count()
 
 class Phone(HttpUser):
     fixed_count = int(os.environ.get("LOAD_PHONES", "200"))
-    wait_time = constant_pacing(PULL_EVERY)
 
     def on_start(self) -> None:
         device = FIXTURE["devices"][next(_next_device) % len(FIXTURE["devices"])]
@@ -50,7 +50,17 @@ class Phone(HttpUser):
         self.client_ids = device["client_ids"]
         self.cursor = FIXTURE["cursor"]
         self.pulls = random.randrange(PUSH_EVERY_NTH_PULL)
-        gevent.sleep(random.uniform(0, PULL_EVERY))  # phones do not all wake at once
+        # Phones do not all wake at once: each keeps its own minute, from a random moment.
+        self.next_sync = time.monotonic() + random.uniform(0, PULL_EVERY)
+        gevent.sleep(self.next_sync - time.monotonic())
+
+    def wait_time(self) -> float:
+        """Until this phone's next sync. Not Locust's constant_pacing: it counts from the
+        moment the user was made, so every phone made in the same second (20 a second here)
+        would pull together again from the second minute on, however their first pulls were
+        spread, and the server would be measured under bursts no real phones make."""
+        self.next_sync += PULL_EVERY
+        return max(0.0, self.next_sync - time.monotonic())
 
     @task
     def sync(self) -> None:
