@@ -151,8 +151,8 @@ def run_stage(base: str, fixture: Path, phones: int, seconds: int) -> dict[str, 
     figures = {}
     with open(f"{prefix}_stats.csv", newline="") as stats:
         for row in csv.DictReader(stats):
-            if row["Name"] == "Aggregated":
-                continue
+            if row["Name"] == "Aggregated" or row["Request Count"] == "0":
+                continue  # (a name with no requests since the stats were reset has no percentiles)
             figures[row["Name"]] = {
                 "count": float(row["Request Count"]),
                 "failures": float(row["Failure Count"]),
