@@ -31,9 +31,7 @@ class LiveServer:
 
     def __init__(self, app, host: str = "127.0.0.1"):
         self.app = app
-        with socket.socket() as probe:
-            probe.bind((host, 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port(host)
         self.host = host
         self.url = f"http://{host}:{self.port}"
         self._server = None
