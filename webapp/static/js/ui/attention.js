@@ -53,14 +53,18 @@ async function rejectedItem(entry, redraw) {
       syncNow();
     },
   }) : null;
+  const confirm = h('button', { type: 'button', class: 'button danger', onclick: async () => {
+    // Until the redraw, this item is on its way out: a second tap must not reopen or repeat it.
+    confirm.disabled = true;
+    discard.disabled = true;
+    await discardRejected(entry);
+    await dropDraft(`fix:${entry.change_id}`);
+    await redraw();
+    syncNow();
+  } }, 'Yes, discard this change for good');
   const confirmDiscard = h('div', { hidden: true, class: 'danger-zone panel' },
     h('p', {}, 'Discarding means the clinic never receives this change. This phone shows the clinic’s copy again.'),
-    h('button', { type: 'button', class: 'button danger', onclick: async () => {
-      await discardRejected(entry);
-      await dropDraft(`fix:${entry.change_id}`);
-      await redraw();
-      syncNow();
-    } }, 'Yes, discard this change for good'));
+    confirm);
   const discard = h('button', { type: 'button', class: 'link-button', 'aria-expanded': 'false', onclick: () => {
     toggle(confirmDiscard, discard);
   } }, 'Discard this change…');
