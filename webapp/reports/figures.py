@@ -4,7 +4,7 @@ Every query starts from ``scope_clients`` (clients/access.py): a practitioner's 
 only their own caseload's records, staff and admins their whole clinic, nobody another's.
 Periods are the clinic's own weeks and months, worked out in the clinic's time zone
 (clinic_time.py). The reports that count records are in counting.py; those that follow each
-client's sessions in order, in per_client.py.
+client's sessions in order, in per_client.py and outcomes.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from webapp.auth.models import User
 from webapp.reports.base import Figures, Filters
 from webapp.reports.counting import attendance, new_clients, referrals, sessions_held, where_sessions_happen
-from webapp.reports.per_client import course_completion, outcomes_by_complaint, rebooking
+from webapp.reports.outcomes import outcomes_by_complaint
+from webapp.reports.per_client import course_completion, rebooking
 
 __all__ = ["REPORTS", "Figures", "Filters", "Report"]
 

@@ -1,9 +1,10 @@
-"""The reports that follow each client's sessions in order: course completion, rebooking,
-and outcomes by complaint.
+"""The reports that follow each client's sessions in order: course completion and rebooking.
 
-Each needs a client's sessions in course order (visits/course.py), so the database works that
-order out with window functions and sends back one row per course, per session or per
-sensation, not every session of every client. The order is the one ``courses()`` defines:
+Each needs a client's sessions in course order (visits/course.py). For course completion and
+rebooking the database works that order out with window functions and sends back one row per
+course or per session, not every session of every client. Outcomes by complaint takes each
+sensation's ratings in start order and finds the first and last in course order here: the two
+window sorts it needed took most of its time on SQLite. The order is the one ``courses()`` defines:
 taken by start time (then number, then id), a course begins at each session numbered 1; a
 session belongs to the latest course begun at or before it, and one before every session 1
 to the first course. So a session's course is the running count of sessions numbered 1 up
@@ -16,7 +17,17 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, case, func, literal, null, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    SQLColumnExpression,
+    case,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from webapp.appointments.models import Appointment
@@ -27,14 +38,12 @@ from webapp.reports.base import (
     Figures,
     Filters,
     median,
-    of_practitioner,
     percent,
     scoped_visits,
     visits_in_range,
 )
 from webapp.reports.clinic_time import local_period, period_label, plus_days
-from webapp.visits.models import Sensation, SensationRating, Visit
-from webapp.vocab.defaults import FREQUENCIES
+from webapp.visits.models import Visit
 
 
 def _course_number(partition: SQLColumnExpression[Any]) -> ColumnElement[int]:
@@ -176,109 +185,4 @@ def rebooking(session: Session, user: User, filters: Filters) -> Figures:
         table,
         note="A session counts as rebooked when the client's next appointment was booked within "
         f"{REBOOKED_WITHIN_DAYS} days after it.",
-    )
-
-
-FREQUENCY_STEPS = {
-    code: n for n, (code, _label) in enumerate(reversed(FREQUENCIES))
-}  # occasionally 0 … constant 4
-
-
-def outcomes_by_complaint(session: Session, user: User, filters: Filters) -> Figures:
-    """For each kind of complaint, the clients' own ratings: baseline against latest."""
-    # Only the sensations of clients seen in the range can have their baseline in it (checked
-    # exactly below): a rating's session is always of the sensation's client (sync refuses
-    # any other). This reads only the index of sessions by client and start; asking which
-    # sensations were rated in the range looked up every rating's session by id.
-    seen_in_range = select(Visit.client_id).where(
-        Visit.started_at >= filters.start, Visit.started_at < filters.end
-    )
-    # A sensation's ratings in the course order of the sessions it was rated at (its own
-    # courses: only those sessions count, as on the client's record).
-    query = (
-        select(
-            SensationRating.sensation_id,
-            Sensation.kind,
-            SensationRating.intensity,
-            SensationRating.frequency,
-            SensationRating.id.label("rating_id"),
-            Visit.number_in_course,
-            Visit.started_at,
-            Visit.id.label("visit_id"),
-            _course_number(SensationRating.sensation_id).label("course"),
-        )
-        .select_from(Client)
-        .join(Sensation, Sensation.client_id == Client.id)
-        .join(SensationRating, SensationRating.sensation_id == Sensation.id)
-        .join(Visit, Visit.id == SensationRating.visit_id)
-    )
-    query = scope_clients(query, user).where(
-        Client.id.in_(seen_in_range),
-        Sensation.deleted_at.is_(None),
-        SensationRating.deleted_at.is_(None),
-        Visit.deleted_at.is_(None),
-    )
-    ratings = of_practitioner(query, Visit.practitioner_id, user, filters).subquery()
-    # The rating's own id last: two ratings at one session still have a first and a last.
-    in_order = (
-        ratings.c.course,
-        ratings.c.number_in_course,
-        ratings.c.started_at,
-        ratings.c.visit_id,
-        ratings.c.rating_id,
-    )
-    ranked = select(
-        ratings,
-        func.row_number().over(partition_by=ratings.c.sensation_id, order_by=in_order).label("position"),
-        func.count().over(partition_by=ratings.c.sensation_id).label("rated"),
-    ).subquery()
-    # One row per sensation: its first rating (the baseline) against its last.
-    baseline, latest = ranked.c.position == 1, ranked.c.position == ranked.c.rated
-    baseline_at = func.max(case((baseline, ranked.c.started_at)))
-    rows = session.execute(
-        select(
-            ranked.c.kind,
-            func.max(case((baseline, ranked.c.intensity))),
-            func.max(case((baseline, ranked.c.frequency))),
-            func.max(case((latest, ranked.c.intensity))),
-            func.max(case((latest, ranked.c.frequency))),
-        )
-        .where(ranked.c.rated >= 2)
-        .group_by(ranked.c.sensation_id, ranked.c.kind)
-        .having(baseline_at >= filters.start, baseline_at < filters.end)
-    )
-    by_kind: dict[str, dict[str, list[float]]] = {}
-    for kind, before, often_before, after, often_after in rows:
-        found = by_kind.setdefault(kind, {"before": [], "after": [], "change": [], "often": []})
-        found["before"].append(before)
-        found["after"].append(after)
-        found["change"].append(after - before)
-        if often_before in FREQUENCY_STEPS and often_after in FREQUENCY_STEPS:
-            found["often"].append(FREQUENCY_STEPS[often_after] - FREQUENCY_STEPS[often_before])
-    table = [
-        [
-            kind,
-            len(f["change"]),
-            median(f["before"]),
-            median(f["after"]),
-            median(f["change"]),
-            median(f["often"]),
-        ]
-        for kind, f in sorted(by_kind.items())
-    ]
-    return Figures(
-        "Outcomes by complaint",
-        [
-            "Complaint",
-            "Clients (n)",
-            "Median baseline intensity",
-            "Median latest intensity",
-            "Median change in intensity",
-            "Median change in how often (steps)",
-        ],
-        table,
-        note="These are the clients' own ratings of how they feel (0 to 10, and how often it happens, "
-        "from occasionally to constant), not a clinical measure. Counted for sensations baselined "
-        "in the range and rated again at least once; a negative change means less.",
-        bars=[(kind, len(f["change"])) for kind, f in sorted(by_kind.items())],
     )
