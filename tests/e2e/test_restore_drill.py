@@ -119,7 +119,7 @@ def _kept_client_ids(page) -> list[str]:
             get.onsuccess = () => resolve(get.result);
         });
         db.close();
-        return rows.map((row) => row.client_id);
+        return rows.flatMap((pack) => pack.rows.map((row) => row.client_id));  // a row per push answer
     }""")
 
 

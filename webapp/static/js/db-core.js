@@ -11,7 +11,7 @@ import { openDB } from '../vendor/idb/index.js';
 import { sealMeta, sealRow } from './seal.js';
 
 const NAME = 'fieldbook';
-const VERSION = 4;
+const VERSION = 5;
 // An outbox entry queued behind another change to the same record carries `follows: 1`
 // (an index only holds entries that have the property), so answering a push finds a
 // record's later changes without reading the whole outbox. Only a record's oldest
@@ -31,7 +31,9 @@ export const INDEXES = { finding: ['visit_id'], sensation_rating: ['visit_id', '
 // unlock: db.js tagAppointmentDays).
 export const DERIVED_INDEXES = { appointment: ['day_tag'] };
 // 'sent': changes the server acknowledged, kept a while in case its database is restored
-// from a backup that lacks them (db-restore.js).
+// from a backup that lacks them (db-restore.js), a row per push answer, indexed by the
+// clients its changes are about.
+export const KEPT_CLIENTS = 'client_ids';
 export const ALL = [...ENTITIES, 'outbox', 'conflicts', 'meta', 'sent'];
 const STRICT = { durability: 'strict' };
 /** @type {Promise<import('../vendor/idb/index.js').IDBPDatabase> | null} */
@@ -63,6 +65,7 @@ function connect() {
             for (const name of names) transaction.objectStore(entity).createIndex(name, name);
           }
         }
+        if (oldVersion < 5) packKept(transaction.objectStore('sent'));
       },
       blocking: outdated,  // another tab opens a newer version: step aside
       terminated() { dbPromise = null; },
@@ -84,6 +87,16 @@ async function markFollowers(outbox) {
   for (const entry of entries) {
     if (oldest.has(entry.record_id)) await outbox.put({ ...entry, [FOLLOWS]: 1 });
     else oldest.add(entry.record_id);
+  }
+}
+
+// Version 4 kept each acknowledged change as a row of its own; version 5 keeps a push's
+// answer as one row (db-restore.js): each kept row becomes a pack of one, still sealed.
+async function packKept(sent) {
+  sent.deleteIndex('client_id');
+  sent.createIndex(KEPT_CLIENTS, KEPT_CLIENTS, { multiEntry: true });
+  for (const { kept_at: keptAt, ...row } of await sent.getAll()) {
+    await sent.put({ seq: row.seq, kept_at: keptAt, [KEPT_CLIENTS]: row.client_id ? [row.client_id] : [], rows: [row] });
   }
 }
 

@@ -1,12 +1,12 @@
 // After the clinic's server is restored from a backup (docs/sync-protocol.md, "After a
 // restore"). The restored database lacks whatever was pushed after the backup was taken, and
 // only the phones still hold it. So an acknowledged change does not simply leave the outbox:
-// its row is kept in the 'sent' store for KEEP_DAYS. When the server answers
+// its row is kept in the 'sent' store for KEEP_DAYS, with the others of its push's answer. When the server answers
 // `server_restored`, the kept changes go back into the outbox ahead of what waits there,
 // exactly as they were sent, under their own change ids: the server answers those it still
 // knows from its records and applies the others once. The next pull is a full copy that
 // replaces what the phone holds, whatever its versions say.
-import { ALL, applyOps, exclusive, read, sealOps, write } from './db-core.js';
+import { ALL, KEPT_CLIENTS, applyOps, exclusive, read, sealOps, write } from './db-core.js';
 import { openRows } from './seal.js';
 
 // A backup older than this is restored at the cost of what phones pushed before the window
@@ -19,15 +19,19 @@ export const RESTORED = 'restored';
  * In the write transaction that answers a push, before its entries leave the outbox: keep
  * the rows of those the server took (seqs ``answered``) as they are stored, sealed, with
  * their seq, so they go back into the outbox in the order they were first made; and forget
- * kept changes older than KEEP_DAYS (kept_at is in clear).
+ * kept changes older than KEEP_DAYS (kept_at is in clear). The answer's rows are kept as one
+ * row, a pack: a row per change cost as much as the rest of storing the answer.
  */
 export async function keepAnswered(tx, answered) {
   const sent = tx.objectStore('sent');
   if (answered.length) {
     const taken = new Set(answered);
-    const keptAt = new Date().toISOString();
-    const rows = await tx.objectStore('outbox').getAll(IDBKeyRange.bound(Math.min(...answered), Math.max(...answered)));
-    await Promise.all(rows.filter((row) => taken.has(row.seq)).map((row) => sent.put({ ...row, kept_at: keptAt })));
+    const rows = (await tx.objectStore('outbox').getAll(IDBKeyRange.bound(Math.min(...answered), Math.max(...answered))))
+      .filter((row) => taken.has(row.seq));
+    if (rows.length) {
+      const clients = [...new Set(rows.map((row) => row.client_id).filter(Boolean))];
+      await sent.put({ seq: rows[0].seq, kept_at: new Date().toISOString(), [KEPT_CLIENTS]: clients, rows });
+    }
   }
   const before = new Date(Date.now() - KEEP_DAYS * 24 * 60 * 60 * 1000).toISOString();
   await Promise.all((await sent.index('kept_at').getAllKeys(IDBKeyRange.upperBound(before))).map((seq) => sent.delete(seq)));
@@ -36,7 +40,11 @@ export async function keepAnswered(tx, answered) {
 /** In a write transaction: a client left the caseload, so nothing kept of theirs stays either. */
 export async function forgetKeptOf(tx, clientId) {
   const sent = tx.objectStore('sent');
-  await Promise.all((await sent.index('client_id').getAllKeys(clientId)).map((seq) => sent.delete(seq)));
+  for (const pack of await sent.index(KEPT_CLIENTS).getAll(clientId)) {
+    const rows = pack.rows.filter((row) => row.client_id !== clientId);
+    if (rows.length === 0) await sent.delete(pack.seq);
+    else await sent.put({ ...pack, rows, [KEPT_CLIENTS]: pack[KEPT_CLIENTS].filter((id) => id !== clientId) });
+  }
 }
 
 /**
@@ -51,11 +59,11 @@ export async function forgetKeptOf(tx, clientId) {
 export function recoverFromRestore() {
   return exclusive(async () => {
     const found = await read(['sent', 'outbox'], async (tx) => ({
-      kept: await tx.objectStore('sent').getAll(), waiting: await tx.objectStore('outbox').getAll(),
+      kept: (await tx.objectStore('sent').getAll()).flatMap((pack) => pack.rows), waiting: await tx.objectStore('outbox').getAll(),
     }));
     const kept = await openRows('sent', found.kept);
     const waiting = await openRows('outbox', found.waiting);
-    const again = kept.map(({ kept_at: _keptAt, ...entry }) => ({
+    const again = kept.map((entry) => ({
       // Sent before, so never folded into again: the server must get the same content it
       // may have stored under this change id (attempts > 0 keeps saveChange off it).
       ...entry, status: 'pending', attempts: Math.max(1, entry.attempts || 0),
