@@ -1,7 +1,7 @@
 """Property: the phone's real outbox converges with the server, and loses nothing.
 
 tests/sync/test_convergence_property.py drives a simplified Python copy of the phone. This
-test drives the real one: the app's own modules (db.js, db-push.js, db-pull.js, outbox-rules.js
+test drives the real one: the app's own modules (db.js, db-claim.js, db-push.js, db-pull.js, outbox-rules.js
 and sync.js) in Chromium, on two phones signed in to a live server, through scenarios that
 hypothesis makes: edits on both phones and at the desk, findings created and deleted, syncs
 whose pushes are delivered, answered into the void (the server committed, the phone never

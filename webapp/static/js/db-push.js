@@ -1,77 +1,13 @@
-// The device database's half of a push: claiming outbox entries, marking them in flight,
-// and storing the server's answers. The pull half is db-pull.js; both build on db-core.js.
+// The device database's half of a push: storing the server's answers (claiming the outbox
+// entries to send is db-claim.js). The pull half is db-pull.js; all build on db-core.js.
 // Each change reads in one short transaction, decrypts and seals outside it, and writes in
 // one more, under the database's exclusive lock, so a thousand answers go through in a pass.
 import { ALL, FOLLOWS, applyOps, exclusive, read, sealOps, write } from './db-core.js';
 import { groupByRecord, serverRecordOps } from './db-pull.js';
-import { answeredRecord, batchPicker, conflictFromWire, createdRecord, inOrder, rebase } from './outbox-rules.js';
+import { countAttempt, inFlightChanges, markInFlight } from './db-claim.js';
+import { answeredRecord, conflictFromWire, createdRecord, inOrder, rebase } from './outbox-rules.js';
 import { openRows } from './seal.js';
 import { keepAnswered } from './db-restore.js';
-
-// The changes of pushes under way are named in one meta record ('in_flight': their outbox
-// seqs) rather than by rewriting each entry: one write instead of a thousand. Until the
-// answer is stored, saveChange() sees them there and never folds an edit into one. Two
-// batches can be under way at once: the next one is sent while this one's answer is stored.
-const IN_FLIGHT = 'in_flight';
-
-/** The outbox seqs of the pushes under way (or of ones whose answer never came). */
-export async function inFlight(tx) {
-  const marker = await tx.objectStore('meta').get(IN_FLIGHT);
-  return new Set(marker ? marker.seqs : []);
-}
-
-const markInFlight = (tx, seqs) => tx.objectStore('meta').put({ seqs: [...seqs], at: new Date().toISOString() }, IN_FLIGHT);
-
-/**
- * A push whose answer never came (the connection dropped, the app was closed) may have
- * reached the server: count the attempt on each of its entries, for good, so none is ever
- * edited in place (a retry must carry exactly the same content under the same change id).
- */
-async function countAttempt(outbox, seqs) {
-  const entries = await Promise.all([...seqs].map((seq) => outbox.get(seq)));
-  await Promise.all(entries.filter(Boolean).map((entry) => outbox.put({ ...entry, attempts: entry.attempts + 1 })));
-}
-
-/** Before a sync pushes anything: whatever an earlier sync left in flight went unanswered. */
-export function settleUnanswered() {
-  return exclusive(() => write(['outbox', 'meta'], async (tx) => {
-    await countAttempt(tx.objectStore('outbox'), await inFlight(tx));
-    await tx.objectStore('meta').delete(IN_FLIGHT);
-  }));
-}
-
-/** How many changes wait and how many were refused, within a transaction over outbox and meta. */
-export async function changeCounts(tx) {
-  const status = tx.objectStore('outbox').index('status');
-  const decisions = await tx.objectStore('meta').get('decisions');  // sealed, with its length in clear
-  const queued = decisions ? (decisions.size ?? decisions.length ?? 0) : 0;
-  return { waiting: await status.count('pending') + queued, rejected: await status.count('rejected') };
-}
-
-/**
- * Choose the next changes to push and mark them in flight, in one transaction, before any
- * of them is sent. The outbox is read in seq order only as far as the batch needs; records
- * with a change already in flight wait for its answer. Returns the batch, and how many
- * changes wait on this phone (the server is told, for its reminders).
- */
-export async function claimBatch(limit) {
-  const claimed = await exclusive(() => write(['outbox', 'meta'], async (tx) => {
-    const { waiting, rejected } = await changeCounts(tx);
-    const outbox = tx.objectStore('outbox');
-    const busy = await inFlight(tx);
-    const picker = batchPicker(limit, busy);
-    for (let after = null; ;) {
-      const chunk = await outbox.getAll(after === null ? null : IDBKeyRange.lowerBound(after, true), limit);
-      picker.take(chunk);
-      if (picker.full() || chunk.length < limit) break;
-      after = chunk[chunk.length - 1].seq;
-    }
-    const { batch } = picker;
-    if (batch.length) await markInFlight(tx, [...busy, ...batch.map((e) => e.seq)]);
-    return { batch, pending: waiting + rejected };
-  }));
-  return { ...claimed, batch: await openRows('outbox', claimed.batch) };
-}
 
 /**
  * What storing a push's answer needs to read first, in one transaction. A pushed entry is
@@ -124,17 +60,11 @@ async function openForStoring(batch, found) {
   return { byRecord, merged, locals };
 }
 
-/** A claimed batch that was never sent (the one before it failed): it is not in flight. */
-export function releaseClaim(batch) {
-  return exclusive(() => write(['meta'], async (tx) => {
-    const marker = await inFlight(tx);
-    for (const entry of batch) marker.delete(entry.seq);
-    await markInFlight(tx, marker);
-  }));
-}
-
-/** Store the server's answers; only now do the answered entries leave the outbox. */
-export function storePushResults(batch, results) {
+/**
+ * Store the server's answers; only now do the answered entries leave the outbox. ``sealed``:
+ * the batch's rows as claimBatch read them (still sealed).
+ */
+export function storePushResults(batch, results, claimedRows) {
   return exclusive(async () => {
     const opened = await openForStoring(batch, await readBeforeStoring(batch, results));
     const { ops, answered, settled } = answerOps(batch, results, opened);
@@ -142,14 +72,14 @@ export function storePushResults(batch, results) {
     return write(ALL, async (tx) => {
       const outbox = tx.objectStore('outbox');
       await applyOps(tx, sealed);
-      await keepAnswered(tx, answered);  // in case the server's database is restored from a backup
+      const taken = new Set(answered);
+      await keepAnswered(tx, claimedRows.filter((row) => taken.has(row.seq)));  // in case the server's database is restored
       await Promise.all(deleteSeqs(outbox, answered));
       // This batch is no longer in flight; entries it left unanswered count an attempt.
-      const marker = await inFlight(tx);
-      const taken = new Set(answered);
-      await countAttempt(outbox, batch.filter((e) => marker.has(e.seq) && !taken.has(e.seq)).map((e) => e.seq));
-      for (const entry of batch) marker.delete(entry.seq);
-      await markInFlight(tx, marker);
+      const busy = await inFlightChanges(tx);
+      await countAttempt(outbox, batch.filter((e) => busy.has(e.seq) && !taken.has(e.seq)).map((e) => e.seq));
+      for (const entry of batch) busy.delete(entry.seq);
+      await markInFlight(tx, busy);
       return settled;
     });
   });

@@ -17,21 +17,16 @@ export const RESTORED = 'restored';
 
 /**
  * In the write transaction that answers a push, before its entries leave the outbox: keep
- * the rows of those the server took (seqs ``answered``) as they are stored, sealed, with
- * their seq, so they go back into the outbox in the order they were first made; and forget
- * kept changes older than KEEP_DAYS (kept_at is in clear). The answer's rows are kept as one
- * row, a pack: a row per change cost as much as the rest of storing the answer.
+ * the rows of those the server took, as they are stored, sealed, with their seq, so they go
+ * back into the outbox in the order they were first made; and forget kept changes older
+ * than KEEP_DAYS (kept_at is in clear). The answer's rows are kept as one row, a pack: a row
+ * per change cost as much as the rest of storing the answer.
  */
-export async function keepAnswered(tx, answered) {
+export async function keepAnswered(tx, rows) {
   const sent = tx.objectStore('sent');
-  if (answered.length) {
-    const taken = new Set(answered);
-    const rows = (await tx.objectStore('outbox').getAll(IDBKeyRange.bound(Math.min(...answered), Math.max(...answered))))
-      .filter((row) => taken.has(row.seq));
-    if (rows.length) {
-      const clients = [...new Set(rows.map((row) => row.client_id).filter(Boolean))];
-      await sent.put({ seq: rows[0].seq, kept_at: new Date().toISOString(), [KEPT_CLIENTS]: clients, rows });
-    }
+  if (rows.length) {
+    const clients = [...new Set(rows.map((row) => row.client_id).filter(Boolean))];
+    await sent.put({ seq: rows[0].seq, kept_at: new Date().toISOString(), [KEPT_CLIENTS]: clients, rows });
   }
   const before = new Date(Date.now() - KEEP_DAYS * 24 * 60 * 60 * 1000).toISOString();
   await Promise.all((await sent.index('kept_at').getAllKeys(IDBKeyRange.upperBound(before))).map((seq) => sent.delete(seq)));

@@ -5,7 +5,7 @@
 // in ONE transaction with durability 'strict'. Transactions are short and never wait on the
 // network or on WebCrypto: a change reads, works out and seals, then writes.
 import { ALL, ENTITIES, FOLLOWS, applyOps, dbEvents, exclusive, read, sealOps, write } from './db-core.js';
-import { changeCounts, inFlight } from './db-push.js';
+import { changeCounts, inFlight } from './db-claim.js';
 import { deferredEvictions, entityOfKey, evictReady, unknownKeys } from './db-pull.js';
 import { clientIdOf, inOrder, seenBefore } from './outbox-rules.js';
 import { CLEAR_META, DAY_TAG, DAY_TAGS, dayTag, isSealed, openMeta, openRow, openRows, sealMeta, sealRow } from './seal.js';
@@ -208,7 +208,8 @@ export function discardRejected(seq) {
 }
 
 // ---- sync: the database's half of a push is db-push.js, of a pull db-pull.js -------------
-export { claimBatch, releaseClaim, settleUnanswered, storePushResults } from './db-push.js';
+export { claimBatch, releaseClaim, settleUnanswered } from './db-claim.js';
+export { storePushResults } from './db-push.js';
 export { runDeferredEvictions, storePull } from './db-pull.js';
 export { recoverFromRestore } from './db-restore.js';
 

@@ -96,10 +96,12 @@ export function inOrder(entries) {
  * sees two changes to one record based on the same version. A record whose oldest entry was
  * rejected holds its later entries until the practitioner fixes it, and one whose oldest is
  * in flight holds them until its answer is stored. Fed the outbox in seq
- * order, a chunk at a time, so a push reads only as much of a long outbox as it sends.
+ * order, a chunk at a time, so a push reads only as much of a long outbox as it sends, and
+ * told the records in flight, so the changes in flight need not be read again.
  */
-export function batchPicker(limit, inFlight = new Set()) {
-  const seen = new Set();
+export function batchPicker(limit, inFlight = new Set(), recordsInFlight = []) {
+  // A record with a change in flight is held whether or not that change is read again.
+  const seen = new Set([...recordsInFlight].filter(Boolean));
   const batch = [];
   return {
     batch,

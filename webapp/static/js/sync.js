@@ -95,7 +95,7 @@ async function pushAll(token) {
       throw error;
     }
     const nextAnswer = next.batch.length ? send(token, next, known) : null;
-    const settled = await db.storePushResults(claimed.batch, results || []);
+    const settled = await db.storePushResults(claimed.batch, results || [], claimed.sealed);
     if (settled === 0) throw new ApiError(200, 'no_results', 'The server did not answer for the changes sent.');
     settledAll += settled;
     sending(settledAll);
