@@ -361,6 +361,7 @@ def outcomes_by_complaint(session: Session, user: User, filters: Filters) -> Fig
         "from occasionally to constant), not a clinical measure. Counted for sensations baselined "
         "in the range and rated again at least once; a negative change means less.",
         bars=[(kind, len(f["change"])) for kind, f in sorted(by_kind.items())],
+        codes_of="complaint",  # named in the clinic's words by the page, as the app's are
     )
 
 

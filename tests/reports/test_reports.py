@@ -11,6 +11,7 @@ from tests import factories
 from webapp.db import now_utc
 from webapp.extensions import db
 from webapp.reports.figures import REPORTS, Filters
+from webapp.vocab.models import VocabularyTerm
 
 NOW = now_utc().replace(microsecond=0)
 
@@ -129,8 +130,24 @@ def test_a_csv_cell_cannot_become_a_spreadsheet_formula(login, staff, clinic):
 def test_outcomes_by_complaint_are_the_clients_own_ratings_baseline_against_latest(login, staff, practice):
     browser = login(staff)
     rows = _csv(browser, "outcomes")
-    assert rows[1] == ["calf_cramps", "1", "8", "3", "-5", "-2"]  # daily to occasionally: two steps less
+    assert rows[1] == ["Calf cramps", "1", "8", "3", "-5", "-2"]  # daily to occasionally: two steps less
     assert "not a clinical measure" in browser.get("/reports/outcomes").get_data(as_text=True)
+
+
+def test_complaints_are_named_in_the_clinics_own_words_and_listed_in_their_order(
+    login, staff, clinic, practice
+):
+    db.session.add(VocabularyTerm(clinic_id=clinic.id, kind="complaint", code="jaw_ache", label="Aching jaw"))
+    jaw = factories.make_sensation(practice["mine"], "jaw_ache", "calf", "left")
+    first, second = (factories.make_visit(practice["mine"], number=n, started_at=_ago(n)) for n in (4, 5))
+    factories.make_rating(jaw, first, 6, frequency="daily")
+    factories.make_rating(jaw, second, 2, frequency="daily")
+    db.session.commit()
+    browser = login(staff)
+    rows = _csv(browser, "outcomes")
+    assert [row[:2] for row in rows[1:]] == [["Aching jaw", "1"], ["Calf cramps", "1"]]
+    page = browser.get("/reports/outcomes").get_data(as_text=True)
+    assert "Aching jaw" in page and "jaw_ache" not in page and "calf_cramps" not in page  # the chart too
 
 
 def test_course_completion_counts_courses_that_reached_a_third_session(login, staff, clinic, practitioner):

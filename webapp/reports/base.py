@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -45,6 +45,19 @@ class Figures:
     note: str = ""
     # (label, value) pairs for a bar chart; empty when a table reads as fast.
     bars: list[tuple[str, int]] = field(default_factory=list)
+    # The vocabulary whose codes the first column (and the bars' labels) hold, if any: the
+    # figures count by code, and the page and the CSV show the clinic's words for it.
+    codes_of: str | None = None
+
+    def in_words(self, words: Callable[[str, str], str]) -> Figures:
+        """These figures with each code as ``words(code, vocabulary)`` gives it (vocab/templating.py
+        vocab: the clinic's words), the rows in the order of those words."""
+        kind = self.codes_of
+        if kind is None:
+            return self
+        rows = sorted(([words(row[0], kind), *row[1:]] for row in self.rows), key=lambda r: r[0].casefold())
+        bars = sorted(((words(label, kind), n) for label, n in self.bars), key=lambda b: b[0].casefold())
+        return replace(self, rows=rows, bars=bars, codes_of=None)
 
 
 def tune_for_reports(session: Session) -> None:

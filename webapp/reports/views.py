@@ -18,6 +18,7 @@ from webapp.extensions import db
 from webapp.reports.base import tune_for_reports
 from webapp.reports.chart import bar_chart
 from webapp.reports.figures import REPORTS, Filters
+from webapp.vocab.templating import vocab
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -72,7 +73,7 @@ def show(slug):
     report = REPORTS.get(slug) or abort(404)
     filters, shown, problems = _filters()
     tune_for_reports(db.session())
-    figures = report.figures(db.session(), current_user, filters)
+    figures = report.figures(db.session(), current_user, filters).in_words(vocab)
     record_event("report.view", user=current_user, detail={"report": slug})
     db.session.commit()
     if request.args.get("format") == "csv":
