@@ -58,16 +58,19 @@ def test_a_lost_database_connection_is_reopened_and_the_save_retried_once(new_co
     assert counts["finding"] == 2 and counts["outbox"] == 3  # saved once, not twice
 
 
+# The stores of the synced entities, as every version of the device database made them.
+RECORD_STORES = """for (const entity of ['client', 'case_history', 'acknowledgement', 'appointment', 'visit', 'finding',
+                              'sensation', 'sensation_rating', 'vocabulary_term']) {
+            db.createObjectStore(entity, {keyPath: 'id'});
+        }"""
+
 # The device database as version 1 of the app left it: an outbox holding a create, an edit
 # queued behind it while it was in flight, and another record's change.
 VERSION_1_DATABASE = """() => new Promise((resolve, reject) => {
     const open = indexedDB.open('fieldbook', 1);
     open.onupgradeneeded = () => {
         const db = open.result;
-        for (const entity of ['client', 'case_history', 'acknowledgement', 'appointment', 'visit', 'finding',
-                              'sensation', 'sensation_rating', 'vocabulary_term']) {
-            db.createObjectStore(entity, {keyPath: 'id'});
-        }
+        RECORD_STORES
         const outbox = db.createObjectStore('outbox', {keyPath: 'seq', autoIncrement: true});
         for (const name of ['status', 'record_id', 'client_id']) outbox.createIndex(name, name);
         outbox.createIndex('change_id', 'change_id', {unique: true});
@@ -82,7 +85,7 @@ VERSION_1_DATABASE = """() => new Promise((resolve, reject) => {
     };
     open.onsuccess = () => { open.result.close(); resolve(); };
     open.onerror = () => reject(open.error);
-})"""
+})""".replace("RECORD_STORES", RECORD_STORES)
 
 
 def test_an_outbox_kept_by_the_first_version_is_upgraded_with_its_queued_changes_marked(new_context, server):
@@ -172,10 +175,7 @@ VERSION_4_KEPT_CHANGES = """() => new Promise((resolve, reject) => {
     const open = indexedDB.open('fieldbook', 4);
     open.onupgradeneeded = () => {
         const db = open.result;
-        for (const entity of ['client', 'case_history', 'acknowledgement', 'appointment', 'visit', 'finding',
-                              'sensation', 'sensation_rating', 'vocabulary_term']) {
-            db.createObjectStore(entity, {keyPath: 'id'});
-        }
+        RECORD_STORES
         db.createObjectStore('outbox', {keyPath: 'seq', autoIncrement: true});
         db.createObjectStore('conflicts', {keyPath: 'conflict_id'});
         db.createObjectStore('meta');
@@ -189,7 +189,7 @@ VERSION_4_KEPT_CHANGES = """() => new Promise((resolve, reject) => {
     };
     open.onsuccess = () => { open.result.close(); resolve(); };
     open.onerror = () => reject(open.error);
-})"""
+})""".replace("RECORD_STORES", RECORD_STORES)
 
 
 def test_changes_kept_a_row_each_by_version_4_become_packs_the_restore_and_evictions_can_find(
