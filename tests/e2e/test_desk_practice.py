@@ -87,9 +87,8 @@ def test_a_clients_data_downloads_whole_and_a_case_study_is_drafted_edited_and_s
     text = desk.get_by_label("The case study (Markdown)")
     drafted = text.input_value()
     assert drafted.startswith("# Case study: A., ") and "Morgan" not in drafted and "Alex" not in drafted
-    assert (
-        "7 out of 10" in drafted and "3 out of 10" in drafted
-    )  # baseline and latest, in the client's ratings
+    # The baseline and the latest, in the client's own ratings.
+    assert "7 out of 10" in drafted and "3 out of 10" in drafted
     text.fill(drafted + "\nEdited at the desk before printing.\n")
     desk.get_by_role("button", name="Show it for printing").click()
     expect(desk.locator("article.case-study")).to_contain_text("Edited at the desk before printing.")

@@ -58,12 +58,8 @@ def outcomes_by_complaint(session: Session, user: User, filters: Filters) -> Fig
     # exactly below): a rating's session is always of the sensation's client (sync refuses
     # any other). This reads only the index of sessions by client and start; asking which
     # sensations were rated in the range looked up every rating's session by id.
-    seen_in_range = select(Visit.client_id).where(
-        Visit.started_at >= filters.start, Visit.started_at < filters.end
-    )
-    in_range = case(
-        (and_(Visit.started_at >= filters.start, Visit.started_at < filters.end), True), else_=False
-    )
+    started_in_range = and_(Visit.started_at >= filters.start, Visit.started_at < filters.end)
+    seen_in_range = select(Visit.client_id).where(started_in_range)
     # Each sensation's ratings, in the start-time order of the sessions they were given at;
     # only the columns the figures need (the baseline's start is checked against the range in
     # the query, not sent and parsed).
@@ -76,7 +72,7 @@ def outcomes_by_complaint(session: Session, user: User, filters: Filters) -> Fig
             SensationRating.intensity,
             SensationRating.frequency,
             Visit.number_in_course,
-            in_range,
+            case((started_in_range, True), else_=False),
         )
         .select_from(Client)
         .join(Sensation, Sensation.client_id == Client.id)

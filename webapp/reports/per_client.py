@@ -2,10 +2,9 @@
 
 Each needs a client's sessions in course order (visits/course.py). For course completion and
 rebooking the database works that order out with window functions and sends back one row per
-course or per session, not every session of every client. Outcomes by complaint takes each
-sensation's ratings in start order and finds the first and last in course order here: the two
-window sorts it needed took most of its time on SQLite. The order is the one ``courses()`` defines:
-taken by start time (then number, then id), a course begins at each session numbered 1; a
+course or per session, not every session of every client (outcomes by complaint, which follows
+each sensation's ratings in that order, is in outcomes.py). The order is the one ``courses()``
+defines: taken by start time (then number, then id), a course begins at each session numbered 1; a
 session belongs to the latest course begun at or before it, and one before every session 1
 to the first course. So a session's course is the running count of sessions numbered 1 up
 to it, or the first course when that count is still 0. tests/reports/test_same_figures.py
@@ -17,17 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    SQLColumnExpression,
-    case,
-    func,
-    literal,
-    null,
-    or_,
-    select,
-    union_all,
-)
+from sqlalchemy import ColumnElement, SQLColumnExpression, case, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from webapp.appointments.models import Appointment

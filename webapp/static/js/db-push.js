@@ -61,8 +61,8 @@ async function openForStoring(batch, found) {
 }
 
 /**
- * Store the server's answers; only now do the answered entries leave the outbox. ``sealed``:
- * the batch's rows as claimBatch read them (still sealed).
+ * Store the server's answers; only now do the answered entries leave the outbox.
+ * ``claimedRows``: the batch's rows as claimBatch read them (still sealed).
  */
 export function storePushResults(batch, results, claimedRows) {
   return exclusive(async () => {
@@ -73,7 +73,8 @@ export function storePushResults(batch, results, claimedRows) {
       const outbox = tx.objectStore('outbox');
       await applyOps(tx, sealed);
       const taken = new Set(answered);
-      await keepAnswered(tx, claimedRows.filter((row) => taken.has(row.seq)));  // in case the server's database is restored
+      // Kept in case the server's database is restored from a backup (db-restore.js).
+      await keepAnswered(tx, claimedRows.filter((row) => taken.has(row.seq)));
       await Promise.all(deleteSeqs(outbox, answered));
       // This batch is no longer in flight; entries it left unanswered count an attempt.
       const busy = await inFlightChanges(tx);

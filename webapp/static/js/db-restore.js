@@ -1,8 +1,8 @@
 // After the clinic's server is restored from a backup (docs/sync-protocol.md, "After a
 // restore"). The restored database lacks whatever was pushed after the backup was taken, and
 // only the phones still hold it. So an acknowledged change does not simply leave the outbox:
-// its row is kept in the 'sent' store for KEEP_DAYS, with the others of its push's answer. When the server answers
-// `server_restored`, the kept changes go back into the outbox ahead of what waits there,
+// its row is kept in the 'sent' store for KEEP_DAYS, with the others of its push's answer.
+// When the server answers `server_restored`, the kept changes go back into the outbox ahead of what waits there,
 // exactly as they were sent, under their own change ids: the server answers those it still
 // knows from its records and applies the others once. The next pull is a full copy that
 // replaces what the phone holds, whatever its versions say.
@@ -54,7 +54,8 @@ export async function forgetKeptOf(tx, clientId) {
 export function recoverFromRestore() {
   return exclusive(async () => {
     const found = await read(['sent', 'outbox'], async (tx) => ({
-      kept: (await tx.objectStore('sent').getAll()).flatMap((pack) => pack.rows), waiting: await tx.objectStore('outbox').getAll(),
+      kept: (await tx.objectStore('sent').getAll()).flatMap((pack) => pack.rows),
+      waiting: await tx.objectStore('outbox').getAll(),
     }));
     const kept = await openRows('sent', found.kept);
     const waiting = await openRows('outbox', found.waiting);

@@ -207,7 +207,7 @@ export function discardRejected(seq) {
   }));
 }
 
-// ---- sync: the database's half of a push is db-push.js, of a pull db-pull.js -------------
+// ---- sync: the database's half of a push is db-claim.js and db-push.js, of a pull db-pull.js
 export { claimBatch, releaseClaim, settleUnanswered } from './db-claim.js';
 export { storePushResults } from './db-push.js';
 export { runDeferredEvictions, storePull } from './db-pull.js';

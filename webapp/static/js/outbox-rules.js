@@ -101,7 +101,7 @@ export function inOrder(entries) {
  */
 export function batchPicker(limit, inFlight = new Set(), recordsInFlight = []) {
   // A record with a change in flight is held whether or not that change is read again.
-  const seen = new Set([...recordsInFlight].filter(Boolean));
+  const seen = new Set(recordsInFlight.filter(Boolean));
   const batch = [];
   return {
     batch,

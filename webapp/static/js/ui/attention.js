@@ -57,7 +57,13 @@ async function rejectedItem(entry, redraw) {
     // Until the redraw, this item is on its way out: a second tap must not reopen or repeat it.
     confirm.disabled = true;
     discard.disabled = true;
-    await discardRejected(entry);
+    try {
+      await discardRejected(entry);
+    } catch (error) {
+      confirm.disabled = false;  // not discarded: the choice is the practitioner's again
+      discard.disabled = false;
+      throw error;
+    }
     await dropDraft(`fix:${entry.change_id}`);
     await redraw();
     syncNow();
