@@ -7,7 +7,7 @@
 // Unwrapped, the key lives only in memory as a non-extractable CryptoKey (keyring.js). All of
 // it is WebCrypto: no cryptographic primitive is written here. docs/security.md has the why.
 import * as db from './db.js';
-import { dropKey, holdKey } from './keyring.js';
+import { LockedError, dropKey, holdKey } from './keyring.js';
 
 const LOCK = 'lock';
 export const PIN_ITERATIONS = 600000;
@@ -212,6 +212,12 @@ export function onBeforeLock(save) {
   return () => beforeLock.delete(save);
 }
 
+/** @param {PromiseRejectionEvent | ErrorEvent} event */
+function ignoreLocked(event) {
+  const error = 'reason' in event ? event.reason : event.error;
+  if (error instanceof LockedError) event.preventDefault();
+}
+
 /**
  * Lock now: what is being typed is saved first (sealed, while the key is still held), then
  * the key is dropped and the page reloads onto the lock screen, so nothing decrypted stays
@@ -221,6 +227,11 @@ export async function lockNow({ reload = true } = {}) {
   for (const save of [...beforeLock]) {
     try { await save(); } catch { /* a draft that cannot be kept must not keep the phone open */ }
   }
+  // Work still under way when the key goes (a redraw after a sync, a sync itself) fails on
+  // the missing key until the page has reloaded: that is the lock doing its job, and nothing
+  // of it is lost (every write is one transaction; what was typed is kept above).
+  window.addEventListener('unhandledrejection', ignoreLocked);
+  window.addEventListener('error', ignoreLocked);
   dropKey();
   if (reload) window.location.reload();
 }
