@@ -64,10 +64,17 @@ class Applier:
             by_entity.setdefault(change.entity.name, set()).add(change.id)
         # The caseload's clients, and the parents findings and ratings point to.
         self.session.scalars(select(Client).where(Client.practitioner_id == self.user.id)).all()
-        for name, ids in by_entity.items():
+        # The records this push changes are locked (PostgreSQL; SQLite has one writer at a
+        # time) and read afresh: a push that changes a record another request is changing waits
+        # for it to commit, then merges against what it stored and stamps a later version. Read
+        # unlocked, it would merge against the record as it was and overwrite the other's
+        # change, with a version below the one that request gave out. Locked in one order
+        # (entity, then id), so two pushes never wait for each other.
+        for name in sorted(by_entity):
             model = ENTITIES[name].model
-            for condition in one_of(self.session, model.id, ids):
-                for record in self.session.scalars(select(model).where(condition)):
+            for condition in one_of(self.session, model.id, by_entity[name]):
+                locked = select(model).where(condition).order_by(model.id).with_for_update()
+                for record in self.session.scalars(locked.execution_options(populate_existing=True)):
                     self.existing[(name, record.id)] = record
         for name in ("visit", "sensation"):
             model = ENTITIES[name].model
